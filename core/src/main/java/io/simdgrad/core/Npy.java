@@ -1,0 +1,439 @@
+package io.simdgrad.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * NumPy's {@code .npy} format (format versions 1.0, 2.0 and 3.0) for little-endian {@code <f4},
+ * {@code <f8} and {@code <i8} arrays.
+ *
+ * <p>Reading accepts C and Fortran order (Fortran-order data is transposed to C order), 0-d arrays
+ * and empty arrays; a descr of {@code =f4} or {@code |f4} (native order) is read in this machine's
+ * byte order, as NumPy does. Anything else (big-endian data, other dtypes, structured or object
+ * arrays, a bad magic string, a malformed header, truncated data) fails with an
+ * {@link IOException} whose message names the file and what was found.
+ *
+ * <p>Writing produces the bytes NumPy's {@code np.save} produces for the same array: a version 1.0
+ * header (2.0 only if the header outgrows 65535 bytes, as NumPy does) whose dictionary is
+ * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }}, padded with spaces and a
+ * final newline so the data starts at a multiple of 64 bytes, then C-order little-endian data.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final int ARRAY_ALIGN = 64;
+    /** NumPy leaves room in the header so the growth axis can get up to this many digits in place. */
+    private static final int GROWTH_AXIS_MAX_DIGITS = 21;
+    /** Elements converted per chunk between the file and the Java array. */
+    private static final int CHUNK = 1 << 16;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final String EXPECTED = "expected '<f4', '<f8' or '<i8'";
+
+    private Npy() {}
+
+    /**
+     * An array read from or written to a {@code .npy} file.
+     *
+     * @param dtype the element type
+     * @param shape the sizes ({@code int[0]} for a 0-d array)
+     * @param data  row-major (C order) values: {@code float[]} for FLOAT32, {@code double[]} for
+     *              FLOAT64, {@code long[]} for INT64
+     */
+    public record Array(DType dtype, int[] shape, Object data) {}
+
+    /**
+     * Reads a {@code .npy} file.
+     *
+     * @return the array, with data in C order whatever the file's order
+     * @throws IOException if the file cannot be read or is not a supported {@code .npy} file
+     */
+    public static Array read(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer pre = readFully(ch, 8, path, "the magic string and version");
+            byte[] magic = new byte[6];
+            pre.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException("Npy.read: " + path + " is not a .npy file: starts with "
+                        + hex(magic) + ", expected \\x93NUMPY");
+            }
+            int major = pre.get() & 0xff;
+            int minor = pre.get() & 0xff;
+            if (minor != 0 || major < 1 || major > 3) {
+                throw new IOException("Npy.read: unsupported .npy format version " + major + "." + minor
+                        + " in " + path + "; expected 1.0, 2.0 or 3.0");
+            }
+            long headerLen = major == 1
+                    ? readFully(ch, 2, path, "the header length").getShort() & 0xffff
+                    : readFully(ch, 4, path, "the header length").getInt() & 0xffffffffL;
+            if (ch.position() + headerLen > size) {
+                throw new IOException("Npy.read: truncated header in " + path + ": header length " + headerLen
+                        + " but only " + (size - ch.position()) + " bytes follow");
+            }
+            byte[] hb = new byte[(int) headerLen];
+            readFully(ch, hb.length, path, "the header").get(hb);
+            String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            Header h = Header.parse(header, path);
+
+            long numel = 1;
+            for (int s : h.shape) numel *= s;
+            long dataBytes = numel * h.dtype.itemSize();
+            long available = size - ch.position();
+            if (available < dataBytes) {
+                throw new IOException("Npy.read: truncated data in " + path + ": shape " + TensorFormatter.tupleString(h.shape)
+                        + " of '" + h.descr + "' needs " + dataBytes + " bytes after the " + ch.position()
+                        + "-byte header, found " + available);
+            }
+            Object data = readData(ch, h.dtype, (int) numel, h.order);
+            if (h.fortranOrder && h.shape.length > 1) data = fortranToC(data, h.shape);
+            return new Array(h.dtype, h.shape, data);
+        }
+    }
+
+    /**
+     * Writes {@code data} as a {@code .npy} file byte-identical to NumPy's {@code np.save} of the
+     * same array (version 1.0 header, little-endian, C order), replacing any existing file.
+     *
+     * @param dtype the element type
+     * @param shape the sizes ({@code int[0]} for a 0-d array); not modified
+     * @param data  row-major values: {@code float[]} for FLOAT32, {@code double[]} for FLOAT64,
+     *              {@code long[]} for INT64, of exactly the shape's element count; not modified
+     * @throws IllegalArgumentException if the data's type or length does not fit dtype and shape
+     * @throws IOException              if the file cannot be written
+     */
+    public static void write(Path path, DType dtype, int[] shape, Object data) throws IOException {
+        long numel = 1;
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("Npy.write: negative size in shape " + Arrays.toString(shape));
+            numel *= s;
+        }
+        Class<?> expected = switch (dtype) {
+            case FLOAT32 -> float[].class;
+            case FLOAT64 -> double[].class;
+            case INT64 -> long[].class;
+        };
+        if (data == null || data.getClass() != expected) {
+            throw new IllegalArgumentException("Npy.write: " + dtype + " data must be a " + expected.getSimpleName()
+                    + ", got " + (data == null ? "null" : data.getClass().getSimpleName()));
+        }
+        int length = java.lang.reflect.Array.getLength(data);
+        if (length != numel) {
+            throw new IllegalArgumentException("Npy.write: shape " + Arrays.toString(shape) + " has " + numel
+                    + " elements but the " + expected.getSimpleName() + " has " + length);
+        }
+        byte[] header = header(descr(dtype), shape);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, ByteBuffer.wrap(header));
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK * dtype.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int off = 0; off < length; off += CHUNK) {
+                int n = Math.min(CHUNK, length - off);
+                buf.clear();
+                switch (dtype) {
+                    case FLOAT32 -> buf.asFloatBuffer().put((float[]) data, off, n);
+                    case FLOAT64 -> buf.asDoubleBuffer().put((double[]) data, off, n);
+                    case INT64 -> buf.asLongBuffer().put((long[]) data, off, n);
+                }
+                buf.limit(n * dtype.itemSize());
+                writeFully(ch, buf);
+            }
+        }
+    }
+
+    private static String descr(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> "<f4";
+            case FLOAT64 -> "<f8";
+            case INT64 -> "<i8";
+        };
+    }
+
+    /** Magic, version, header length and the padded header dictionary, as NumPy writes them. */
+    static byte[] header(String descr, int[] shape) {
+        StringBuilder dict = new StringBuilder()
+                .append("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': ")
+                .append(TensorFormatter.tupleString(shape)).append(", }");
+        if (shape.length > 0) dict.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Integer.toString(shape[0]).length()));
+        byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int major = 1;
+        int prefix = MAGIC.length + 2 + 2;
+        int padded = padded(text.length, prefix);
+        if (padded > 0xffff) {
+            major = 2;
+            prefix = MAGIC.length + 2 + 4;
+            padded = padded(text.length, prefix);
+        }
+        ByteBuffer b = ByteBuffer.allocate(prefix + padded).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) major).put((byte) 0);
+        if (major == 1) b.putShort((short) padded);
+        else b.putInt(padded);
+        b.put(text);
+        while (b.remaining() > 1) b.put((byte) ' ');
+        b.put((byte) '\n');
+        return b.array();
+    }
+
+    /** NumPy's padding: spaces and a newline up to the next multiple of 64 (a full 64 when already aligned). */
+    private static int padded(int textLength, int prefix) {
+        int withNewline = textLength + 1;
+        return withNewline + ARRAY_ALIGN - (prefix + withNewline) % ARRAY_ALIGN;
+    }
+
+    private static Object readData(FileChannel ch, DType dtype, int numel, ByteOrder order) throws IOException {
+        Object data = switch (dtype) {
+            case FLOAT32 -> new float[numel];
+            case FLOAT64 -> new double[numel];
+            case INT64 -> new long[numel];
+        };
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(CHUNK, Math.max(numel, 1)) * dtype.itemSize()).order(order);
+        for (int off = 0; off < numel; off += CHUNK) {
+            int n = Math.min(CHUNK, numel - off);
+            buf.clear().limit(n * dtype.itemSize());
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) throw new IOException("Npy.read: file shrank while reading");
+            }
+            buf.flip();
+            switch (dtype) {
+                case FLOAT32 -> buf.asFloatBuffer().get((float[]) data, off, n);
+                case FLOAT64 -> buf.asDoubleBuffer().get((double[]) data, off, n);
+                case INT64 -> buf.asLongBuffer().get((long[]) data, off, n);
+            }
+        }
+        return data;
+    }
+
+    /** Reorders column-major data (first index fastest) into row-major order. */
+    private static Object fortranToC(Object src, int[] shape) {
+        int n = java.lang.reflect.Array.getLength(src);
+        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), n);
+        int rank = shape.length;
+        long[] fStride = new long[rank];
+        long s = 1;
+        for (int d = 0; d < rank; d++) {
+            fStride[d] = s;
+            s *= shape[d];
+        }
+        int[] index = new int[rank];
+        long f = 0;
+        for (int c = 0; c < n; c++) {
+            System.arraycopy(src, (int) f, dst, c, 1);
+            // odometer over the C index, last dim fastest, keeping the Fortran offset in step
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    f += fStride[d];
+                    break;
+                }
+                index[d] = 0;
+                f -= (shape[d] - 1) * fStride[d];
+            }
+        }
+        return dst;
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, int n, Path path, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException("Npy.read: " + path + " ends after " + ch.position() + " bytes, inside " + what);
+            }
+        }
+        return b.flip();
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : bytes) {
+            if (x >= 0x20 && x < 0x7f && x != '\\') sb.append((char) x);
+            else sb.append(String.format("\\x%02x", x & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** The header dictionary, validated. */
+    private record Header(String descr, DType dtype, ByteOrder order, boolean fortranOrder, int[] shape) {
+
+        static Header parse(String text, Path path) throws IOException {
+            Map<String, Object> dict;
+            Map<String, String> raw = new LinkedHashMap<>();
+            try {
+                dict = new Literal(text, raw).dict();
+            } catch (IllegalArgumentException e) {
+                throw new IOException("Npy.read: cannot parse the header of " + path + " (" + e.getMessage() + "): "
+                        + text.strip(), e);
+            }
+            if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
+                throw new IOException("Npy.read: the header of " + path + " has keys " + dict.keySet()
+                        + "; expected descr, fortran_order and shape");
+            }
+            if (!(dict.get("descr") instanceof String descr)) {
+                throw new IOException("Npy.read: unsupported dtype " + raw.get("descr") + " (a structured dtype) in "
+                        + path + "; " + EXPECTED);
+            }
+            if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
+                throw new IOException("Npy.read: fortran_order is " + raw.get("fortran_order") + " in " + path
+                        + "; expected True or False");
+            }
+            if (!(dict.get("shape") instanceof Tuple(List<Object> items))) {
+                throw new IOException("Npy.read: shape is " + raw.get("shape") + " in " + path + "; expected a tuple of ints");
+            }
+            int[] shape = new int[items.size()];
+            long numel = 1;
+            for (int i = 0; i < shape.length; i++) {
+                if (!(items.get(i) instanceof Long v) || v < 0) {
+                    throw new IOException("Npy.read: shape is " + raw.get("shape") + " in " + path
+                            + "; expected a tuple of non-negative ints");
+                }
+                if (v > MAX_ARRAY || (numel *= v) > MAX_ARRAY) {
+                    throw new IOException("Npy.read: shape " + raw.get("shape") + " in " + path
+                            + " has more elements than a Java array can hold");
+                }
+                shape[i] = (int) (long) v;
+            }
+            String type = descr.isEmpty() ? "" : descr.substring("<>=|".indexOf(descr.charAt(0)) >= 0 ? 1 : 0);
+            char orderChar = descr.length() > type.length() ? descr.charAt(0) : '=';
+            DType dtype = switch (type) {
+                case "f4" -> DType.FLOAT32;
+                case "f8" -> DType.FLOAT64;
+                case "i8" -> DType.INT64;
+                default -> null;
+            };
+            if (dtype == null) {
+                throw new IOException("Npy.read: unsupported dtype '" + descr + "' in " + path + "; " + EXPECTED);
+            }
+            if (orderChar == '>') {
+                throw new IOException("Npy.read: unsupported big-endian dtype '" + descr + "' in " + path + "; " + EXPECTED);
+            }
+            ByteOrder order = orderChar == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
+            return new Header(descr, dtype, order, fortran, shape);
+        }
+    }
+
+    private record Tuple(List<Object> items) {}
+
+    private record PyList(List<Object> items) {}
+
+    /**
+     * A parser for the Python literals a header may hold: a dict with string keys whose values are
+     * strings, True/False/None, ints (with Python 2's trailing L), tuples and lists.
+     */
+    private static final class Literal {
+        private static final Object NONE = new Object();
+        private final String s;
+        private final Map<String, String> rawValues;
+        private int pos;
+
+        Literal(String s, Map<String, String> rawValues) {
+            this.s = s;
+            this.rawValues = rawValues;
+        }
+
+        Map<String, Object> dict() {
+            skipSpace();
+            expect('{');
+            Map<String, Object> out = new LinkedHashMap<>();
+            while (!peek('}')) {
+                if (!(value() instanceof String key)) throw new IllegalArgumentException("dict key is not a string at " + pos);
+                skipSpace();
+                expect(':');
+                skipSpace();
+                int start = pos;
+                Object v = value();
+                if (out.put(key, v) != null) throw new IllegalArgumentException("repeated key '" + key + "'");
+                rawValues.put(key, s.substring(start, pos));
+                if (!peek('}')) expect(',');
+            }
+            expect('}');
+            skipSpace();
+            if (pos != s.length()) throw new IllegalArgumentException("text after the dict at " + pos);
+            return out;
+        }
+
+        private Object value() {
+            skipSpace();
+            if (pos >= s.length()) throw new IllegalArgumentException("unexpected end");
+            char c = s.charAt(pos);
+            if (c == '\'' || c == '"') return string(c);
+            if (c == '(' || c == '[') return sequence(c);
+            if (c == '-' || Character.isDigit(c)) return integer();
+            for (String word : new String[] {"True", "False", "None"}) {
+                if (s.startsWith(word, pos)) {
+                    pos += word.length();
+                    return word.equals("None") ? NONE : Boolean.valueOf(word.equals("True"));
+                }
+            }
+            throw new IllegalArgumentException("unexpected '" + c + "' at " + pos);
+        }
+
+        private String string(char quote) {
+            StringBuilder sb = new StringBuilder();
+            pos++;
+            while (pos < s.length() && s.charAt(pos) != quote) {
+                char c = s.charAt(pos++);
+                if (c == '\\' && pos < s.length()) c = s.charAt(pos++);
+                sb.append(c);
+            }
+            expect(quote);
+            return sb.toString();
+        }
+
+        private Object sequence(char open) {
+            char close = open == '(' ? ')' : ']';
+            pos++;
+            List<Object> items = new ArrayList<>();
+            boolean comma = false;
+            while (!peek(close)) {
+                items.add(value());
+                comma = peek(',');
+                if (comma) pos++;
+                else if (!peek(close)) throw new IllegalArgumentException("expected ',' or '" + close + "' at " + pos);
+            }
+            expect(close);
+            // (5) is just 5 in Python; only (5,) is a tuple
+            if (open == '(' && items.size() == 1 && !comma) return items.get(0);
+            return open == '(' ? new Tuple(items) : new PyList(items);
+        }
+
+        private Long integer() {
+            int start = pos;
+            if (s.charAt(pos) == '-') pos++;
+            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            String digits = s.substring(start, pos);
+            if (pos < s.length() && (s.charAt(pos) == 'L' || s.charAt(pos) == 'l')) pos++;
+            try {
+                return Long.parseLong(digits);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad integer '" + digits + "' at " + start);
+            }
+        }
+
+        private boolean peek(char c) {
+            skipSpace();
+            return pos < s.length() && s.charAt(pos) == c;
+        }
+
+        private void expect(char c) {
+            skipSpace();
+            if (pos >= s.length() || s.charAt(pos) != c) {
+                throw new IllegalArgumentException("expected '" + c + "' at " + pos);
+            }
+            pos++;
+        }
+
+        private void skipSpace() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
+        }
+    }
+}
