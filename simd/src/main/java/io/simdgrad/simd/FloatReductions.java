@@ -1,0 +1,336 @@
+package io.simdgrad.simd;
+
+/**
+ * Reductions and row-wise softmax on {@code float} arrays: sums, dot products, sums of squares,
+ * max/min and their indices over a range, a strided range, or each row or column of a 2-D block;
+ * softmax, log-softmax and logsumexp over the rows of a block. Validates the arguments once,
+ * splits work of {@link Parallel#ELEMENTWISE_THRESHOLD} elements or more over up to
+ * {@link Simd#maxThreads()} threads, and calls {@link VectorFloatReductions} (or, under
+ * {@code -Dsimdgrad.simd=scalar}, {@link ScalarFloatReductions}).
+ *
+ * <h2>Summation order</h2>
+ * {@link #sum}, {@link #dot}, {@link #sumSquares}, {@link #sumStrided} and {@link #sumRows} add in
+ * one order, defined by element index alone, so their results are the same bits for any thread
+ * count and any vector width (128, 256 or 512 bits):
+ * <ol>
+ *   <li>A range of n elements is cut into chunks of {@link #CHUNK} elements (the last may be
+ *       shorter); with n &lt;= CHUNK there is one chunk.</li>
+ *   <li>In a chunk of length m, {@link #PARTIALS} = P partial sums start at +0; partial j adds
+ *       element {@code b*P + j} of each full block b, blocks in order ({@code m - m % P} elements).
+ *       Then {@code p[j] += p[j + h]} for {@code j < h}, with h = P/2, P/4, ..., 1. Then the
+ *       remaining {@code m % P} elements are added to {@code p[0]} one by one in index order.</li>
+ *   <li>Chunk results combine in a fixed pairwise tree: chunk k and chunk k + w for every k that
+ *       is a multiple of 2w, with w = 1, 2, 4, ... (threads compute chunks; the tree never
+ *       depends on how many).</li>
+ * </ol>
+ * Dot products and sums of squares accumulate with {@code fma(a_i, b_i, acc)} in the partials
+ * and the tail alike; the trees add. P is {@code 4 * 512 / Float.SIZE}: a multiple of every
+ * lane count up to 512 bits, so each vector lane is one partial. Against the exact sum the
+ * error is at most about {@code (n/P + log2 n + P) * ulp(1) * sum |a_i|}, a little smaller than
+ * the {@code n * ulp(1) * sum |a_i|} of the sequential loop of {@link ScalarFloatReductions};
+ * the two agree to within the sum of both bounds, not bit for bit.
+ *
+ * <h2>Special values</h2>
+ * Sums follow IEEE arithmetic (a NaN, or +inf with -inf, gives NaN); a sum of nothing is +0.
+ * {@link #max} and {@link #min} return NaN if any element is NaN and treat -0 as less than +0
+ * ({@link Math#max}); {@link #argmax} and {@link #argmin} return the index of the first NaN if
+ * there is one, else of the first largest (smallest) element, like torch. Reducing nothing with
+ * max, min or an arg-form throws {@link IllegalArgumentException}.
+ * Softmax and log-softmax give NaN for a whole row that holds a NaN or +inf or is all -inf;
+ * {@link #logSumExpRows} gives -inf for an all -inf row and +inf for a row with +inf (no NaN),
+ * as torch does.
+ *
+ * <p>Outputs of the row and column reductions must not overlap the input block. The softmax
+ * outputs may be the input block itself (same array, offset and leading dimension).
+ */
+public final class FloatReductions {
+    /** Partial sums of the summation order (64 for float). */
+    public static final int PARTIALS = VectorFloatReductions.P;
+    /** Elements per chunk of the summation order. */
+    public static final int CHUNK = VectorFloatReductions.CHUNK;
+
+    private static final FloatReductionKernels SCALAR = new ScalarFloatReductions();
+    private static final FloatReductionKernels VECTOR = new VectorFloatReductions();
+    /** The kernels every call uses: Vector API, or the scalar twin when Simd.SCALAR. */
+    static final FloatReductionKernels IMPL = Simd.SCALAR ? SCALAR : VECTOR;
+
+    /** A thread gets at least this many elements. */
+    private static final int PER_THREAD = Parallel.ELEMENTWISE_THRESHOLD / 2;
+
+    private FloatReductions() {}
+
+    /** The plain-loop kernels (no checks, one thread): the oracle and benchmark baseline. */
+    public static FloatReductionKernels scalar() {
+        return SCALAR;
+    }
+
+    /** The Vector API kernels (no checks, one thread). */
+    public static FloatReductionKernels vector() {
+        return VECTOR;
+    }
+
+    /** {@code sum_i a[off+i]} for {@code i < n}, in the summation order above; 0 when n == 0. */
+    public static float sum(float[] a, int off, int n) {
+        Checks.range("sum", "a", a.length, off, n);
+        return n <= CHUNK ? IMPL.sum(a, off, n) : chunked(n, (s, len) -> IMPL.sum(a, off + s, len));
+    }
+
+    /** {@code sum_i a[aOff+i] * b[bOff+i]} for {@code i < n}, in the summation order above. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        Checks.range("dot", "a", a.length, aOff, n);
+        Checks.range("dot", "b", b.length, bOff, n);
+        return n <= CHUNK ? IMPL.dot(a, aOff, b, bOff, n)
+                : chunked(n, (s, len) -> IMPL.dot(a, aOff + s, b, bOff + s, len));
+    }
+
+    /** {@code sum_i a[off+i]^2} for {@code i < n}, in the summation order above. */
+    public static float sumSquares(float[] a, int off, int n) {
+        Checks.range("sumSquares", "a", a.length, off, n);
+        return n <= CHUNK ? IMPL.sumSquares(a, off, n) : chunked(n, (s, len) -> IMPL.sumSquares(a, off + s, len));
+    }
+
+    /**
+     * {@code sum_k a[off + k*stride]} for {@code k < n} (stride >= 0), in the summation order
+     * above: the same bits as {@link #sum} of those elements copied out.
+     */
+    public static float sumStrided(float[] a, int off, int stride, int n) {
+        Checks.strided("sumStrided", "a", a.length, off, stride, n);
+        return n <= CHUNK ? IMPL.sumStrided(a, off, stride, n)
+                : chunked(n, (s, len) -> IMPL.sumStrided(a, off + s * stride, stride, len));
+    }
+
+    /** Largest of {@code a[off+i]}, {@code i < n}; NaN if any is NaN. */
+    public static float max(float[] a, int off, int n) {
+        nonEmpty("max", a, off, 1, n);
+        return parallel(n) ? IMPL.max(chunkResults(n, (s, len) -> IMPL.max(a, off + s, len)), 0, chunks(n))
+                : IMPL.max(a, off, n);
+    }
+
+    /** Smallest of {@code a[off+i]}, {@code i < n}; NaN if any is NaN. */
+    public static float min(float[] a, int off, int n) {
+        nonEmpty("min", a, off, 1, n);
+        return parallel(n) ? IMPL.min(chunkResults(n, (s, len) -> IMPL.min(a, off + s, len)), 0, chunks(n))
+                : IMPL.min(a, off, n);
+    }
+
+    /** Index i (from off) of the first largest {@code a[off+i]}, or of the first NaN. */
+    public static int argmax(float[] a, int off, int n) {
+        nonEmpty("argmax", a, off, 1, n);
+        return parallel(n) ? chunkArg(a, off, 1, n, true) : IMPL.argmax(a, off, n);
+    }
+
+    /** Index i (from off) of the first smallest {@code a[off+i]}, or of the first NaN. */
+    public static int argmin(float[] a, int off, int n) {
+        nonEmpty("argmin", a, off, 1, n);
+        return parallel(n) ? chunkArg(a, off, 1, n, false) : IMPL.argmin(a, off, n);
+    }
+
+    /** Largest of {@code a[off + k*stride]}, {@code k < n}; NaN if any is NaN. */
+    public static float maxStrided(float[] a, int off, int stride, int n) {
+        nonEmpty("maxStrided", a, off, stride, n);
+        return parallel(n) ? IMPL.max(chunkResults(n, (s, len) -> IMPL.maxStrided(a, off + s * stride, stride, len)), 0, chunks(n))
+                : IMPL.maxStrided(a, off, stride, n);
+    }
+
+    /** Smallest of {@code a[off + k*stride]}, {@code k < n}; NaN if any is NaN. */
+    public static float minStrided(float[] a, int off, int stride, int n) {
+        nonEmpty("minStrided", a, off, stride, n);
+        return parallel(n) ? IMPL.min(chunkResults(n, (s, len) -> IMPL.minStrided(a, off + s * stride, stride, len)), 0, chunks(n))
+                : IMPL.minStrided(a, off, stride, n);
+    }
+
+    /** The k of the first largest {@code a[off + k*stride]}, or of the first NaN. */
+    public static int argmaxStrided(float[] a, int off, int stride, int n) {
+        nonEmpty("argmaxStrided", a, off, stride, n);
+        return parallel(n) ? chunkArg(a, off, stride, n, true) : IMPL.argmaxStrided(a, off, stride, n);
+    }
+
+    /** The k of the first smallest {@code a[off + k*stride]}, or of the first NaN. */
+    public static int argminStrided(float[] a, int off, int stride, int n) {
+        nonEmpty("argminStrided", a, off, stride, n);
+        return parallel(n) ? chunkArg(a, off, stride, n, false) : IMPL.argminStrided(a, off, stride, n);
+    }
+
+    /**
+     * {@code out[outOff + r] = sum_c a[off + r*ld + c]} for {@code r < rows}, each row in the
+     * summation order above (one row on one thread). Modifies {@code out[outOff, outOff+rows)}.
+     */
+    public static void sumRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkRows("sumRows", a, off, rows, cols, ld, out.length, outOff, false);
+        overRows(rows, cols, (s, e) -> IMPL.sumRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    }
+
+    /**
+     * {@code out[outOff + c] = sum_r a[off + r*ld + c]} for {@code c < cols}, each column added
+     * in row order from +0 (vectorised across columns, so exactly the scalar twin's result).
+     * Modifies {@code out[outOff, outOff+cols)}.
+     */
+    public static void sumColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkColumns("sumColumns", a, off, rows, cols, ld, out.length, outOff, false);
+        overColumns(rows, cols, (s, e) -> IMPL.sumColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + r] = max} of row r; cols >= 1 unless rows == 0. */
+    public static void maxRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkRows("maxRows", a, off, rows, cols, ld, out.length, outOff, true);
+        overRows(rows, cols, (s, e) -> IMPL.maxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + c] = max} of column c; rows >= 1 unless cols == 0. */
+    public static void maxColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkColumns("maxColumns", a, off, rows, cols, ld, out.length, outOff, true);
+        overColumns(rows, cols, (s, e) -> IMPL.maxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + r] = min} of row r; cols >= 1 unless rows == 0. */
+    public static void minRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkRows("minRows", a, off, rows, cols, ld, out.length, outOff, true);
+        overRows(rows, cols, (s, e) -> IMPL.minRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + c] = min} of column c; rows >= 1 unless cols == 0. */
+    public static void minColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkColumns("minColumns", a, off, rows, cols, ld, out.length, outOff, true);
+        overColumns(rows, cols, (s, e) -> IMPL.minColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + r] =} the column of the first max (or NaN) of row r. */
+    public static void argmaxRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        checkRows("argmaxRows", a, off, rows, cols, ld, out.length, outOff, true);
+        overRows(rows, cols, (s, e) -> IMPL.argmaxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + c] =} the row of the first max (or NaN) of column c. */
+    public static void argmaxColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        checkColumns("argmaxColumns", a, off, rows, cols, ld, out.length, outOff, true);
+        overColumns(rows, cols, (s, e) -> IMPL.argmaxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + r] =} the column of the first min (or NaN) of row r. */
+    public static void argminRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        checkRows("argminRows", a, off, rows, cols, ld, out.length, outOff, true);
+        overRows(rows, cols, (s, e) -> IMPL.argminRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    }
+
+    /** {@code out[outOff + c] =} the row of the first min (or NaN) of column c. */
+    public static void argminColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        checkColumns("argminColumns", a, off, rows, cols, ld, out.length, outOff, true);
+        overColumns(rows, cols, (s, e) -> IMPL.argminColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    }
+
+    /**
+     * Row-wise softmax, stable: {@code out(r,c) = exp(a(r,c) - m_r) / sum_c' exp(a(r,c') - m_r)},
+     * {@code m_r} the max of row r, computed as the exponentials times the reciprocal of their
+     * sum (as torch does). {@code a(r,c) = a[off + r*lda + c]}, {@code out(r,c) = out[outOff +
+     * r*ldOut + c]}; modifies only that block of out, which may be the input block (in place).
+     * Vector and scalar results agree within about {@code (8 + n/16) * ulp(1)} absolute.
+     */
+    public static void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
+        checkSoftmax("softmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);
+        overRows(rows, cols, (s, e) -> IMPL.softmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
+    }
+
+    /**
+     * Row-wise log-softmax, stable: {@code out(r,c) = (a(r,c) - m_r) - log(sum_c' exp(a(r,c') - m_r))};
+     * blocks as in {@link #softmaxRows}, in place allowed.
+     */
+    public static void logSoftmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
+        checkSoftmax("logSoftmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);
+        overRows(rows, cols, (s, e) -> IMPL.logSoftmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
+    }
+
+    /**
+     * {@code out[outOff + r] = log(sum_c exp(a(r,c) - s_r)) + s_r}, {@code s_r} the row max or 0
+     * when that max is infinite; -inf for cols == 0. Modifies {@code out[outOff, outOff+rows)}.
+     */
+    public static void logSumExpRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff) {
+        checkRows("logSumExpRows", a, off, rows, cols, lda, out.length, outOff, false);
+        overRows(rows, cols, (s, e) -> IMPL.logSumExpRows(a, off + s * lda, e - s, cols, lda, out, outOff + s));
+    }
+
+    // ---- threads -------------------------------------------------------------------------
+
+    private static boolean parallel(int n) {
+        return Parallel.parts(n, PER_THREAD) > 1;
+    }
+
+    private static int chunks(int n) {
+        return (n - 1) / CHUNK + 1;
+    }
+
+    /** Runs {@code body} over the chunk indices {@code [s, e)} of n elements, across threads when large. */
+    private static void forChunks(int n, Parallel.Range body) {
+        Parallel.run(chunks(n), Parallel.parts(n, PER_THREAD), 1, body);
+    }
+
+    /** The summation order's chunk tree over chunk sums computed on up to maxThreads threads. */
+    private static float chunked(int n, VectorFloatReductions.ChunkSum chunk) {
+        float[] c = chunkResults(n, chunk);
+        return VectorFloatReductions.chunkTree(0, n, (start, len) -> c[start / CHUNK]);
+    }
+
+    /** The result of {@code chunk} for every chunk of n elements, computed across threads. */
+    private static float[] chunkResults(int n, VectorFloatReductions.ChunkSum chunk) {
+        float[] c = new float[chunks(n)];
+        forChunks(n, (s, e) -> {
+            for (int k = s; k < e; k++) c[k] = chunk.of(k * CHUNK, Math.min(CHUNK, n - k * CHUNK));
+        });
+        return c;
+    }
+
+    /** First arg-max (or min) over chunks: the first chunk whose extreme is NaN, or the first best. */
+    private static int chunkArg(float[] a, int off, int stride, int n, boolean max) {
+        int[] at = new int[chunks(n)];
+        float[] v = new float[at.length];
+        forChunks(n, (s, e) -> {
+            for (int k = s; k < e; k++) {
+                int start = k * CHUNK, len = Math.min(CHUNK, n - start), o = off + start * stride;
+                int i = max ? IMPL.argmaxStrided(a, o, stride, len) : IMPL.argminStrided(a, o, stride, len);
+                at[k] = start + i;
+                v[k] = a[o + i * stride];
+            }
+        });
+        int k = max ? IMPL.argmax(v, 0, v.length) : IMPL.argmin(v, 0, v.length);
+        return at[k];
+    }
+
+    private static void overRows(int rows, int cols, Parallel.Range body) {
+        Parallel.run(rows, Parallel.parts((long) rows * cols, PER_THREAD), 1, body);
+    }
+
+    /** Column pieces start at multiples of PARTIALS, a multiple of the column kernels' strips. */
+    private static void overColumns(int rows, int cols, Parallel.Range body) {
+        Parallel.run(cols, Parallel.parts((long) rows * cols, PER_THREAD), PARTIALS, body);
+    }
+
+    // ---- checks --------------------------------------------------------------------------
+
+    private static void nonEmpty(String kernel, float[] a, int off, int stride, int n) {
+        Checks.strided(kernel, "a", a.length, off, stride, n);
+        if (n == 0) throw new IllegalArgumentException(kernel + ": cannot reduce an empty range (n = 0)");
+    }
+
+    private static void checkRows(String kernel, float[] a, int off, int rows, int cols, int ld,
+                                  int outLength, int outOff, boolean needsElements) {
+        Checks.block(kernel, "a", a.length, off, rows, cols, ld);
+        Checks.range(kernel, "out", outLength, outOff, rows);
+        if (needsElements && rows > 0 && cols == 0) {
+            throw new IllegalArgumentException(kernel + ": cannot reduce empty rows (" + rows + " x 0)");
+        }
+    }
+
+    private static void checkColumns(String kernel, float[] a, int off, int rows, int cols, int ld,
+                                     int outLength, int outOff, boolean needsElements) {
+        Checks.block(kernel, "a", a.length, off, rows, cols, ld);
+        Checks.range(kernel, "out", outLength, outOff, cols);
+        if (needsElements && cols > 0 && rows == 0) {
+            throw new IllegalArgumentException(kernel + ": cannot reduce empty columns (0 x " + cols + ")");
+        }
+    }
+
+    private static void checkSoftmax(String kernel, float[] a, int off, int rows, int cols, int lda,
+                                     int outLength, int outOff, int ldOut) {
+        Checks.block(kernel, "a", a.length, off, rows, cols, lda);
+        Checks.block(kernel, "out", outLength, outOff, rows, cols, ldOut);
+    }
+}
