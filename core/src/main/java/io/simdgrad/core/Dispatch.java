@@ -1,0 +1,68 @@
+package io.simdgrad.core;
+
+import java.util.Arrays;
+
+/**
+ * The one place every op passes through: checks, allocates the result, runs the op's forward.
+ * In-place calls validate everything before the first write, so a failing op leaves its
+ * inputs untouched.
+ */
+public final class Dispatch {
+    private Dispatch() {}
+
+    /** Runs {@code op} on {@code in} into a new contiguous tensor. */
+    public static Tensor call(Op op, Tensor... in) {
+        int[] shape = op.shape(in);
+        Tensor out = Tensor.empty(op.dtype(in), shape);
+        op.forward(in, out);
+        return out;
+    }
+
+    /** Runs {@code op} on {@code in} into {@code out} (contiguous, of the op's shape and dtype). */
+    public static Tensor into(Op op, Tensor out, Tensor... in) {
+        int[] shape = op.shape(in);
+        if (!Arrays.equals(shape, out.shape) || op.dtype(in) != out.dtype() || !out.isContiguous()) {
+            throw new IllegalArgumentException(op.name() + ": output buffer " + out.dtype() + Shapes.str(out.shape)
+                    + (out.isContiguous() ? "" : " (not contiguous)") + " does not fit the result " + op.dtype(in)
+                    + Shapes.str(shape));
+        }
+        op.forward(in, out);
+        return out;
+    }
+
+    /**
+     * Runs an elementwise {@code op} on {@code (self, rest...)} and writes the result into
+     * {@code self}, bumping its version. The result must have self's shape (other operands
+     * broadcast to it, not the other way round).
+     */
+    static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
+        Tensor[] in = new Tensor[rest.length + 1];
+        in[0] = self;
+        System.arraycopy(rest, 0, in, 1, rest.length);
+        int[] shape = op.shape(in);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new IllegalArgumentException(op.name() + "InPlace: output with shape " + Shapes.str(self.shape)
+                    + " doesn't match the broadcast shape " + Shapes.str(shape));
+        }
+        if (op.dtype(in) != self.dtype()) {
+            throw new IllegalArgumentException(op.name() + "InPlace: result type " + op.dtype(in)
+                    + " can't be cast to the desired output type " + self.dtype());
+        }
+        boolean overlaps = false;
+        for (Tensor r : rest) overlaps |= r.storage == self.storage;
+        if (self.isContiguous() && !overlaps) {
+            op.forward(in, self);
+        } else {
+            Tensor tmp = Tensor.empty(self.dtype(), shape);
+            op.forward(in, tmp);
+            Ops.CopyInto.copy(tmp, self);
+        }
+        self.storage.bump(op.name() + "InPlace");
+        return self;
+    }
+
+    /** Called when Java code reads a tensor's values (item, comparisons): the tracer's guard point. */
+    static void read(Tensor t) {
+        // No tracer yet: the graph module will attach here.
+    }
+}

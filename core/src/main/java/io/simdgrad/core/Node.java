@@ -1,0 +1,186 @@
+package io.simdgrad.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A node of the autograd graph, PyTorch's {@code grad_fn}: the op that produced a variable, what
+ * it saved for its vector-Jacobian product, and the nodes of its inputs ({@link #nextFunctions()}).
+ * A leaf that requires grad is reached through an {@code AccumulateGrad} node that adds into its
+ * {@code .grad}.
+ */
+public final class Node implements Op.Saved {
+    final Op op;
+    private final String name;
+    /** Per input: the node its gradient flows to, or null when the input needs no gradient. */
+    final Node[] next;
+    /** For AccumulateGrad nodes: the leaf. */
+    final Variable leaf;
+    private Variable[] savedInputs;
+    private int[] savedVersions;
+    private Variable savedOutput;
+    private int savedOutputVersion;
+    private final int[][] inputShapes;
+    private final DType[] inputDtypes;
+    private final boolean savedAnything;
+    private boolean released;
+    private List<UnaryOperator<Variable>> preHooks;
+
+    /** An op node for {@code out = op(in)}. */
+    Node(Op op, Variable[] in, Tensor[] data, Variable out) {
+        this.op = op;
+        this.name = op.gradFnName(data);
+        this.leaf = null;
+        int n = in.length;
+        next = new Node[n];
+        inputShapes = new int[n][];
+        inputDtypes = new DType[n];
+        boolean saves = false;
+        for (int i = 0; i < n; i++) {
+            Variable v = in[i];
+            next[i] = v.requiresGrad() ? v.gradEdge() : null;
+            inputShapes[i] = data[i].shape;
+            inputDtypes[i] = data[i].dtype();
+            if (op.savesInput(i)) {
+                if (savedInputs == null) {
+                    savedInputs = new Variable[n];
+                    savedVersions = new int[n];
+                }
+                savedInputs[i] = v;
+                savedVersions[i] = data[i].version();
+                saves = true;
+            }
+        }
+        if (op.savesOutput()) {
+            savedOutput = out;
+            savedOutputVersion = out.data().version();
+            saves = true;
+        }
+        savedAnything = saves;
+    }
+
+    /** The AccumulateGrad node of a leaf. */
+    Node(Variable leaf) {
+        this.op = null;
+        this.name = "AccumulateGrad";
+        this.leaf = leaf;
+        this.next = new Node[0];
+        this.inputShapes = new int[0][];
+        this.inputDtypes = new DType[0];
+        this.savedAnything = false;
+    }
+
+    /** PyTorch's class name of this node, e.g. {@code MulBackward0} or {@code AccumulateGrad}. */
+    public String name() {
+        return name;
+    }
+
+    /** The op this node differentiates (null for AccumulateGrad). */
+    public Op op() {
+        return op;
+    }
+
+    /** The nodes the gradient flows to, one per input (null entries for inputs that need none). */
+    public List<Node> nextFunctions() {
+        List<Node> l = new ArrayList<>(next.length);
+        Collections.addAll(l, next);
+        return Collections.unmodifiableList(l);
+    }
+
+    /** The leaf variable of an AccumulateGrad node, else null. */
+    public Variable variable() {
+        return leaf;
+    }
+
+    synchronized void addPreHook(UnaryOperator<Variable> hook) {
+        if (preHooks == null) preHooks = new ArrayList<>(1);
+        preHooks.add(hook);
+    }
+
+    Variable applyPreHooks(Variable g) {
+        List<UnaryOperator<Variable>> hooks = preHooks;
+        if (hooks == null) return g;
+        for (UnaryOperator<Variable> h : hooks) {
+            Variable r = h.apply(g);
+            if (r != null) g = r;
+        }
+        return g;
+    }
+
+    /** Checks that saved values are still there and unmodified; PyTorch's messages. */
+    void checkSaved() {
+        if (released && savedAnything) {
+            throw new IllegalStateException("Trying to backward through the graph a second time (or directly access saved tensors "
+                    + "after they have already been freed). Saved intermediate values of the graph are freed when you call "
+                    + ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a "
+                    + "second time or if you need to access saved tensors after calling backward. (node " + name + ")");
+        }
+        if (savedInputs != null) {
+            for (int i = 0; i < savedInputs.length; i++) {
+                if (savedInputs[i] != null) checkVersion(savedInputs[i], savedVersions[i]);
+            }
+        }
+        if (savedOutput != null) checkVersion(savedOutput, savedOutputVersion);
+    }
+
+    private static void checkVersion(Variable v, int expected) {
+        Tensor t = v.data();
+        if (t.version() == expected) return;
+        String type = switch (t.dtype()) {
+            case FLOAT32 -> "torch.FloatTensor";
+            case FLOAT64 -> "torch.DoubleTensor";
+            case INT64 -> "torch.LongTensor";
+        };
+        String producer = v.gradFn() != null ? ", which is output 0 of " + v.gradFn().name() + "," : "";
+        throw new IllegalStateException("one of the variables needed for gradient computation has been modified by an inplace "
+                + "operation: [" + type + " " + Shapes.str(t.shape) + "]" + producer + " is at version " + t.version()
+                + "; expected version " + expected + " instead. Hint: enable anomaly detection to find the operation that "
+                + "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True). (simdgrad: the last in-place "
+                + "write was " + t.storage.lastInPlaceOp() + ")");
+    }
+
+    void release() {
+        if (savedAnything) {
+            savedInputs = null;
+            savedOutput = null;
+            released = true;
+        }
+    }
+
+    @Override
+    public Variable input(int i) {
+        if (savedInputs == null || savedInputs[i] == null) {
+            throw new IllegalStateException(name + ": input " + i + " was not saved for backward");
+        }
+        return savedInputs[i];
+    }
+
+    @Override
+    public Variable output() {
+        if (savedOutput == null) throw new IllegalStateException(name + ": the result was not saved for backward");
+        return savedOutput;
+    }
+
+    @Override
+    public int[] inputShape(int i) {
+        return inputShapes[i];
+    }
+
+    @Override
+    public DType inputDtype(int i) {
+        return inputDtypes[i];
+    }
+
+    @Override
+    public boolean needsGrad(int i) {
+        return next[i] != null;
+    }
+
+    /** As PyTorch prints a grad_fn: {@code <AddBackward0 object at 0x...>}. */
+    @Override
+    public String toString() {
+        return "<" + name + " object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+    }
+}

@@ -1,0 +1,83 @@
+package io.simdgrad.core;
+
+/**
+ * One op definition: its name, its shape and dtype rule, and its forward computation into a
+ * given output buffer. {@link Tensor} methods, autograd, the tracer and compiled graphs all run
+ * this one definition, through {@link Dispatch}.
+ *
+ * <p>{@link #forward} writes every element of {@code out}, which is contiguous, has
+ * {@link #shape} and {@link #dtype}, and is not one of the inputs unless the op is elementwise
+ * (elementwise ops may compute in place).
+ */
+public interface Op {
+    /** The op's name as the API spells it ({@code add}, {@code matmul}, {@code sum}, ...). */
+    String name();
+
+    /**
+     * Checks the inputs and returns the result's shape.
+     *
+     * @throws RuntimeException naming the op, the shapes and what was expected
+     */
+    int[] shape(Tensor[] in);
+
+    /** The result's dtype. */
+    DType dtype(Tensor[] in);
+
+    /** Computes the result of {@code in} into {@code out}; inputs are left unchanged. */
+    void forward(Tensor[] in, Tensor out);
+
+    /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
+    default String attributes() {
+        return "";
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** PyTorch's name of the backward node this op records, e.g. {@code AddBackward0}. */
+    default String gradFnName(Tensor[] in) {
+        return Character.toUpperCase(name().charAt(0)) + name().substring(1) + "Backward0";
+    }
+
+    /** False for ops whose result carries no gradient (comparisons, argmax). */
+    default boolean differentiable() {
+        return true;
+    }
+
+    /** Whether the vector-Jacobian product needs input {@code i}'s value (the node then saves it). */
+    default boolean savesInput(int i) {
+        return false;
+    }
+
+    /** Whether the vector-Jacobian product needs the result's value. */
+    default boolean savesOutput() {
+        return false;
+    }
+
+    /**
+     * The vector-Jacobian product: given the gradient {@code g} of some scalar with respect to
+     * this op's result, the gradients with respect to each input (null where an input needs
+     * none), written with {@link Variable} ops so that it is itself differentiable. A gradient
+     * may have the result's broadcast shape: the engine sums it back to the input's shape.
+     */
+    default Variable[] vjp(Saved saved, Variable g) {
+        throw new UnsupportedOperationException("the derivative for '" + name() + "' is not implemented");
+    }
+
+    /** What a node kept for its op's vector-Jacobian product. */
+    interface Saved {
+        /** Input {@code i}, if the op saved it ({@link #savesInput}). */
+        Variable input(int i);
+
+        /** The result, if the op saved it ({@link #savesOutput}). */
+        Variable output();
+
+        /** The shape input {@code i} had. */
+        int[] inputShape(int i);
+
+        /** The dtype input {@code i} had. */
+        DType inputDtype(int i);
+
+        /** Whether input {@code i} needs a gradient (its VJP part may be skipped otherwise). */
+        boolean needsGrad(int i);
+    }
+}

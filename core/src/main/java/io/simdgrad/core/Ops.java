@@ -1,0 +1,990 @@
+package io.simdgrad.core;
+
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.CompareOp;
+import io.simdgrad.simd.DoubleElementwise;
+import io.simdgrad.simd.DoubleGemm;
+import io.simdgrad.simd.DoubleLayout;
+import io.simdgrad.simd.DoubleReductions;
+import io.simdgrad.simd.FloatElementwise;
+import io.simdgrad.simd.FloatGemm;
+import io.simdgrad.simd.FloatLayout;
+import io.simdgrad.simd.FloatReductions;
+import io.simdgrad.simd.UnaryOp;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The op definitions: one record or class per op, holding its attributes, its shape and dtype
+ * rule and its forward. {@link Tensor}'s methods are thin calls of these through
+ * {@link Dispatch}.
+ */
+public final class Ops {
+    private Ops() {}
+
+    /** The {@code dim} value meaning "over all elements". */
+    public static final int ALL = Integer.MIN_VALUE;
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static DType floatResult(String op, DType a, DType b) {
+        return DType.promote(a, b);
+    }
+
+    /** A constant (no gradient) variable. */
+    private static Variable constant(Tensor t) {
+        return new Variable(t, false);
+    }
+
+    /** 1 where x > y, 0.5 where x == y, 0 elsewhere: how maximum/minimum share the gradient at ties, like torch. */
+    private static Tensor winnerMask(Tensor x, Tensor y) {
+        return x.gt(y).add(x.eq(y).mul(0.5));
+    }
+
+    /** {@code g} with the reduced dim {@code d} put back (when keepdim was false), broadcast to {@code shape}. */
+    private static Variable unreduce(Variable g, int d, boolean keepdim, int[] shape) {
+        Variable k = keepdim || shape.length == 0 ? g : g.unsqueeze(d);
+        return k.expand(shape);
+    }
+
+    // ------------------------------------------------------------------ copies and conversion
+
+    /** A contiguous copy of the input. */
+    public static final class Copy implements Op {
+        /** The one instance. */
+        public static final Copy INSTANCE = new Copy();
+
+        private Copy() {}
+
+        @Override public String name() { return "contiguous"; }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) { CopyInto.copy(in[0], out); }
+        @Override public String gradFnName(Tensor[] in) { return "CloneBackward0"; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g}; }
+    }
+
+    /** {@code self.copy_(src)}: src broadcast to self's shape and converted to its dtype. */
+    public static final class CopyInto implements Op {
+        /** The one instance. */
+        public static final CopyInto INSTANCE = new CopyInto();
+
+        private CopyInto() {}
+
+        @Override public String name() { return "copy"; }
+        @Override public int[] shape(Tensor[] in) {
+            int[] s = Shapes.broadcast("copy", in[0].shape, in[1].shape);
+            return s;
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) { copy(in[1], out); }
+
+        /**
+         * Copies {@code src} (broadcast to dst's shape, converted to dst's dtype) into {@code dst},
+         * which may be any strided view. A transposed 2-D layout goes through the blocked
+         * transpose kernel.
+         */
+        static void copy(Tensor src, Tensor dst) {
+            Tensor s = src.dtype() == dst.dtype() ? src.expand(dst.shape) : convert(src, dst.dtype()).expand(dst.shape);
+            int r = dst.dim();
+            if (r >= 2 && dst.isContiguous() && s.strides[r - 1] != 1 && s.strides[r - 2] == 1 && s.shape[r - 1] > 1
+                    && s.storage != dst.storage) {
+                transposeCopy(s, dst);
+                return;
+            }
+            if (s.storage == dst.storage && overlaps(s, dst)) s = s.copy();
+            Tensor fs = s;
+            Loops.iterate(dst.shape, new Tensor[] {fs, dst}, (offs, st, n) -> {
+                if (st[1] == 1) {
+                    Kernels.copy(fs.storage, offs[0], st[0], dst.storage, offs[1], n);
+                } else {
+                    for (int i = 0; i < n; i++) dst.storage.set(offs[1] + i * st[1], fs.storage.get(offs[0] + i * st[0]));
+                }
+            });
+        }
+
+        private static boolean overlaps(Tensor a, Tensor b) {
+            return !(a.offset == b.offset && Arrays.equals(a.strides, b.strides));
+        }
+
+        private static void transposeCopy(Tensor s, Tensor dst) {
+            int r = dst.dim();
+            int rows = s.shape[r - 2], cols = s.shape[r - 1], ld = s.strides[r - 1];
+            Tensor outerS = s, outerD = dst;
+            // iterate the outer dims by viewing the last two as one element
+            int[] outerShape = Arrays.copyOf(dst.shape, r - 2);
+            Tensor so = new Tensor(s.storage, outerShape, Arrays.copyOf(s.strides, r - 2), s.offset);
+            Tensor d0 = new Tensor(dst.storage, outerShape, Arrays.copyOf(dst.strides, r - 2), dst.offset);
+            Loops.iterate(outerShape, new Tensor[] {so, d0}, (offs, st, n) -> {
+                for (int i = 0; i < n; i++) {
+                    int so0 = offs[0] + i * st[0], do0 = offs[1] + i * st[1];
+                    if (dst.storage.f != null) FloatLayout.transpose(outerS.storage.f, so0, cols, rows, ld, outerD.storage.f, do0, cols);
+                    else if (dst.storage.d != null) DoubleLayout.transpose(outerS.storage.d, so0, cols, rows, ld, outerD.storage.d, do0, cols);
+                    else {
+                        for (int x = 0; x < rows; x++) {
+                            for (int y = 0; y < cols; y++) outerD.storage.l[do0 + x * cols + y] = outerS.storage.l[so0 + x + y * ld];
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static Tensor convert(Tensor src, DType to) {
+        Tensor out = Tensor.empty(to, src.shape);
+        new Convert(to).forward(new Tensor[] {src}, out);
+        return out;
+    }
+
+    /** Conversion to another dtype (floats to int64 truncate toward zero, like torch). */
+    public record Convert(DType to) implements Op {
+        @Override public String name() { return "to"; }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return to; }
+        @Override public String attributes() { return "dtype=" + to.torchName(); }
+        @Override public String gradFnName(Tensor[] in) { return "ToCopyBackward0"; }
+        @Override public boolean differentiable() { return to.isFloatingPoint(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.to(s.inputDtype(0))}; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor src = in[0];
+            Loops.iterate(out.shape, new Tensor[] {src, out}, (offs, st, n) -> {
+                Storage a = src.storage, o = out.storage;
+                for (int i = 0; i < n; i++) {
+                    int ia = offs[0] + i * st[0];
+                    if (o.l != null) o.l[offs[1] + i] = a.l != null ? a.l[ia] : (long) a.get(ia);
+                    else o.set(offs[1] + i, a.get(ia));
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    /** {@code a op b} with broadcasting. */
+    public record Binary(BinaryOp kind) implements Op {
+        private static final Map<BinaryOp, Binary> ALL_KINDS = new EnumMap<>(BinaryOp.class);
+
+        static {
+            for (BinaryOp k : BinaryOp.values()) ALL_KINDS.put(k, new Binary(k));
+        }
+
+        /** The shared definition of one kind. */
+        public static Binary of(BinaryOp kind) {
+            return ALL_KINDS.get(kind);
+        }
+
+        @Override public String name() {
+            return switch (kind) {
+                case MAX -> "maximum";
+                case MIN -> "minimum";
+                default -> lower(kind);
+            };
+        }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public DType dtype(Tensor[] in) { return floatResult(name(), in[0].dtype(), in[1].dtype()); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[2];
+            Loops.elementwise(out, in, p, (offs, st, n) ->
+                    Kernels.binary(kind, p[0].storage, offs[0], st[0], p[1].storage, offs[1], st[1], out.storage, offs[2], n));
+        }
+        @Override public String gradFnName(Tensor[] in) {
+            return kind == BinaryOp.POW ? "PowBackward1" : Op.super.gradFnName(in);
+        }
+        @Override public boolean savesInput(int i) { return kind != BinaryOp.ADD && kind != BinaryOp.SUB; }
+        @Override public boolean savesOutput() { return kind == BinaryOp.POW; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return switch (kind) {
+                case ADD -> new Variable[] {g, g};
+                case SUB -> new Variable[] {g, s.needsGrad(1) ? g.neg() : null};
+                case MUL -> new Variable[] {s.needsGrad(0) ? g.mul(s.input(1)) : null, s.needsGrad(1) ? g.mul(s.input(0)) : null};
+                case DIV -> {
+                    Variable a = s.input(0), b = s.input(1);
+                    yield new Variable[] {s.needsGrad(0) ? g.div(b) : null, s.needsGrad(1) ? g.mul(a).div(b.square()).neg() : null};
+                }
+                case POW -> {
+                    Variable a = s.input(0), b = s.input(1);
+                    yield new Variable[] {s.needsGrad(0) ? g.mul(b).mul(a.pow(b.sub(1.0))) : null,
+                            s.needsGrad(1) ? g.mul(s.output()).mul(a.log()) : null};
+                }
+                case MAX, MIN -> {
+                    Tensor a = s.input(0).data(), b = s.input(1).data();
+                    Tensor m = kind == BinaryOp.MAX ? winnerMask(a, b) : winnerMask(b, a);
+                    yield new Variable[] {g.mul(constant(m)), g.mul(constant(m.rsub(1)))};
+                }
+            };
+        }
+    }
+
+    /** {@code a op s} or, reversed, {@code s op a}, for a constant {@code s}. */
+    public record BinaryScalar(BinaryOp kind, double scalar, boolean reversed) implements Op {
+        @Override public String name() {
+            String base = Binary.of(kind).name();
+            return reversed ? "r" + base : base;
+        }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public String attributes() { return "scalar=" + scalar; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[1];
+            Loops.elementwise(out, in, p, (offs, st, n) ->
+                    Kernels.binaryScalar(kind, p[0].storage, offs[0], st[0], scalar, reversed, out.storage, offs[1], n));
+        }
+        @Override public String gradFnName(Tensor[] in) {
+            if (reversed) {
+                return switch (kind) {
+                    case SUB -> "RsubBackward1";
+                    case DIV -> "MulBackward0"; // torch computes s / x as reciprocal(x) * s
+                    case POW -> "PowBackward1";
+                    default -> Op.super.gradFnName(in);
+                };
+            }
+            return switch (kind) {
+                case MAX -> "ClampMinBackward0";
+                case MIN -> "ClampMaxBackward0";
+                default -> Op.super.gradFnName(in);
+            };
+        }
+        @Override public boolean savesInput(int i) {
+            return kind == BinaryOp.MAX || kind == BinaryOp.MIN || (kind == BinaryOp.POW && !reversed) || (kind == BinaryOp.DIV && reversed);
+        }
+        @Override public boolean savesOutput() { return kind == BinaryOp.POW && reversed; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable r = switch (kind) {
+                case ADD -> g;
+                case SUB -> reversed ? g.neg() : g;
+                case MUL -> g.mul(scalar);
+                case DIV -> reversed ? g.mul(s.input(0).square().rdiv(-scalar)) : g.div(scalar);
+                case POW -> reversed ? g.mul(s.output()).mul(Math.log(scalar))
+                        : scalar == 0 ? g.mul(0.0) : g.mul(s.input(0).pow(scalar - 1).mul(scalar));
+                case MAX, MIN -> {
+                    Tensor x = s.input(0).data(), c = Tensor.scalar(x.dtype(), scalar);
+                    yield g.mul(constant(kind == BinaryOp.MAX ? winnerMask(x, c) : winnerMask(c, x)));
+                }
+            };
+            return new Variable[] {r};
+        }
+    }
+
+    /** A unary elementwise op. */
+    public record Unary(UnaryOp kind) implements Op {
+        private static final Map<UnaryOp, Unary> ALL_KINDS = new EnumMap<>(UnaryOp.class);
+
+        static {
+            for (UnaryOp k : UnaryOp.values()) ALL_KINDS.put(k, new Unary(k));
+        }
+
+        /** The shared definition of one kind. */
+        public static Unary of(UnaryOp kind) {
+            return ALL_KINDS.get(kind);
+        }
+
+        @Override public String name() { return lower(kind); }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[1];
+            Loops.elementwise(out, in, p, (offs, st, n) ->
+                    Kernels.unary(kind, p[0].storage, offs[0], st[0], out.storage, offs[1], n));
+        }
+        @Override public String gradFnName(Tensor[] in) {
+            return kind == UnaryOp.SQUARE ? "PowBackward0" : Op.super.gradFnName(in);
+        }
+        @Override public boolean savesInput(int i) {
+            return switch (kind) {
+                case LOG, ABS, SQUARE, SIN, COS -> true;
+                default -> false;
+            };
+        }
+        @Override public boolean savesOutput() {
+            return switch (kind) {
+                case EXP, SQRT, RECIPROCAL, TANH, SIGMOID, RELU -> true;
+                default -> false;
+            };
+        }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable r = switch (kind) {
+                case NEG -> g.neg();
+                case EXP -> g.mul(s.output());
+                case LOG -> g.div(s.input(0));
+                case SQRT -> g.div(s.output().mul(2.0));
+                case ABS -> {
+                    Tensor x = s.input(0).data();
+                    yield g.mul(constant(x.gt(0.0).sub(x.lt(0.0))));
+                }
+                case SQUARE -> g.mul(s.input(0).mul(2.0));
+                case RECIPROCAL -> g.mul(s.output().square()).neg();
+                case TANH -> g.mul(s.output().square().rsub(1.0));
+                case SIGMOID -> g.mul(s.output().mul(s.output().rsub(1.0)));
+                case RELU -> g.mul(constant(s.output().data().gt(0.0)));
+                case SIN -> g.mul(s.input(0).cos());
+                case COS -> g.mul(s.input(0).sin()).neg();
+            };
+            return new Variable[] {r};
+        }
+    }
+
+    /** {@code min(max(x, lo), hi)}. */
+    public record Clamp(double min, double max) implements Op {
+        @Override public String name() { return "clamp"; }
+        @Override public int[] shape(Tensor[] in) {
+            if (min > max) {
+                // torch allows it and returns max everywhere; we follow
+            }
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public String attributes() { return "min=" + min + ", max=" + max; }
+        @Override public String gradFnName(Tensor[] in) { return "ClampBackward1"; }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Tensor x = s.input(0).data();
+            return new Variable[] {g.mul(constant(x.ge(min).mul(x.le(max))))};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[1];
+            Loops.elementwise(out, in, p, (offs, st, n) -> {
+                Storage a = p[0].storage, o = out.storage;
+                if (st[0] == 0) {
+                    double v = Math.min(Math.max(a.get(offs[0]), min), max);
+                    Kernels.fill(o, offs[1], n, Double.isNaN(a.get(offs[0])) ? Double.NaN : v);
+                } else if (o.f != null) {
+                    FloatElementwise.clamp(a.f, offs[0], (float) min, (float) max, o.f, offs[1], n);
+                } else if (o.d != null) {
+                    DoubleElementwise.clamp(a.d, offs[0], min, max, o.d, offs[1], n);
+                } else {
+                    for (int i = 0; i < n; i++) o.l[offs[1] + i] = (long) Math.min(Math.max(a.l[offs[0] + i], min), max);
+                }
+            });
+        }
+    }
+
+    /** A comparison giving a 0/1 mask in the promoted dtype. */
+    public record Compare(CompareOp kind) implements Op {
+        private static final Map<CompareOp, Compare> ALL_KINDS = new EnumMap<>(CompareOp.class);
+
+        static {
+            for (CompareOp k : CompareOp.values()) ALL_KINDS.put(k, new Compare(k));
+        }
+
+        /** The shared definition of one kind. */
+        public static Compare of(CompareOp kind) {
+            return ALL_KINDS.get(kind);
+        }
+
+        @Override public String name() { return lower(kind); }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
+        @Override public boolean differentiable() { return false; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[2];
+            Loops.elementwise(out, in, p, (offs, st, n) ->
+                    Kernels.compare(kind, p[0].storage, offs[0], st[0], p[1].storage, offs[1], st[1], out.storage, offs[2], n));
+        }
+    }
+
+    /** A comparison with a constant, giving a 0/1 mask in the input's dtype. */
+    public record CompareScalar(CompareOp kind, double scalar) implements Op {
+        @Override public String name() { return lower(kind); }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public String attributes() { return "scalar=" + scalar; }
+        @Override public boolean differentiable() { return false; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor s = Tensor.scalar(in[0].dtype(), scalar);
+            Compare.of(kind).forward(new Tensor[] {in[0], s}, out);
+        }
+    }
+
+    /** {@code mask != 0 ? a : b}, broadcasting all three. */
+    public static final class Where implements Op {
+        /** The one instance. */
+        public static final Where INSTANCE = new Where();
+
+        private Where() {}
+
+        @Override public String name() { return "where"; }
+        @Override public int[] shape(Tensor[] in) {
+            return Shapes.broadcast("where", in[0].shape, Shapes.broadcast("where", in[1].shape, in[2].shape));
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[1].dtype(), in[2].dtype()); }
+        @Override public boolean savesInput(int i) { return i == 0; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Tensor m = s.input(0).data().to(g.dtype()).ne(0.0);
+            return new Variable[] {null, g.mul(constant(m)), g.mul(constant(m.rsub(1)))};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[3];
+            Loops.elementwise(out, in, p, (offs, st, n) -> {
+                Storage m = p[0].storage, a = p[1].storage, b = p[2].storage, o = out.storage;
+                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && o.f != null) {
+                    FloatElementwise.where(m.f, offs[0], a.f, offs[1], b.f, offs[2], o.f, offs[3], n);
+                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1 && o.d != null) {
+                    DoubleElementwise.where(m.d, offs[0], a.d, offs[1], b.d, offs[2], o.d, offs[3], n);
+                } else if (o.l != null) {
+                    for (int i = 0; i < n; i++) {
+                        o.l[offs[3] + i] = m.l[offs[0] + i * st[0]] != 0 ? a.l[offs[1] + i * st[1]] : b.l[offs[2] + i * st[2]];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        o.set(offs[3] + i, m.get(offs[0] + i * st[0]) != 0 ? a.get(offs[1] + i * st[1]) : b.get(offs[2] + i * st[2]));
+                    }
+                }
+            });
+        }
+    }
+
+    /** {@code self + alpha * other}: the optimisers' update, one pass. */
+    public record AddScaled(double alpha) implements Op {
+        @Override public String name() { return "addScaled"; }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public DType dtype(Tensor[] in) { return floatResult(name(), in[0].dtype(), in[1].dtype()); }
+        @Override public String attributes() { return "alpha=" + alpha; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor[] p = new Tensor[2];
+            Loops.elementwise(out, in, p, (offs, st, n) -> {
+                Storage a = p[0].storage, b = p[1].storage, o = out.storage;
+                if (st[1] == 0) {
+                    Kernels.binaryScalar(BinaryOp.ADD, a, offs[0], st[0], alpha * b.get(offs[1]), false, o, offs[2], n);
+                    return;
+                }
+                if (a != o || offs[0] != offs[2] || st[0] != 1) Kernels.copy(a, offs[0], st[0], o, offs[2], n);
+                if (o.f != null) FloatElementwise.axpy((float) alpha, b.f, offs[1], o.f, offs[2], n);
+                else if (o.d != null) DoubleElementwise.axpy(alpha, b.d, offs[1], o.d, offs[2], n);
+                else throw new IllegalArgumentException("addScaled: arithmetic on int64 tensors is not supported");
+            });
+        }
+    }
+
+    /** Every element set to a constant (in place on its input). */
+    public record Fill(double value) implements Op {
+        @Override public String name() { return "fill"; }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public String attributes() { return "value=" + value; }
+        @Override public void forward(Tensor[] in, Tensor out) { Kernels.fill(out.storage, out.offset, out.numel(), value); }
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** What a {@link Reduce} computes. */
+    public enum ReduceKind { SUM, MEAN, MAX, MIN, ARGMAX, NORM2 }
+
+    /** A reduction over all elements ({@code dim == ALL}) or over one dim. */
+    public record Reduce(ReduceKind kind, int dim, boolean keepdim) implements Op {
+        @Override public String name() { return kind == ReduceKind.NORM2 ? "norm" : lower(kind); }
+        @Override public String attributes() {
+            return dim == ALL ? "" : "dim=" + dim + (keepdim ? ", keepdim=True" : "");
+        }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor x = in[0];
+            if (x.dtype() == DType.INT64 && kind != ReduceKind.MAX && kind != ReduceKind.MIN && kind != ReduceKind.ARGMAX) {
+                throw new IllegalArgumentException(name() + ": not supported for int64 tensors; convert with to(DType.FLOAT32)");
+            }
+            if (dim == ALL) {
+                if (x.numel() == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
+                    throw new IllegalArgumentException(name() + ": Expected reduction dim to be specified for input.numel() == 0 (shape "
+                            + Shapes.str(x.shape) + ")");
+                }
+                return new int[0];
+            }
+            int d = Shapes.dim(name(), dim, x.dim());
+            if (x.dim() == 0) return keepdim ? new int[0] : new int[0];
+            if (x.shape[d] == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
+                throw new IllegalArgumentException(name() + ": Expected reduction dim " + d + " to have non-zero size (shape "
+                        + Shapes.str(x.shape) + ")");
+            }
+            return reducedShape(x.shape, d, keepdim);
+        }
+        @Override public DType dtype(Tensor[] in) { return kind == ReduceKind.ARGMAX ? DType.INT64 : in[0].dtype(); }
+        @Override public boolean differentiable() { return kind != ReduceKind.ARGMAX; }
+        @Override public String gradFnName(Tensor[] in) {
+            boolean all = dim == ALL;
+            return switch (kind) {
+                case SUM -> all ? "SumBackward0" : "SumBackward1";
+                case MEAN -> all ? "MeanBackward0" : "MeanBackward1";
+                case MAX -> all ? "MaxBackward1" : "MaxBackward0";
+                case MIN -> all ? "MinBackward1" : "MinBackward0";
+                case NORM2 -> "NormBackward1";
+                case ARGMAX -> "ArgmaxBackward0";
+            };
+        }
+        @Override public boolean savesInput(int i) { return kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.NORM2; }
+        @Override public boolean savesOutput() { return savesInput(0); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] shape = s.inputShape(0);
+            boolean all = dim == ALL || shape.length == 0;
+            int d = all ? 0 : Shapes.dim(name(), dim, shape.length);
+            Variable ge = all ? g.expand(shape) : unreduce(g, d, keepdim, shape);
+            Variable r = switch (kind) {
+                case SUM -> ge;
+                case MEAN -> ge.div(all ? Shapes.numel(shape) : shape[d]);
+                case MAX, MIN -> {
+                    // ties share the gradient evenly (torch does so for the full reduction; along a dim it
+                    // picks one index, which only differs at ties, where the function has a kink)
+                    Tensor x = s.input(0).data(), out = s.output().data();
+                    Tensor best = all || keepdim ? out : out.unsqueeze(d);
+                    Tensor hit = x.eq(best);
+                    Tensor count = all ? hit.sum() : hit.sum(d, true);
+                    yield ge.mul(constant(hit.div(count)));
+                }
+                case NORM2 -> {
+                    // d|x|/dx = x/|x|; at |x| = 0 (then x = 0) the denominator gets 1 so the gradient is 0, like torch
+                    Tensor out = s.output().data();
+                    yield ge.mul(s.input(0)).div(s.output().add(constant(out.eq(0.0))));
+                }
+                case ARGMAX -> throw new AssertionError("argmax has no gradient");
+            };
+            return new Variable[] {r};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0].contiguous();
+            if (dim == ALL || x.dim() == 0) {
+                int n = x.numel();
+                double v = all(x, n);
+                out.storage.set(out.offset, v);
+                return;
+            }
+            int d = Shapes.dim(name(), dim, x.dim());
+            int size = x.shape[d], inner = 1, outer = 1;
+            for (int i = d + 1; i < x.dim(); i++) inner *= x.shape[i];
+            for (int i = 0; i < d; i++) outer *= x.shape[i];
+            along(x, out, outer, size, inner);
+        }
+
+        private double all(Tensor x, int n) {
+            Storage s = x.storage;
+            int o = x.offset;
+            if (s.l != null) {
+                long best = s.l[o];
+                int at = 0;
+                for (int i = 1; i < n; i++) {
+                    long v = s.l[o + i];
+                    if (kind == ReduceKind.MIN ? v < best : v > best) {
+                        best = v;
+                        at = i;
+                    }
+                }
+                return kind == ReduceKind.ARGMAX ? at : best;
+            }
+            boolean f = s.f != null;
+            return switch (kind) {
+                case SUM -> f ? FloatReductions.sum(s.f, o, n) : DoubleReductions.sum(s.d, o, n);
+                case MEAN -> meanOf(f ? FloatReductions.sum(s.f, o, n) : DoubleReductions.sum(s.d, o, n), n, f);
+                case MAX -> f ? FloatReductions.max(s.f, o, n) : DoubleReductions.max(s.d, o, n);
+                case MIN -> f ? FloatReductions.min(s.f, o, n) : DoubleReductions.min(s.d, o, n);
+                case ARGMAX -> f ? FloatReductions.argmax(s.f, o, n) : DoubleReductions.argmax(s.d, o, n);
+                case NORM2 -> f ? (float) Math.sqrt(FloatReductions.sumSquares(s.f, o, n)) : Math.sqrt(DoubleReductions.sumSquares(s.d, o, n));
+            };
+        }
+
+        private static double meanOf(double sum, int n, boolean isFloat) {
+            return isFloat ? (float) sum / (float) n : sum / n;
+        }
+
+        private void along(Tensor x, Tensor out, int outer, int size, int inner) {
+            Storage s = x.storage, o = out.storage;
+            int xo = x.offset;
+            if (s.l != null || kind == ReduceKind.NORM2) {
+                alongPlain(x, out, outer, size, inner);
+                return;
+            }
+            if (kind == ReduceKind.ARGMAX) {
+                int[] idx = new int[outer * inner];
+                for (int b = 0; b < outer; b++) {
+                    int base = xo + b * size * inner;
+                    if (inner == 1) {
+                        if (s.f != null) FloatReductions.argmaxRows(s.f, xo, outer, size, size, idx, 0);
+                        else DoubleReductions.argmaxRows(s.d, xo, outer, size, size, idx, 0);
+                        break;
+                    }
+                    if (s.f != null) FloatReductions.argmaxColumns(s.f, base, size, inner, inner, idx, b * inner);
+                    else DoubleReductions.argmaxColumns(s.d, base, size, inner, inner, idx, b * inner);
+                }
+                for (int i = 0; i < idx.length; i++) o.l[out.offset + i] = idx[i];
+                return;
+            }
+            for (int b = 0; b < outer; b++) {
+                int base = xo + b * size * inner;
+                if (inner == 1) {
+                    rows(s, xo, outer, size, o, out.offset);
+                    break;
+                }
+                columns(s, base, size, inner, o, out.offset + b * inner);
+            }
+            if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, out.offset, 1, size, false, o, out.offset, outer * inner);
+        }
+
+        private void rows(Storage s, int off, int rows, int cols, Storage o, int oo) {
+            boolean f = s.f != null;
+            switch (kind) {
+                case SUM, MEAN -> { if (f) FloatReductions.sumRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.sumRows(s.d, off, rows, cols, cols, o.d, oo); }
+                case MAX -> { if (f) FloatReductions.maxRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.maxRows(s.d, off, rows, cols, cols, o.d, oo); }
+                case MIN -> { if (f) FloatReductions.minRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.minRows(s.d, off, rows, cols, cols, o.d, oo); }
+                default -> throw new AssertionError(kind);
+            }
+        }
+
+        private void columns(Storage s, int off, int rows, int cols, Storage o, int oo) {
+            boolean f = s.f != null;
+            switch (kind) {
+                case SUM, MEAN -> { if (f) FloatReductions.sumColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.sumColumns(s.d, off, rows, cols, cols, o.d, oo); }
+                case MAX -> { if (f) FloatReductions.maxColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.maxColumns(s.d, off, rows, cols, cols, o.d, oo); }
+                case MIN -> { if (f) FloatReductions.minColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.minColumns(s.d, off, rows, cols, cols, o.d, oo); }
+                default -> throw new AssertionError(kind);
+            }
+        }
+
+        /** int64 max/min/argmax along a dim: a plain loop. */
+        private void alongPlain(Tensor x, Tensor out, int outer, int size, int inner) {
+            Storage s = x.storage, o = out.storage;
+            for (int b = 0; b < outer; b++) {
+                for (int j = 0; j < inner; j++) {
+                    int base = x.offset + b * size * inner + j;
+                    double best = s.get(base), acc = 0;
+                    int at = 0;
+                    for (int i = 0; i < size; i++) {
+                        double v = s.get(base + i * inner);
+                        acc += v * v;
+                        if (kind == ReduceKind.MIN ? v < best : v > best) {
+                            best = v;
+                            at = i;
+                        }
+                    }
+                    double r = kind == ReduceKind.ARGMAX ? at : kind == ReduceKind.NORM2 ? Math.sqrt(acc) : best;
+                    o.set(out.offset + b * inner + j, r);
+                }
+            }
+        }
+    }
+
+    static int[] reducedShape(int[] shape, int d, boolean keepdim) {
+        if (keepdim) {
+            int[] r = shape.clone();
+            r[d] = 1;
+            return r;
+        }
+        int[] r = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != d) r[j++] = shape[i];
+        return r;
+    }
+
+    /**
+     * Brings {@code dim} of {@code x} last and makes it contiguous, so that row kernels apply;
+     * returns the permutation used (null when dim already is last and x contiguous).
+     */
+    private static int[] lastDimPermutation(int d, int rank) {
+        int[] perm = new int[rank];
+        for (int i = 0, j = 0; i < rank; i++) if (i != d) perm[j++] = i;
+        perm[rank - 1] = d;
+        return perm;
+    }
+
+    /** Softmax or log-softmax over one dim, stable. */
+    public record Softmax(int dim, boolean log) implements Op {
+        @Override public String name() { return log ? "logSoftmax" : "softmax"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public String gradFnName(Tensor[] in) { return log ? "LogSoftmaxBackward0" : "SoftmaxBackward0"; }
+        @Override public boolean savesOutput() { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable y = s.output();
+            if (s.inputShape(0).length == 0) return new Variable[] {g.mul(0.0)};
+            int d = Shapes.dim(name(), dim, s.inputShape(0).length);
+            Variable r = log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
+            return new Variable[] {r};
+        }
+        @Override public int[] shape(Tensor[] in) {
+            requireFloat(name(), in[0]);
+            Shapes.dim(name(), dim, in[0].dim());
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0];
+            if (x.dim() == 0) {
+                Kernels.fill(out.storage, out.offset, 1, log ? 0 : 1);
+                return;
+            }
+            int d = Shapes.dim(name(), dim, x.dim());
+            int[] perm = lastDimPermutation(d, x.dim());
+            Tensor xp = x.permute(perm).contiguous();
+            int cols = x.shape[d], rows = cols == 0 ? 0 : x.numel() / cols;
+            boolean direct = d == x.dim() - 1;
+            Tensor target = direct ? out : Tensor.empty(out.dtype(), xp.shape);
+            Storage s = xp.storage, o = target.storage;
+            if (rows > 0) {
+                if (s.f != null) {
+                    if (log) FloatReductions.logSoftmaxRows(s.f, xp.offset, rows, cols, cols, o.f, target.offset, cols);
+                    else FloatReductions.softmaxRows(s.f, xp.offset, rows, cols, cols, o.f, target.offset, cols);
+                } else {
+                    if (log) DoubleReductions.logSoftmaxRows(s.d, xp.offset, rows, cols, cols, o.d, target.offset, cols);
+                    else DoubleReductions.softmaxRows(s.d, xp.offset, rows, cols, cols, o.d, target.offset, cols);
+                }
+            }
+            if (!direct) CopyInto.copy(target.permute(inverse(perm)), out);
+        }
+    }
+
+    /** {@code log(sum(exp(x), dim))}, stable. */
+    public record LogSumExp(int dim, boolean keepdim) implements Op {
+        @Override public String name() { return "logsumexp"; }
+        @Override public String gradFnName(Tensor[] in) { return "LogsumexpBackward0"; }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public boolean savesOutput() { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] shape = s.inputShape(0);
+            if (shape.length == 0) return new Variable[] {g};
+            int d = Shapes.dim(name(), dim, shape.length);
+            Variable out = keepdim ? s.output() : s.output().unsqueeze(d);
+            Variable gk = keepdim ? g : g.unsqueeze(d);
+            return new Variable[] {gk.mul(s.input(0).sub(out).exp())};
+        }
+        @Override public String attributes() { return "dim=" + dim + (keepdim ? ", keepdim=True" : ""); }
+        @Override public int[] shape(Tensor[] in) {
+            requireFloat(name(), in[0]);
+            int d = Shapes.dim(name(), dim, in[0].dim());
+            return in[0].dim() == 0 ? new int[0] : reducedShape(in[0].shape, d, keepdim);
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0];
+            if (x.dim() == 0) {
+                Kernels.copy(x.storage, x.offset, 1, out.storage, out.offset, 1);
+                return;
+            }
+            int d = Shapes.dim(name(), dim, x.dim());
+            Tensor xp = x.permute(lastDimPermutation(d, x.dim())).contiguous();
+            int cols = x.shape[d], rows = out.numel();
+            if (cols == 0) {
+                Kernels.fill(out.storage, out.offset, rows, Double.NEGATIVE_INFINITY);
+                return;
+            }
+            Storage s = xp.storage, o = out.storage;
+            if (s.f != null) FloatReductions.logSumExpRows(s.f, xp.offset, rows, cols, cols, o.f, out.offset);
+            else DoubleReductions.logSumExpRows(s.d, xp.offset, rows, cols, cols, o.d, out.offset);
+        }
+    }
+
+    private static int countInputs(Op.Saved s) {
+        return ((Node) s).next.length;
+    }
+
+    static int[] inverse(int[] perm) {
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
+        return inv;
+    }
+
+    private static void requireFloat(String op, Tensor t) {
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected a floating point tensor, got " + t.dtype());
+        }
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    /** Inner product of two 1-D tensors. */
+    public static final class Dot implements Op {
+        /** The one instance. */
+        public static final Dot INSTANCE = new Dot();
+
+        private Dot() {}
+
+        @Override public String name() { return "dot"; }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return new Variable[] {s.needsGrad(0) ? g.mul(s.input(1)) : null, s.needsGrad(1) ? g.mul(s.input(0)) : null};
+        }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor a = in[0], b = in[1];
+            if (a.dim() != 1 || b.dim() != 1) {
+                throw new IllegalArgumentException("dot: 1D tensors expected, but got " + a.dim() + "D and " + b.dim()
+                        + "D tensors (shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape) + ")");
+            }
+            if (a.shape[0] != b.shape[0]) {
+                throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor " + Shapes.str(a.shape)
+                        + " and src " + Shapes.str(b.shape) + " to have the same number of elements, but got "
+                        + a.shape[0] + " and " + b.shape[0] + " elements respectively");
+            }
+            requireFloat("dot", a);
+            requireFloat("dot", b);
+            return new int[0];
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0].to(out.dtype()).contiguous(), b = in[1].to(out.dtype()).contiguous();
+            int n = a.numel();
+            double v = out.storage.f != null ? FloatReductions.dot(a.storage.f, a.offset, b.storage.f, b.offset, n)
+                    : DoubleReductions.dot(a.storage.d, a.offset, b.storage.d, b.offset, n);
+            out.storage.set(out.offset, v);
+        }
+    }
+
+    /** torch.matmul: 1-D x 1-D, 1-D x 2-D, 2-D x 1-D, 2-D x 2-D and batched n-D with broadcast batch dims. */
+    public static final class Matmul implements Op {
+        /** The one instance. */
+        public static final Matmul INSTANCE = new Matmul();
+
+        private Matmul() {}
+
+        @Override public String name() { return "matmul"; }
+        @Override public String gradFnName(Tensor[] in) {
+            int a = in[0].dim(), b = in[1].dim();
+            if (a == 1 && b == 1) return "DotBackward0";
+            if (a == 2 && b == 2) return "MmBackward0";
+            if (a == 2 && b == 1) return "MvBackward0";
+            if (a == 1 && b == 2) return "SqueezeBackward3";
+            return "UnsafeViewBackward0";
+        }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable a = s.input(0), b = s.input(1);
+            if (a.dim() == 1 && b.dim() == 1) return Dot.INSTANCE.vjp(s, g);
+            Variable a2 = a.dim() == 1 ? a.unsqueeze(0) : a, b2 = b.dim() == 1 ? b.unsqueeze(1) : b;
+            Variable g2 = g;
+            if (a.dim() == 1) g2 = g2.unsqueeze(-2);
+            if (b.dim() == 1) g2 = g2.unsqueeze(-1);
+            Variable ga = s.needsGrad(0) ? g2.matmul(b2.transpose(-1, -2)) : null;
+            Variable gb = s.needsGrad(1) ? a2.transpose(-1, -2).matmul(g2) : null;
+            if (ga != null && a.dim() == 1) ga = Autograd.sumTo(ga, a2.shape()).reshape(a.shape());
+            if (gb != null && b.dim() == 1) gb = Autograd.sumTo(gb, b2.shape()).reshape(b.shape());
+            return new Variable[] {ga, gb};
+        }
+
+        @Override public int[] shape(Tensor[] in) {
+            Tensor a = in[0], b = in[1];
+            if (a.dim() == 0 || b.dim() == 0) {
+                throw new IllegalArgumentException("matmul: both arguments to matmul need to be at least 1D, but they are "
+                        + a.dim() + "D and " + b.dim() + "D");
+            }
+            requireFloat("matmul", a);
+            requireFloat("matmul", b);
+            if (a.dim() == 1 && b.dim() == 1) return Dot.INSTANCE.shape(in);
+            int k1 = a.shape[a.dim() - 1], k2 = b.dim() == 1 ? b.shape[0] : b.shape[b.dim() - 2];
+            if (k1 != k2) {
+                throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                        + " cannot be multiplied (" + k1 + " != " + k2 + ")");
+            }
+            int[] batch = Shapes.broadcast("matmul", batchShape(a, true), batchShape(b, false));
+            int m = a.dim() == 1 ? -1 : a.shape[a.dim() - 2];
+            int n = b.dim() == 1 ? -1 : b.shape[b.dim() - 1];
+            int extra = (m >= 0 ? 1 : 0) + (n >= 0 ? 1 : 0);
+            int[] r = Arrays.copyOf(batch, batch.length + extra);
+            int i = batch.length;
+            if (m >= 0) r[i++] = m;
+            if (n >= 0) r[i] = n;
+            return r;
+        }
+
+        private static int[] batchShape(Tensor t, boolean left) {
+            return t.dim() <= 2 ? new int[0] : Arrays.copyOf(t.shape, t.dim() - 2);
+        }
+
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
+
+        @Override public void forward(Tensor[] in, Tensor out) {
+            if (in[0].dim() == 1 && in[1].dim() == 1) {
+                Dot.INSTANCE.forward(in, out);
+                return;
+            }
+            Tensor a = in[0].to(out.dtype()), b = in[1].to(out.dtype());
+            if (a.dim() == 1) a = a.unsqueeze(0);
+            if (b.dim() == 1) b = b.unsqueeze(1);
+            int m = a.shape[a.dim() - 2], k = a.shape[a.dim() - 1], n = b.shape[b.dim() - 1];
+            int[] batch = Shapes.broadcast("matmul", batchShape(a, true), batchShape(b, false));
+            int count = Shapes.numel(batch);
+            if (count == 0 || m == 0 || n == 0) return;
+            Operand pa = Operand.of(a, batch, m, k), pb = Operand.of(b, batch, k, n);
+            Storage o = out.storage;
+            if (o.f != null) {
+                FloatGemm.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1f, pa.t.storage.f, pa.t.offset, pa.batchStride, pa.ld,
+                        pb.t.storage.f, pb.t.offset, pb.batchStride, pb.ld, 0f, o.f, out.offset, m * n, n);
+            } else {
+                DoubleGemm.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1d, pa.t.storage.d, pa.t.offset, pa.batchStride, pa.ld,
+                        pb.t.storage.d, pb.t.offset, pb.batchStride, pb.ld, 0d, o.d, out.offset, m * n, n);
+            }
+        }
+    }
+
+    /** A matmul operand as GEMM sees it: a batch of row-major or transposed matrices with one batch stride. */
+    private record Operand(Tensor t, boolean trans, int ld, int batchStride) {
+        static Operand of(Tensor x, int[] batch, int rows, int cols) {
+            int[] full = Arrays.copyOf(batch, batch.length + 2);
+            full[batch.length] = rows;
+            full[batch.length + 1] = cols;
+            Tensor e = x.expand(full);
+            Operand op = tryView(e, batch, rows, cols);
+            if (op != null) return op;
+            return tryView(x.contiguous().expand(full), batch, rows, cols);
+        }
+
+        private static Operand tryView(Tensor e, int[] batch, int rows, int cols) {
+            int count = Shapes.numel(batch);
+            Tensor v;
+            try {
+                v = e.view(count, rows, cols);
+            } catch (IllegalArgumentException notAView) {
+                return null;
+            }
+            int bs = count > 1 ? v.strides[0] : 0, rs = v.strides[1], cs = v.strides[2];
+            if (cs == 1 || cols == 1) return new Operand(v, false, rows <= 1 ? Math.max(cols, 1) : Math.max(rs, cols), bs);
+            if (rs == 1 || rows == 1) return new Operand(v, true, cols <= 1 ? Math.max(rows, 1) : Math.max(cs, rows), bs);
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ joining
+
+    /** Concatenation along a dim. */
+    public record Cat(int dim) implements Op {
+        @Override public String name() { return "cat"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int d = Shapes.dim("cat", dim, g.dim());
+            Variable[] r = new Variable[g.data().dim() == 0 ? 0 : countInputs(s)];
+            int at = 0;
+            for (int i = 0; i < r.length; i++) {
+                int size = s.inputShape(i)[d];
+                r[i] = s.needsGrad(i) ? g.narrow(d, at, size) : null;
+                at += size;
+            }
+            return r;
+        }
+        @Override public int[] shape(Tensor[] in) {
+            if (in.length == 0) throw new IllegalArgumentException("cat: expected a non-empty list of Tensors");
+            int[] ref = in[0].shape;
+            if (ref.length == 0) throw new IllegalArgumentException("cat: zero-dimensional tensor (at position 0) cannot be concatenated");
+            int d = Shapes.dim("cat", dim, ref.length);
+            int[] r = ref.clone();
+            r[d] = 0;
+            for (int i = 0; i < in.length; i++) {
+                int[] s = in[i].shape;
+                boolean ok = s.length == ref.length;
+                for (int j = 0; ok && j < s.length; j++) ok = j == d || s[j] == ref[j];
+                if (!ok) {
+                    throw new IllegalArgumentException("cat: Sizes of tensors must match except in dimension " + d
+                            + ". Expected " + Shapes.str(ref) + " (entry 0) but got " + Shapes.str(s) + " for tensor number " + i + " in the list");
+                }
+                r[d] += s[d];
+            }
+            return r;
+        }
+        @Override public DType dtype(Tensor[] in) {
+            DType t = in[0].dtype();
+            for (Tensor x : in) t = DType.promote(t, x.dtype());
+            return t;
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int d = Shapes.dim("cat", dim, out.dim());
+            int at = 0;
+            for (Tensor x : in) {
+                CopyInto.copy(x, out.narrow(d, at, x.shape[d]));
+                at += x.shape[d];
+            }
+        }
+    }
+}

@@ -1,0 +1,1103 @@
+package io.simdgrad.core;
+
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.CompareOp;
+import io.simdgrad.simd.UnaryOp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An n-dimensional array: a strided view (shape, strides, offset) over one storage array, with
+ * PyTorch's ops, broadcasting and printing. No autograd here: that is {@code Variable}.
+ *
+ * <p>View ops ({@link #view}, {@link #transpose}, {@link #permute}, {@link #expand},
+ * {@link #narrow}, {@link #select}, {@link #squeeze}, {@link #unsqueeze}, and {@link #reshape}
+ * when the layout allows) share storage and never copy: a write through one view is seen through
+ * the others. Every computing op is one {@link Op} definition run through {@link Dispatch}.
+ *
+ * <p>In-place ops are named {@code ...InPlace} ({@code addInPlace}, {@code zeroInPlace}, ...) and
+ * bump the storage's version counter, which autograd uses to detect writes to saved tensors.
+ */
+public final class Tensor {
+    final Storage storage;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+
+    Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    /** A new contiguous tensor of zeros. */
+    static Tensor empty(DType dtype, int[] shape) {
+        Shapes.checkSizes("empty", shape);
+        return new Tensor(Storage.allocate(dtype, Shapes.numel(shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    /** A FLOAT32 tensor holding {@code data} (not copied) in the given shape; no shape means 1-D. */
+    public static Tensor of(float[] data, int... shape) {
+        return wrap(Storage.of(data), data.length, shape);
+    }
+
+    /** A FLOAT64 tensor holding {@code data} (not copied); no shape means 1-D. */
+    public static Tensor of(double[] data, int... shape) {
+        return wrap(Storage.of(data), data.length, shape);
+    }
+
+    /** An INT64 tensor holding {@code data} (not copied); no shape means 1-D. */
+    public static Tensor of(long[] data, int... shape) {
+        return wrap(Storage.of(data), data.length, shape);
+    }
+
+    private static Tensor wrap(Storage s, int length, int[] shape) {
+        int[] sh = shape.length == 0 ? new int[] {length} : shape.clone();
+        Shapes.checkSizes("of", sh);
+        if (Shapes.numel(sh) != length) {
+            throw new IllegalArgumentException("of: shape " + Shapes.str(sh) + " is invalid for input of size " + length
+                    + " (it needs " + Shapes.numel(sh) + " elements)");
+        }
+        return new Tensor(s, sh, Shapes.contiguousStrides(sh), 0);
+    }
+
+    /** A 0-d FLOAT32 tensor. */
+    public static Tensor scalar(float v) {
+        return new Tensor(Storage.of(new float[] {v}), new int[0], new int[0], 0);
+    }
+
+    /** A 0-d FLOAT64 tensor. */
+    public static Tensor scalar(double v) {
+        return new Tensor(Storage.of(new double[] {v}), new int[0], new int[0], 0);
+    }
+
+    /** A 0-d INT64 tensor. */
+    public static Tensor scalar(long v) {
+        return new Tensor(Storage.of(new long[] {v}), new int[0], new int[0], 0);
+    }
+
+    /** A 0-d tensor of the given dtype holding {@code v} (rounded to the dtype). */
+    public static Tensor scalar(DType dtype, double v) {
+        return full(dtype, v);
+    }
+
+    /** FLOAT32 zeros. */
+    public static Tensor zeros(int... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    /** Zeros of the given dtype. */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return empty(dtype, shape);
+    }
+
+    /** FLOAT32 ones. */
+    public static Tensor ones(int... shape) {
+        return full(DType.FLOAT32, 1, shape);
+    }
+
+    /** Ones of the given dtype. */
+    public static Tensor ones(DType dtype, int... shape) {
+        return full(dtype, 1, shape);
+    }
+
+    /** A FLOAT32 tensor filled with {@code value}. */
+    public static Tensor full(double value, int... shape) {
+        return full(DType.FLOAT32, value, shape);
+    }
+
+    /** A tensor of the given dtype filled with {@code value}. */
+    public static Tensor full(DType dtype, double value, int... shape) {
+        Tensor t = empty(dtype, shape);
+        if (value != 0) Kernels.fill(t.storage, 0, t.numel(), value);
+        return t;
+    }
+
+    /** Zeros with the shape and dtype of {@code t}. */
+    public static Tensor zerosLike(Tensor t) {
+        return zeros(t.dtype(), t.shape);
+    }
+
+    /** Ones with the shape and dtype of {@code t}. */
+    public static Tensor onesLike(Tensor t) {
+        return ones(t.dtype(), t.shape);
+    }
+
+    /** {@code [0, 1, ..., end-1]} as FLOAT32, like {@code torch.arange(end, dtype=torch.float)}. */
+    public static Tensor arange(double end) {
+        return arange(DType.FLOAT32, 0, end, 1);
+    }
+
+    /** {@code start, start+step, ...} below {@code end} (above, for a negative step), FLOAT32. */
+    public static Tensor arange(double start, double end, double step) {
+        return arange(DType.FLOAT32, start, end, step);
+    }
+
+    /** {@code arange} of the given dtype; values are {@code start + i*step} computed in double. */
+    public static Tensor arange(DType dtype, double start, double end, double step) {
+        if (step == 0 || Double.isNaN(step)) throw new IllegalArgumentException("arange: step must be nonzero, got " + step);
+        if (!Double.isFinite(start) || !Double.isFinite(end)) {
+            throw new IllegalArgumentException("arange: unsupported range: " + start + " -> " + end);
+        }
+        if ((end - start) / step < 0) {
+            throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign (start "
+                    + start + ", end " + end + ", step " + step + ")");
+        }
+        int n = (int) Math.ceil((end - start) / step);
+        Tensor t = empty(dtype, new int[] {n});
+        for (int i = 0; i < n; i++) t.storage.set(i, start + i * step);
+        return t;
+    }
+
+    /** {@code steps} evenly spaced FLOAT32 values from start to end inclusive, like torch.linspace. */
+    public static Tensor linspace(double start, double end, int steps) {
+        return linspace(DType.FLOAT32, start, end, steps);
+    }
+
+    /** {@code linspace} of the given dtype (PyTorch fills the second half from the end, so do we). */
+    public static Tensor linspace(DType dtype, double start, double end, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be non-negative, got " + steps);
+        Tensor t = empty(dtype, new int[] {steps});
+        if (steps == 1) t.storage.set(0, start);
+        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        int half = steps / 2;
+        for (int i = 0; i < steps && steps > 1; i++) {
+            t.storage.set(i, i < half ? start + step * i : end - step * (steps - 1 - i));
+        }
+        return t;
+    }
+
+    /** The n x n FLOAT32 identity. */
+    public static Tensor eye(int n) {
+        return eye(DType.FLOAT32, n, n);
+    }
+
+    /** An n x m identity-like matrix of the given dtype (ones on the main diagonal). */
+    public static Tensor eye(DType dtype, int n, int m) {
+        Tensor t = empty(dtype, new int[] {n, m});
+        for (int i = 0; i < Math.min(n, m); i++) t.storage.set(i * m + i, 1);
+        return t;
+    }
+
+    /** FLOAT32 values uniform in [0, 1) from {@code gen}. */
+    public static Tensor rand(Generator gen, int... shape) {
+        return rand(DType.FLOAT32, gen, shape);
+    }
+
+    /** Values uniform in [0, 1) of the given float dtype from {@code gen}, in row-major order. */
+    public static Tensor rand(DType dtype, Generator gen, int... shape) {
+        Tensor t = empty(requireFloat("rand", dtype), shape);
+        for (int i = 0, n = t.numel(); i < n; i++) t.storage.set(i, dtype == DType.FLOAT32 ? gen.nextFloat() : gen.nextDouble());
+        return t;
+    }
+
+    /** FLOAT32 standard normal values from {@code gen}. */
+    public static Tensor randn(Generator gen, int... shape) {
+        return randn(DType.FLOAT32, gen, shape);
+    }
+
+    /** Standard normal values of the given float dtype from {@code gen}, in row-major order. */
+    public static Tensor randn(DType dtype, Generator gen, int... shape) {
+        Tensor t = empty(requireFloat("randn", dtype), shape);
+        for (int i = 0, n = t.numel(); i < n; i++) t.storage.set(i, gen.nextGaussian());
+        return t;
+    }
+
+    private static DType requireFloat(String op, DType dtype) {
+        if (!dtype.isFloatingPoint()) throw new IllegalArgumentException(op + ": expected a floating point dtype, got " + dtype);
+        return dtype;
+    }
+
+    // ------------------------------------------------------------------ reading out
+
+    /** The sizes, a copy. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size of one dim (negative dims count from the end). */
+    public int size(int dim) {
+        return shape[Shapes.dim("size", dim, shape.length)];
+    }
+
+    /** The strides in elements, a copy. */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** The number of dims. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** The number of elements. */
+    public int numel() {
+        return Shapes.numel(shape);
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return storage.dtype;
+    }
+
+    /** True when the elements lie in row-major order without gaps (views may not). */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The storage version: how many in-place writes its storage has seen. */
+    public int version() {
+        return storage.version();
+    }
+
+    /** True when both tensors are views of the same storage. */
+    public boolean sharesStorageWith(Tensor other) {
+        return storage == other.storage;
+    }
+
+    /**
+     * The value of a one-element tensor, as a double.
+     *
+     * @throws IllegalArgumentException naming the shape when the tensor has more or fewer elements
+     */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalArgumentException("item: a Tensor with " + numel() + " elements cannot be converted to Scalar (shape "
+                    + Shapes.str(shape) + ")");
+        }
+        Dispatch.read(this);
+        return storage.get(offset);
+    }
+
+    /** The element at the given indices (one per dim, negative counts from the end). */
+    public double get(int... index) {
+        return storage.get(flatIndex("get", index));
+    }
+
+    int flatIndex(String op, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": expected " + shape.length + " indices for shape " + Shapes.str(shape)
+                    + ", got " + index.length);
+        }
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            int ix = index[i] < 0 ? index[i] + shape[i] : index[i];
+            if (ix < 0 || ix >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + index[i] + " is out of bounds for dimension " + i
+                        + " with size " + shape[i]);
+            }
+            p += ix * strides[i];
+        }
+        return p;
+    }
+
+    /** A row-major copy of the elements as floats. */
+    public float[] toFloatArray() {
+        return to(DType.FLOAT32).contiguous().storageCopyFloat();
+    }
+
+    /** A row-major copy of the elements as doubles. */
+    public double[] toDoubleArray() {
+        return to(DType.FLOAT64).contiguous().storageCopyDouble();
+    }
+
+    /** A row-major copy of the elements as longs (floats truncated toward zero). */
+    public long[] toLongArray() {
+        return to(DType.INT64).contiguous().storageCopyLong();
+    }
+
+    private float[] storageCopyFloat() {
+        return Arrays.copyOfRange(storage.f, offset, offset + numel());
+    }
+
+    private double[] storageCopyDouble() {
+        return Arrays.copyOfRange(storage.d, offset, offset + numel());
+    }
+
+    private long[] storageCopyLong() {
+        return Arrays.copyOfRange(storage.l, offset, offset + numel());
+    }
+
+    /** This tensor converted to {@code dtype}: itself when it already has it, else a new contiguous copy. */
+    public Tensor to(DType dtype) {
+        if (dtype == dtype()) return this;
+        return Dispatch.call(new Ops.Convert(dtype), this);
+    }
+
+    /**
+     * True when both have broadcast-compatible shapes and {@code |a - b| <= atol + rtol * |b|}
+     * elementwise (NaNs never equal), like torch.allclose.
+     */
+    public boolean allclose(Tensor other, double rtol, double atol) {
+        int[] sh = Shapes.broadcast("allclose", shape, other.shape);
+        double[] a = expand(sh).toDoubleArray(), b = other.expand(sh).toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) continue;
+            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]))) return false;
+        }
+        return true;
+    }
+
+    /** {@link #allclose(Tensor, double, double)} with torch's defaults rtol 1e-5, atol 1e-8. */
+    public boolean allclose(Tensor other) {
+        return allclose(other, 1e-5, 1e-8);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /**
+     * The same elements in another shape; one dim may be -1. A view when the strides allow, else
+     * a contiguous copy (like torch.reshape). No dims gives a 0-d tensor.
+     */
+    public Tensor reshape(int... newShape) {
+        int[] sh = inferShape("reshape", newShape);
+        int[] st = viewStrides(sh);
+        return st != null ? new Tensor(storage, sh, st, offset) : contiguous().view(sh);
+    }
+
+    /**
+     * The same elements in another shape, sharing storage; one dim may be -1.
+     *
+     * @throws IllegalArgumentException when the layout allows no view (use reshape)
+     */
+    public Tensor view(int... newShape) {
+        int[] sh = inferShape("view", newShape);
+        int[] st = viewStrides(sh);
+        if (st == null) {
+            throw new IllegalArgumentException("view: view size is not compatible with input tensor's size and stride "
+                    + "(at least one dimension spans across two contiguous subspaces): shape " + Shapes.str(shape)
+                    + ", strides " + Shapes.str(strides) + ", requested " + Shapes.str(sh) + ". Use .reshape(...) instead.");
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    private int[] inferShape(String op, int[] newShape) {
+        int[] sh = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < sh.length; i++) {
+            if (sh[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException(op + ": only one dimension can be inferred, got " + Shapes.str(newShape));
+                infer = i;
+            } else if (sh[i] < 0) {
+                throw new IllegalArgumentException(op + ": invalid shape dimension " + sh[i] + " in " + Shapes.str(newShape));
+            } else {
+                known *= sh[i];
+            }
+        }
+        int n = numel();
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException(op + ": shape " + Shapes.str(newShape) + " is invalid for input of size " + n
+                        + " (shape " + Shapes.str(shape) + ")");
+            }
+            sh[infer] = (int) (n / known);
+        } else if (known != n) {
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(newShape) + " is invalid for input of size " + n
+                    + " (shape " + Shapes.str(shape) + " has " + n + " elements, the new shape " + known + ")");
+        }
+        return sh;
+    }
+
+    /** Strides that view this tensor's elements in {@code sh}, or null when none exist (PyTorch's computeStride). */
+    private int[] viewStrides(int[] sh) {
+        int[] st = new int[sh.length];
+        if (numel() == 0) return Shapes.contiguousStrides(sh);
+        int viewD = sh.length - 1;
+        long chunkBase = strides.length > 0 ? strides[strides.length - 1] : 1;
+        long tensorNumel = 1, viewNumel = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            tensorNumel *= shape[d];
+            if (d == 0 || (shape[d - 1] != 1 && strides[d - 1] != tensorNumel * chunkBase)) {
+                while (viewD >= 0 && (viewNumel < tensorNumel || sh[viewD] == 1)) {
+                    st[viewD] = (int) (viewNumel * chunkBase);
+                    viewNumel *= sh[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (d > 0) {
+                    chunkBase = strides[d - 1];
+                    tensorNumel = 1;
+                    viewNumel = 1;
+                }
+            }
+        }
+        if (viewD != -1) {
+            for (; viewD >= 0; viewD--) st[viewD] = 1;
+        }
+        return st;
+    }
+
+    /** Swaps two dims (a view). */
+    public Tensor transpose(int dim0, int dim1) {
+        int a = Shapes.dim("transpose", dim0, shape.length), b = Shapes.dim("transpose", dim1, shape.length);
+        if (shape.length == 0) return this;
+        int[] perm = new int[shape.length];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** The transpose of a matrix (a view); 0-d and 1-d tensors are returned as they are, like torch.t. */
+    public Tensor t() {
+        if (shape.length > 2) {
+            throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but self is " + shape.length + "D (shape "
+                    + Shapes.str(shape) + ")");
+        }
+        return shape.length < 2 ? this : transpose(0, 1);
+    }
+
+    /** Reorders the dims (a view): result dim i is this tensor's dim {@code dims[i]}. */
+    public Tensor permute(int... dims) {
+        if (dims.length != shape.length) {
+            throw new IllegalArgumentException("permute: number of dims don't match in permute: got " + dims.length
+                    + " dims for a tensor of shape " + Shapes.str(shape));
+        }
+        int[] sh = new int[dims.length], st = new int[dims.length];
+        boolean[] seen = new boolean[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            int d = Shapes.dim("permute", dims[i], shape.length);
+            if (seen[d]) throw new IllegalArgumentException("permute: repeated dim " + d + " in " + Arrays.toString(dims));
+            seen[d] = true;
+            sh[i] = shape[d];
+            st[i] = strides[d];
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    /** Inserts a dim of size 1 at {@code dim} (a view); dim may be -1 .. rank. */
+    public Tensor unsqueeze(int dim) {
+        int d = Shapes.dim("unsqueeze", dim, shape.length + 1);
+        int[] sh = new int[shape.length + 1], st = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < sh.length; i++) {
+            if (i == d) {
+                sh[i] = 1;
+                st[i] = d < shape.length ? strides[d] * shape[d] : 1;
+            } else {
+                sh[i] = shape[j];
+                st[i] = strides[j++];
+            }
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    /** Removes every dim of size 1 (a view). */
+    public Tensor squeeze() {
+        int n = 0;
+        for (int s : shape) if (s != 1) n++;
+        int[] sh = new int[n], st = new int[n];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (shape[i] != 1) {
+                sh[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    /** Removes {@code dim} if its size is 1, else returns the tensor unchanged (a view). */
+    public Tensor squeeze(int dim) {
+        int d = Shapes.dim("squeeze", dim, shape.length);
+        if (shape.length == 0 || shape[d] != 1) return this;
+        int[] sh = new int[shape.length - 1], st = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != d) {
+                sh[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    /**
+     * Broadcasts to {@code newShape} without copying (stride 0 along expanded dims); -1 keeps a
+     * size.
+     */
+    public Tensor expand(int... newShape) {
+        if (newShape.length < shape.length) {
+            throw new IllegalArgumentException("expand: the number of sizes provided (" + newShape.length
+                    + ") must be greater or equal to the number of dimensions in the tensor (" + shape.length + ")");
+        }
+        int[] sh = new int[newShape.length], st = new int[newShape.length];
+        int lead = newShape.length - shape.length;
+        for (int i = 0; i < newShape.length; i++) {
+            int j = i - lead;
+            int cur = j >= 0 ? shape[j] : 1;
+            int want = newShape[i] == -1 && j >= 0 ? cur : newShape[i];
+            if (want < 0) throw new IllegalArgumentException("expand: invalid size " + newShape[i] + " at dim " + i);
+            if (j >= 0 && cur == want) {
+                sh[i] = cur;
+                st[i] = strides[j];
+            } else if (cur == 1) {
+                sh[i] = want;
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException("expand: The expanded size of the tensor (" + want
+                        + ") must match the existing size (" + cur + ") at non-singleton dimension " + i + ".  Target sizes: "
+                        + Shapes.str(newShape) + ".  Tensor sizes: " + Shapes.str(shape));
+            }
+        }
+        return new Tensor(storage, sh, st, offset);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shapes.dim("narrow", dim, shape.length);
+        if (shape.length == 0) throw new IllegalArgumentException("narrow: cannot be applied to a 0-dim tensor");
+        int s = start < 0 ? start + shape[d] : start;
+        if (s < 0 || length < 0 || s + length > shape[d]) {
+            throw new IndexOutOfBoundsException("narrow: start (" + start + ") + length (" + length
+                    + ") exceeds dimension size (" + shape[d] + ") of dim " + d + " in shape " + Shapes.str(shape));
+        }
+        int[] sh = shape.clone();
+        sh[d] = length;
+        return new Tensor(storage, sh, strides.clone(), offset + s * strides[d]);
+    }
+
+    /** The slice at {@code index} along {@code dim}, with that dim removed (a view). */
+    public Tensor select(int dim, int index) {
+        int d = Shapes.dim("select", dim, shape.length);
+        if (shape.length == 0) throw new IllegalArgumentException("select: cannot be applied to a 0-dim tensor");
+        int ix = index < 0 ? index + shape[d] : index;
+        if (ix < 0 || ix >= shape[d]) {
+            throw new IndexOutOfBoundsException("select: index " + index + " out of range for tensor of size "
+                    + Shapes.str(shape) + " at dimension " + d);
+        }
+        int[] sh = new int[shape.length - 1], st = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != d) {
+                sh[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        return new Tensor(storage, sh, st, offset + ix * strides[d]);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        if (isContiguous()) return this;
+        return Dispatch.call(Ops.Copy.INSTANCE, this);
+    }
+
+    /** A contiguous copy with its own storage. */
+    public Tensor copy() {
+        return Dispatch.call(Ops.Copy.INSTANCE, this);
+    }
+
+    /** Concatenates tensors along {@code dim}; all other sizes must match. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return Dispatch.call(new Ops.Cat(dim), tensors.toArray(new Tensor[0]));
+    }
+
+    /** Stacks equally shaped tensors along a new dim. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        if (tensors.isEmpty()) throw new IllegalArgumentException("stack: expects a non-empty list of tensors");
+        int d = Shapes.dim("stack", dim, tensors.get(0).dim() + 1);
+        List<Tensor> u = new ArrayList<>(tensors.size());
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (!Arrays.equals(t.shape, tensors.get(0).shape)) {
+                throw new IllegalArgumentException("stack: stack expects each tensor to be equal size, but got "
+                        + Shapes.str(tensors.get(0).shape) + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+            }
+            u.add(t.unsqueeze(d));
+        }
+        return cat(u, d);
+    }
+
+    /** Views of consecutive pieces of {@code splitSize} along {@code dim} (the last may be smaller). */
+    public List<Tensor> split(int splitSize, int dim) {
+        int d = Shapes.dim("split", dim, shape.length);
+        if (splitSize <= 0) throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
+        List<Tensor> parts = new ArrayList<>();
+        for (int s = 0; s < shape[d] || (s == 0 && shape[d] == 0); s += splitSize) {
+            parts.add(narrow(d, s, Math.min(splitSize, shape[d] - s)));
+            if (shape[d] == 0) break;
+        }
+        return parts;
+    }
+
+    /** {@code chunks} views of (nearly) equal size along {@code dim}, like torch.chunk. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
+        int d = Shapes.dim("chunk", dim, shape.length);
+        return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
+    }
+
+    // ------------------------------------------------------------------ elementwise ops
+
+    /** {@code this + other}, broadcasting. */
+    public Tensor add(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.ADD), this, other);
+    }
+
+    /** {@code this + s}. */
+    public Tensor add(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.ADD, s, false), this);
+    }
+
+    /** {@code this - other}, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.SUB), this, other);
+    }
+
+    /** {@code this - s}. */
+    public Tensor sub(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.SUB, s, false), this);
+    }
+
+    /** {@code s - this}. */
+    public Tensor rsub(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.SUB, s, true), this);
+    }
+
+    /** {@code this * other}, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.MUL), this, other);
+    }
+
+    /** {@code this * s}. */
+    public Tensor mul(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.MUL, s, false), this);
+    }
+
+    /** {@code this / other}, broadcasting. */
+    public Tensor div(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.DIV), this, other);
+    }
+
+    /** {@code this / s}. */
+    public Tensor div(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.DIV, s, false), this);
+    }
+
+    /** {@code s / this}. */
+    public Tensor rdiv(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.DIV, s, true), this);
+    }
+
+    /** {@code this ^ other} elementwise, broadcasting. */
+    public Tensor pow(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.POW), this, other);
+    }
+
+    /** {@code this ^ p}. */
+    public Tensor pow(double p) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.POW, p, false), this);
+    }
+
+    /** Elementwise maximum, broadcasting; NaN propagates. */
+    public Tensor maximum(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.MAX), this, other);
+    }
+
+    /** Elementwise maximum with a constant. */
+    public Tensor maximum(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.MAX, s, false), this);
+    }
+
+    /** Elementwise minimum, broadcasting; NaN propagates. */
+    public Tensor minimum(Tensor other) {
+        return Dispatch.call(Ops.Binary.of(BinaryOp.MIN), this, other);
+    }
+
+    /** Elementwise minimum with a constant. */
+    public Tensor minimum(double s) {
+        return Dispatch.call(new Ops.BinaryScalar(BinaryOp.MIN, s, false), this);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return unary(UnaryOp.NEG);
+    }
+
+    /** {@code e^this}. */
+    public Tensor exp() {
+        return unary(UnaryOp.EXP);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return unary(UnaryOp.LOG);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return unary(UnaryOp.SQRT);
+    }
+
+    /** Absolute value. */
+    public Tensor abs() {
+        return unary(UnaryOp.ABS);
+    }
+
+    /** {@code this * this}. */
+    public Tensor square() {
+        return unary(UnaryOp.SQUARE);
+    }
+
+    /** {@code 1 / this}. */
+    public Tensor reciprocal() {
+        return unary(UnaryOp.RECIPROCAL);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return unary(UnaryOp.TANH);
+    }
+
+    /** Logistic sigmoid {@code 1 / (1 + e^-x)}, stable for large |x|. */
+    public Tensor sigmoid() {
+        return unary(UnaryOp.SIGMOID);
+    }
+
+    /** {@code max(x, 0)}. */
+    public Tensor relu() {
+        return unary(UnaryOp.RELU);
+    }
+
+    /** Sine. */
+    public Tensor sin() {
+        return unary(UnaryOp.SIN);
+    }
+
+    /** Cosine. */
+    public Tensor cos() {
+        return unary(UnaryOp.COS);
+    }
+
+    private Tensor unary(UnaryOp op) {
+        return Dispatch.call(Ops.Unary.of(op), this);
+    }
+
+    /** Clamps every element into {@code [min, max]}; NaN stays NaN. */
+    public Tensor clamp(double min, double max) {
+        return Dispatch.call(new Ops.Clamp(min, max), this);
+    }
+
+    /** 1 where {@code this > other}, else 0, in the promoted dtype (a mask). */
+    public Tensor gt(Tensor other) {
+        return compare(CompareOp.GT, other);
+    }
+
+    /** 1 where {@code this < other}, else 0. */
+    public Tensor lt(Tensor other) {
+        return compare(CompareOp.LT, other);
+    }
+
+    /** 1 where {@code this >= other}, else 0. */
+    public Tensor ge(Tensor other) {
+        return compare(CompareOp.GE, other);
+    }
+
+    /** 1 where {@code this <= other}, else 0. */
+    public Tensor le(Tensor other) {
+        return compare(CompareOp.LE, other);
+    }
+
+    /** 1 where {@code this == other}, else 0. */
+    public Tensor eq(Tensor other) {
+        return compare(CompareOp.EQ, other);
+    }
+
+    /** 1 where {@code this > s}, else 0. */
+    public Tensor gt(double s) {
+        return compare(CompareOp.GT, s);
+    }
+
+    /** 1 where {@code this < s}, else 0. */
+    public Tensor lt(double s) {
+        return compare(CompareOp.LT, s);
+    }
+
+    /** 1 where {@code this >= s}, else 0. */
+    public Tensor ge(double s) {
+        return compare(CompareOp.GE, s);
+    }
+
+    /** 1 where {@code this <= s}, else 0. */
+    public Tensor le(double s) {
+        return compare(CompareOp.LE, s);
+    }
+
+    /** 1 where {@code this == s}, else 0. */
+    public Tensor eq(double s) {
+        return compare(CompareOp.EQ, s);
+    }
+
+    /** 1 where {@code this != other}, else 0 (NaN != anything). */
+    public Tensor ne(Tensor other) {
+        return compare(CompareOp.NE, other);
+    }
+
+    /** 1 where {@code this != s}, else 0. */
+    public Tensor ne(double s) {
+        return compare(CompareOp.NE, s);
+    }
+
+    private Tensor compare(CompareOp op, Tensor other) {
+        return Dispatch.call(Ops.Compare.of(op), this, other);
+    }
+
+    private Tensor compare(CompareOp op, double s) {
+        return Dispatch.call(new Ops.CompareScalar(op, s), this);
+    }
+
+    /** {@code mask != 0 ? a : b} elementwise, broadcasting all three. */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        return Dispatch.call(Ops.Where.INSTANCE, mask, a, b);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements (0-d). */
+    public Tensor sum() {
+        return reduce(Ops.ReduceKind.SUM, Ops.ALL, false);
+    }
+
+    /** Sum over {@code dim}. */
+    public Tensor sum(int dim, boolean keepdim) {
+        return reduce(Ops.ReduceKind.SUM, dim, keepdim);
+    }
+
+    /** Sum over {@code dim}, dropping it. */
+    public Tensor sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /** Mean of all elements (0-d). */
+    public Tensor mean() {
+        return reduce(Ops.ReduceKind.MEAN, Ops.ALL, false);
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepdim) {
+        return reduce(Ops.ReduceKind.MEAN, dim, keepdim);
+    }
+
+    /** Mean over {@code dim}, dropping it. */
+    public Tensor mean(int dim) {
+        return mean(dim, false);
+    }
+
+    /** Largest element (0-d); NaN if any is NaN. */
+    public Tensor max() {
+        return reduce(Ops.ReduceKind.MAX, Ops.ALL, false);
+    }
+
+    /** Largest values over {@code dim}. */
+    public Tensor max(int dim, boolean keepdim) {
+        return reduce(Ops.ReduceKind.MAX, dim, keepdim);
+    }
+
+    /** Smallest element (0-d). */
+    public Tensor min() {
+        return reduce(Ops.ReduceKind.MIN, Ops.ALL, false);
+    }
+
+    /** Smallest values over {@code dim}. */
+    public Tensor min(int dim, boolean keepdim) {
+        return reduce(Ops.ReduceKind.MIN, dim, keepdim);
+    }
+
+    /** Index of the largest element in row-major order (0-d INT64). */
+    public Tensor argmax() {
+        return reduce(Ops.ReduceKind.ARGMAX, Ops.ALL, false);
+    }
+
+    /** Indices of the largest values over {@code dim} (INT64). */
+    public Tensor argmax(int dim, boolean keepdim) {
+        return reduce(Ops.ReduceKind.ARGMAX, dim, keepdim);
+    }
+
+    /** Indices of the largest values over {@code dim}, dropping it (INT64). */
+    public Tensor argmax(int dim) {
+        return argmax(dim, false);
+    }
+
+    /** Unbiased variance of all elements (divides by n - 1, like torch.var). */
+    public Tensor var() {
+        return variance(Ops.ALL, false);
+    }
+
+    /** Unbiased variance over {@code dim}. */
+    public Tensor var(int dim, boolean keepdim) {
+        return variance(dim, keepdim);
+    }
+
+    /** Unbiased standard deviation of all elements. */
+    public Tensor std() {
+        return var().sqrt();
+    }
+
+    /** Unbiased standard deviation over {@code dim}. */
+    public Tensor std(int dim, boolean keepdim) {
+        return var(dim, keepdim).sqrt();
+    }
+
+    private Tensor variance(int dim, boolean keepdim) {
+        Tensor centred = dim == Ops.ALL ? sub(mean()) : sub(mean(dim, true));
+        int n = dim == Ops.ALL ? numel() : shape[Shapes.dim("var", dim, shape.length)];
+        Tensor ss = dim == Ops.ALL ? centred.square().sum() : centred.square().sum(dim, keepdim);
+        return ss.div(n - 1);
+    }
+
+    /** The L2 norm of all elements (0-d), like torch's default norm(). */
+    public Tensor norm() {
+        return reduce(Ops.ReduceKind.NORM2, Ops.ALL, false);
+    }
+
+    /** The p-norm of all elements for p = 1, 2 or infinity. */
+    public Tensor norm(double p) {
+        if (p == 2) return norm();
+        if (p == 1) return abs().sum();
+        if (p == Double.POSITIVE_INFINITY) return abs().max();
+        throw new IllegalArgumentException("norm: p = " + p + " is not supported; expected 1, 2 or Double.POSITIVE_INFINITY");
+    }
+
+    /** {@code log(sum(exp(x)))} over {@code dim}, computed stably. */
+    public Tensor logsumexp(int dim) {
+        return logsumexp(dim, false);
+    }
+
+    /** {@code log(sum(exp(x)))} over {@code dim}, computed stably. */
+    public Tensor logsumexp(int dim, boolean keepdim) {
+        return Dispatch.call(new Ops.LogSumExp(dim, keepdim), this);
+    }
+
+    private Tensor reduce(Ops.ReduceKind kind, int dim, boolean keepdim) {
+        return Dispatch.call(new Ops.Reduce(kind, dim, keepdim), this);
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    /** Matrix product with torch.matmul's rules (1-D, 2-D and batched n-D with broadcast batch dims). */
+    public Tensor matmul(Tensor other) {
+        return Dispatch.call(Ops.Matmul.INSTANCE, this, other);
+    }
+
+    /** Inner product of two 1-D tensors (0-d). */
+    public Tensor dot(Tensor other) {
+        return Dispatch.call(Ops.Dot.INSTANCE, this, other);
+    }
+
+    /** Softmax over {@code dim}, computed stably. */
+    public Tensor softmax(int dim) {
+        return Dispatch.call(new Ops.Softmax(dim, false), this);
+    }
+
+    /** Log-softmax over {@code dim}, computed stably. */
+    public Tensor logSoftmax(int dim) {
+        return Dispatch.call(new Ops.Softmax(dim, true), this);
+    }
+
+    // ------------------------------------------------------------------ in place
+
+    /** {@code this += other} (broadcast to this tensor's shape); returns this. */
+    public Tensor addInPlace(Tensor other) {
+        return Dispatch.inPlace(Ops.Binary.of(BinaryOp.ADD), this, other);
+    }
+
+    /** {@code this += s}; returns this. */
+    public Tensor addInPlace(double s) {
+        return Dispatch.inPlace(new Ops.BinaryScalar(BinaryOp.ADD, s, false), this);
+    }
+
+    /** {@code this -= other}; returns this. */
+    public Tensor subInPlace(Tensor other) {
+        return Dispatch.inPlace(Ops.Binary.of(BinaryOp.SUB), this, other);
+    }
+
+    /** {@code this *= other}; returns this. */
+    public Tensor mulInPlace(Tensor other) {
+        return Dispatch.inPlace(Ops.Binary.of(BinaryOp.MUL), this, other);
+    }
+
+    /** {@code this *= s}; returns this. */
+    public Tensor mulInPlace(double s) {
+        return Dispatch.inPlace(new Ops.BinaryScalar(BinaryOp.MUL, s, false), this);
+    }
+
+    /** {@code this *= s} (alias of {@link #mulInPlace(double)}, the optimisers' name); returns this. */
+    public Tensor scaleInPlace(double s) {
+        return mulInPlace(s);
+    }
+
+    /** {@code this += alpha * other}, the optimisers' update; returns this. */
+    public Tensor addScaledInPlace(Tensor other, double alpha) {
+        return Dispatch.inPlace(new Ops.AddScaled(alpha), this, other);
+    }
+
+    /** Sets every element to 0; returns this. */
+    public Tensor zeroInPlace() {
+        return fillInPlace(0);
+    }
+
+    /** Sets every element to {@code v}; returns this. */
+    public Tensor fillInPlace(double v) {
+        return Dispatch.inPlace(new Ops.Fill(v), this);
+    }
+
+    /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this; returns this. */
+    public Tensor copyInPlace(Tensor src) {
+        return Dispatch.inPlace(Ops.CopyInto.INSTANCE, this, src);
+    }
+
+    // ------------------------------------------------------------------ I/O and printing
+
+    /** Writes this tensor to a NumPy .npy file (version 1.0 header, little-endian, C order). */
+    public void save(Path path) {
+        try {
+            Tensor c = contiguous();
+            Object data = switch (dtype()) {
+                case FLOAT32 -> c.storageCopyFloat();
+                case FLOAT64 -> c.storageCopyDouble();
+                case INT64 -> c.storageCopyLong();
+            };
+            Npy.write(path, dtype(), shape, data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("save: cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a NumPy .npy file (f4, f8 or i8; C or Fortran order). */
+    public static Tensor load(Path path) {
+        try {
+            Npy.Array a = Npy.read(path);
+            Storage s = switch (a.dtype()) {
+                case FLOAT32 -> Storage.of((float[]) a.data());
+                case FLOAT64 -> Storage.of((double[]) a.data());
+                case INT64 -> Storage.of((long[]) a.data());
+            };
+            return new Tensor(s, a.shape().clone(), Shapes.contiguousStrides(a.shape()), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("load: cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** PyTorch's repr, to the character: {@code tensor([[1., 1.],\n        [1., 1.]])}. */
+    @Override
+    public String toString() {
+        return format(List.of());
+    }
+
+    /** PyTorch's repr with extra suffixes such as {@code grad_fn=<AddBackward0>}. */
+    public String format(List<String> suffixes) {
+        boolean isLong = dtype() == DType.INT64;
+        return TensorFormatter.repr(dtype(), shape, isLong ? null : toDoubleArray(), isLong ? toLongArray() : null, suffixes);
+    }
+}
