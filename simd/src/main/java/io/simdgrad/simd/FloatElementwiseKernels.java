@@ -1,0 +1,54 @@
+package io.simdgrad.simd;
+
+/**
+ * Elementwise kernels on {@code float} arrays. Each operand is an array and an offset; {@code n}
+ * is the number of elements. Implementations do not check their arguments (the facade
+ * {@link FloatElementwise} does, once per call): they only {@code assert}.
+ *
+ * <p>An output range may be exactly the same range as an input (in place); any other overlap
+ * gives unspecified results.
+ */
+public interface FloatElementwiseKernels {
+
+    /** {@code out[i] = a[i] op b[i]}. */
+    void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = a[i] op s}. */
+    void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n);
+
+    /** {@code out[i] = s op b[i]}. */
+    void scalarBinary(BinaryOp op, float s, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = op(a[i])}. */
+    void unary(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = a[i] op b[i] ? 1 : 0}. */
+    void compare(CompareOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = a[i] op s ? 1 : 0}. */
+    void compareScalar(CompareOp op, float[] a, int aOff, float s, float[] out, int outOff, int n);
+
+    /** {@code out[i] = mask[i] != 0 ? a[i] : b[i]} (a NaN mask element selects {@code a}). */
+    void where(float[] mask, int maskOff, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = min(max(a[i], lo), hi)} as by {@link Math#max}/{@link Math#min}. */
+    void clamp(float[] a, int aOff, float lo, float hi, float[] out, int outOff, int n);
+
+    /** {@code out[i] = x[i] > 0 ? g[i] : 0}. */
+    void reluBackward(float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = g[i] * y[i] * (1 - y[i])}, evaluated left to right. */
+    void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = g[i] * fma(-y[i], y[i], 1)}, i.e. {@code g * (1 - y^2)} with {@code 1 - y^2} rounded once. */
+    void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /** {@code y[i] = fma(alpha, x[i], y[i])}. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code out[i] = alpha * x[i]}. */
+    void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** {@code out[i] = v}. */
+    void fill(float v, float[] out, int outOff, int n);
+}

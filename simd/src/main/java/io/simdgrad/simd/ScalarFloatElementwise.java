@@ -1,0 +1,157 @@
+package io.simdgrad.simd;
+
+/**
+ * Plain-loop twin of {@link VectorFloatElementwise}: the oracle in tests and the baseline in
+ * benchmarks. Every operation is written as its own loop (the switch on the op is outside it) so
+ * that C2 can auto-vectorise the simple ones. Transcendentals are {@link Math}'s, computed in
+ * double and rounded once to the element type.
+ */
+public final class ScalarFloatElementwise implements FloatElementwiseKernels {
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i]; }
+            case SUB -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] - b[bOff + i]; }
+            case MUL -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] * b[bOff + i]; }
+            case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] / b[bOff + i]; }
+            case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], b[bOff + i]); }
+            case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(a[aOff + i], b[bOff + i]); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(a[aOff + i], b[bOff + i]); }
+        }
+    }
+
+    @Override
+    public void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] + s; }
+            case SUB -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] - s; }
+            case MUL -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] * s; }
+            case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] / s; }
+            case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], s); }
+            case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(a[aOff + i], s); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(a[aOff + i], s); }
+        }
+    }
+
+    @Override
+    public void scalarBinary(BinaryOp op, float s, float[] b, int bOff, float[] out, int outOff, int n) {
+        assert bOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out[outOff + i] = s + b[bOff + i]; }
+            case SUB -> { for (int i = 0; i < n; i++) out[outOff + i] = s - b[bOff + i]; }
+            case MUL -> { for (int i = 0; i < n; i++) out[outOff + i] = s * b[bOff + i]; }
+            case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = s / b[bOff + i]; }
+            case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(s, b[bOff + i]); }
+            case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(s, b[bOff + i]); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(s, b[bOff + i]); }
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) out[outOff + i] = -a[aOff + i]; }
+            case ABS -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.abs(a[aOff + i]); }
+            case EXP -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.exp(a[aOff + i]); }
+            case LOG -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.log(a[aOff + i]); }
+            case SQRT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.sqrt(a[aOff + i]); }
+            case SQUARE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] * a[aOff + i]; }
+            case RECIPROCAL -> { for (int i = 0; i < n; i++) out[outOff + i] = 1 / a[aOff + i]; }
+            case TANH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.tanh(a[aOff + i]); }
+            case SIGMOID -> { for (int i = 0; i < n; i++) out[outOff + i] = sigmoid(a[aOff + i]); }
+            case RELU -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], 0); }
+            case SIN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.sin(a[aOff + i]); }
+            case COS -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.cos(a[aOff + i]); }
+        }
+    }
+
+    /** 1/(1+e^-x) without overflow: e^-|x| is at most 1, so neither branch overflows. */
+    static float sigmoid(float x) {
+        float e = (float) Math.exp(-Math.abs(x));
+        return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
+
+    @Override
+    public void compare(CompareOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case GT -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] > b[bOff + i] ? 1 : 0; }
+            case LT -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] < b[bOff + i] ? 1 : 0; }
+            case GE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] >= b[bOff + i] ? 1 : 0; }
+            case LE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] <= b[bOff + i] ? 1 : 0; }
+            case EQ -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] == b[bOff + i] ? 1 : 0; }
+            case NE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] != b[bOff + i] ? 1 : 0; }
+        }
+    }
+
+    @Override
+    public void compareScalar(CompareOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case GT -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] > s ? 1 : 0; }
+            case LT -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] < s ? 1 : 0; }
+            case GE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] >= s ? 1 : 0; }
+            case LE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] <= s ? 1 : 0; }
+            case EQ -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] == s ? 1 : 0; }
+            case NE -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] != s ? 1 : 0; }
+        }
+    }
+
+    @Override
+    public void where(float[] mask, int maskOff, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        assert maskOff >= 0 && aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) out[outOff + i] = mask[maskOff + i] != 0 ? a[aOff + i] : b[bOff + i];
+    }
+
+    @Override
+    public void clamp(float[] a, int aOff, float lo, float hi, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) out[outOff + i] = Math.min(Math.max(a[aOff + i], lo), hi);
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        assert xOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] > 0 ? g[gOff + i] : 0;
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        assert yOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) {
+            float yi = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * yi * (1 - yi);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        assert yOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) {
+            float yi = y[yOff + i];
+            out[outOff + i] = g[gOff + i] * Math.fma(-yi, yi, 1);
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        assert xOff >= 0 && yOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    @Override
+    public void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
+        assert xOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) out[outOff + i] = alpha * x[xOff + i];
+    }
+
+    @Override
+    public void fill(float v, float[] out, int outOff, int n) {
+        assert outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) out[outOff + i] = v;
+    }
+}
