@@ -63,7 +63,7 @@ public final class Autograd {
     }
 
     private static Tensor viewOf(ViewOps.ViewOp op, Tensor[] data) {
-        return op.view(data[0]);
+        return Dispatch.view(op, data);
     }
 
     /**

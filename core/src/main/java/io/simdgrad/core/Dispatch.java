@@ -8,13 +8,47 @@ import java.util.Arrays;
  * inputs untouched.
  */
 public final class Dispatch {
+    /** Per thread: the attached tracer (or null) and how deep inside op forwards we are. */
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
+    private static final class State {
+        Tracer tracer;
+        int depth;
+    }
+
     private Dispatch() {}
+
+    /**
+     * Attaches {@code tracer} to this thread (null detaches) and returns the one it replaces.
+     * While attached, every outermost op, in-place op and value read is reported to it.
+     */
+    public static Tracer setTracer(Tracer tracer) {
+        State s = STATE.get();
+        Tracer prev = s.tracer;
+        s.tracer = tracer;
+        return prev;
+    }
 
     /** Runs {@code op} on {@code in} into a new contiguous tensor. */
     public static Tensor call(Op op, Tensor... in) {
         int[] shape = op.shape(in);
         Tensor out = Tensor.empty(op.dtype(in), shape);
-        op.forward(in, out);
+        State s = STATE.get();
+        s.depth++;
+        try {
+            op.forward(in, out);
+        } finally {
+            s.depth--;
+        }
+        if (s.tracer != null && s.depth == 0) s.tracer.onOp(op, in, out);
+        return out;
+    }
+
+    /** Runs a view op: the result shares {@code in[0]}'s storage. */
+    static Tensor view(ViewOps.ViewOp op, Tensor[] in) {
+        Tensor out = op.view(in[0]);
+        State s = STATE.get();
+        if (s.tracer != null && s.depth == 0) s.tracer.onOp(op, in, out);
         return out;
     }
 
@@ -50,19 +84,27 @@ public final class Dispatch {
         }
         boolean overlaps = false;
         for (Tensor r : rest) overlaps |= r.storage == self.storage;
-        if (self.isContiguous() && !overlaps) {
-            op.forward(in, self);
-        } else {
-            Tensor tmp = Tensor.empty(self.dtype(), shape);
-            op.forward(in, tmp);
-            Ops.CopyInto.copy(tmp, self);
+        State s = STATE.get();
+        s.depth++;
+        try {
+            if (self.isContiguous() && !overlaps) {
+                op.forward(in, self);
+            } else {
+                Tensor tmp = Tensor.empty(self.dtype(), shape);
+                op.forward(in, tmp);
+                Ops.CopyInto.copy(tmp, self);
+            }
+        } finally {
+            s.depth--;
         }
         self.storage.bump(op.name() + "InPlace");
+        if (s.tracer != null && s.depth == 0) s.tracer.onInPlace(op, self, rest);
         return self;
     }
 
     /** Called when Java code reads a tensor's values (item, comparisons): the tracer's guard point. */
     static void read(Tensor t) {
-        // No tracer yet: the graph module will attach here.
+        State s = STATE.get();
+        if (s.tracer != null && s.depth == 0) s.tracer.onRead(t);
     }
 }

@@ -284,7 +284,9 @@ public final class Tensor {
 
     /** The element at the given indices (one per dim, negative counts from the end). */
     public double get(int... index) {
-        return storage.get(flatIndex("get", index));
+        int at = flatIndex("get", index);
+        Dispatch.read(this);
+        return storage.get(at);
     }
 
     int flatIndex(String op, int[] index) {
