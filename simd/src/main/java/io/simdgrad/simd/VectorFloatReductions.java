@@ -436,6 +436,10 @@ public final class VectorFloatReductions implements FloatReductionKernels {
     @Override
     public void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         if (cols == 0) return;
+        if (cols <= L) {
+            shortRows(a, off, rows, cols, lda, out, outOff, ldOut, false);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int ai = off + r * lda, oi = outOff + r * ldOut;
             float s = expSum(a, ai, cols, max(a, ai, cols), out, oi);
@@ -454,6 +458,10 @@ public final class VectorFloatReductions implements FloatReductionKernels {
     @Override
     public void logSoftmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         if (cols == 0) return;
+        if (cols <= L) {
+            shortRows(a, off, rows, cols, lda, out, outOff, ldOut, true);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int ai = off + r * lda, oi = outOff + r * ldOut;
             float m = max(a, ai, cols);
@@ -477,6 +485,23 @@ public final class VectorFloatReductions implements FloatReductionKernels {
             float m = cols == 0 ? 0 : max(a, ai, cols);
             float shift = Math.abs(m) == Float.POSITIVE_INFINITY ? 0 : m;
             out[outOff + r] = (float) Math.log(expSum(a, ai, cols, shift, null, 0)) + shift;
+        }
+    }
+
+    /**
+     * Softmax (or log-softmax) of rows no longer than one vector (say 10 classes): one masked
+     * load per row and masked lane reductions, instead of three passes with tail steps.
+     */
+    private static void shortRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut,
+                                  boolean log) {
+        VectorMask<Float> in = S.indexInRange(0, cols);
+        for (int r = 0; r < rows; r++) {
+            FloatVector v = FloatVector.fromArray(S, a, off + r * lda, in);
+            FloatVector d = v.sub(v.reduceLanes(VectorOperators.MAX, in));
+            FloatVector e = d.lanewise(VectorOperators.EXP);
+            float s = e.reduceLanes(VectorOperators.ADD, in);
+            if (log) d.sub((float) Math.log(s)).intoArray(out, outOff + r * ldOut, in);
+            else e.mul(1 / s).intoArray(out, outOff + r * ldOut, in);
         }
     }
 
