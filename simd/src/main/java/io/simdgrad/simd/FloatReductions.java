@@ -25,10 +25,12 @@ package io.simdgrad.simd;
  * </ol>
  * Dot products and sums of squares accumulate with {@code fma(a_i, b_i, acc)} in the partials
  * and the tail alike; the trees add. P is {@code 4 * 512 / Float.SIZE}: a multiple of every
- * lane count up to 512 bits, so each vector lane is one partial. Against the exact sum the
- * error is at most about {@code (n/P + log2 n + P) * ulp(1) * sum |a_i|}, a little smaller than
- * the {@code n * ulp(1) * sum |a_i|} of the sequential loop of {@link ScalarFloatReductions};
- * the two agree to within the sum of both bounds, not bit for bit.
+ * lane count up to 512 bits, so each vector lane holds one partial and every width adds the
+ * same numbers in the same order. Against the exact sum the error is at most about
+ * {@code (n/P + log2 n + P) * u * sum |a_i|} (u = ulp(1)/2), below the {@code n * u * sum |a_i|}
+ * of the sequential loop of {@link ScalarFloatReductions}; the tests hold the two within
+ * {@code (n + 2P) * ulp(1) * sum |a_i|} of each other, not bit for bit. Max, min, the arg-forms
+ * and the column sums (each column added in row order from +0) are exact in both.
  *
  * <h2>Special values</h2>
  * Sums follow IEEE arithmetic (a NaN, or +inf with -inf, gives NaN); a sum of nothing is +0.
@@ -44,7 +46,7 @@ package io.simdgrad.simd;
  * outputs may be the input block itself (same array, offset and leading dimension).
  */
 public final class FloatReductions {
-    /** Partial sums of the summation order (64 for float). */
+    /** Partial sums P of the summation order: {@code 4 * 512 / Float.SIZE}. */
     public static final int PARTIALS = VectorFloatReductions.P;
     /** Elements per chunk of the summation order. */
     public static final int CHUNK = VectorFloatReductions.CHUNK;
@@ -223,7 +225,10 @@ public final class FloatReductions {
      * {@code m_r} the max of row r, computed as the exponentials times the reciprocal of their
      * sum (as torch does). {@code a(r,c) = a[off + r*lda + c]}, {@code out(r,c) = out[outOff +
      * r*ldOut + c]}; modifies only that block of out, which may be the input block (in place).
-     * Vector and scalar results agree within about {@code (8 + n/16) * ulp(1)} absolute.
+     * The tests hold each output of both twins within {@code (8 + 2n + |a(r,c) - m_r|) * ulp(1)}
+     * relative of the exact value (n = cols; the sum's rounding and the shift's), or a few
+     * smallest normals where it underflows; the exponential itself is {@link
+     * jdk.incubator.vector.VectorOperators#EXP} in the vector twin.
      */
     public static void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         checkSoftmax("softmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);
