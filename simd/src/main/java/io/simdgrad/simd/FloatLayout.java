@@ -1,0 +1,105 @@
+package io.simdgrad.simd;
+
+/**
+ * Data-movement kernels on {@code float} arrays: the public entry points. Only the destination
+ * array is modified. Arguments are checked once per call, before anything is written: an index
+ * range outside its array throws {@link IndexOutOfBoundsException}; a negative length, size or
+ * stride, a leading dimension smaller than the row it holds, or a destination that overlaps the
+ * source (same array, intersecting index spans; not checked for {@link #copy}, which allows it)
+ * throws {@link IllegalArgumentException}. Messages name the kernel, the operand and the numbers.
+ * Results are exact copies (bit patterns of NaNs included), so vector and scalar kernels agree
+ * bit for bit.
+ */
+public final class FloatLayout {
+    private static final ScalarFloatLayout SCALAR_IMPL = new ScalarFloatLayout();
+    private static final VectorFloatLayout VECTOR_IMPL = new VectorFloatLayout();
+    private static final FloatLayoutKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VECTOR_IMPL;
+
+    private FloatLayout() {}
+
+    /** The plain-loop kernels, unchecked (for tests and benchmarks). */
+    public static FloatLayoutKernels scalar() {
+        return SCALAR_IMPL;
+    }
+
+    /** The Vector API kernels, unchecked (for tests and benchmarks). */
+    public static FloatLayoutKernels vector() {
+        return VECTOR_IMPL;
+    }
+
+    /** {@code dst[dstOff+i] = src[srcOff+i]} for {@code i < n}; the ranges may overlap (as {@link System#arraycopy}). */
+    public static void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        Checks.range("FloatLayout.copy", "src", src.length, srcOff, n);
+        Checks.range("FloatLayout.copy", "dst", dst.length, dstOff, n);
+        IMPL.copy(src, srcOff, dst, dstOff, n);
+    }
+
+    /** {@code dst[dstOff+i] = src[srcOff + i*srcStride]} for {@code i < n}, srcStride >= 0. */
+    public static void gather(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int n) {
+        Checks.strided("FloatLayout.gather", "src", src.length, srcOff, srcStride, n);
+        Checks.range("FloatLayout.gather", "dst", dst.length, dstOff, n);
+        disjoint("FloatLayout.gather", src, srcOff, span(n, srcStride), dst, dstOff, n);
+        IMPL.gather(src, srcOff, srcStride, dst, dstOff, n);
+    }
+
+    /** {@code dst[dstOff + i*dstStride] = src[srcOff+i]} for {@code i < n}, dstStride >= 0 (0: the last element wins). */
+    public static void scatter(float[] src, int srcOff, float[] dst, int dstOff, int dstStride, int n) {
+        Checks.range("FloatLayout.scatter", "src", src.length, srcOff, n);
+        Checks.strided("FloatLayout.scatter", "dst", dst.length, dstOff, dstStride, n);
+        disjoint("FloatLayout.scatter", src, srcOff, n, dst, dstOff, span(n, dstStride));
+        IMPL.scatter(src, srcOff, dst, dstOff, dstStride, n);
+    }
+
+    /**
+     * Makes a strided 2-D view dense: {@code dst[dstOff + r*dstLd + c] = src[srcOff +
+     * r*srcRowStride + c*srcColStride]} for {@code r < rows, c < cols}. Strides may be 0
+     * (broadcast). A view with unit row stride (a transposed matrix) runs the blocked transpose.
+     */
+    public static void copy2d(float[] src, int srcOff, int rows, int cols, int srcRowStride, int srcColStride,
+                              float[] dst, int dstOff, int dstLd) {
+        String k = "FloatLayout.copy2d";
+        if (srcRowStride < 0 || srcColStride < 0) {
+            throw new IllegalArgumentException(k + ": src strides must be >= 0, got row stride " + srcRowStride
+                    + " and column stride " + srcColStride);
+        }
+        Checks.block(k, "dst", dst.length, dstOff, rows, cols, dstLd);
+        if (rows == 0 || cols == 0) return;
+        long last = srcOff + (long) (rows - 1) * srcRowStride + (long) (cols - 1) * srcColStride;
+        if (srcOff < 0 || last >= src.length) {
+            throw new IndexOutOfBoundsException(k + ": src view " + rows + " x " + cols + " at offset " + srcOff
+                    + " with strides (" + srcRowStride + ", " + srcColStride + ") reaches index " + last
+                    + ", outside the array of length " + src.length);
+        }
+        disjoint(k, src, srcOff, last - srcOff + 1, dst, dstOff, (long) (rows - 1) * dstLd + cols);
+        IMPL.copy2d(src, srcOff, rows, cols, srcRowStride, srcColStride, dst, dstOff, dstLd);
+    }
+
+    /**
+     * {@code dst[dstOff + c*dstLd + r] = src[srcOff + r*srcLd + c]} for {@code r < rows, c < cols}:
+     * src is a rows x cols block with leading dimension srcLd, dst a cols x rows block with
+     * leading dimension dstLd.
+     */
+    public static void transpose(float[] src, int srcOff, int rows, int cols, int srcLd,
+                                 float[] dst, int dstOff, int dstLd) {
+        String k = "FloatLayout.transpose";
+        Checks.block(k, "src", src.length, srcOff, rows, cols, srcLd);
+        Checks.block(k, "dst", dst.length, dstOff, cols, rows, dstLd);
+        if (rows == 0 || cols == 0) return;
+        disjoint(k, src, srcOff, (long) (rows - 1) * srcLd + cols, dst, dstOff, (long) (cols - 1) * dstLd + rows);
+        IMPL.transpose(src, srcOff, rows, cols, srcLd, dst, dstOff, dstLd);
+    }
+
+    /** Index span of n elements at a stride: from the first to one past the last. */
+    private static long span(int n, int stride) {
+        return n == 0 ? 0 : (long) (n - 1) * stride + 1;
+    }
+
+    /** Rejects a destination span that intersects the source span in the same array. */
+    private static void disjoint(String kernel, float[] src, int srcOff, long srcSpan, float[] dst, int dstOff, long dstSpan) {
+        if (src != dst || srcSpan == 0 || dstSpan == 0) return;
+        if (srcOff < dstOff + dstSpan && dstOff < srcOff + srcSpan) {
+            throw new IllegalArgumentException(kernel + ": dst indexes [" + dstOff + ", " + (dstOff + dstSpan)
+                    + ") overlap src indexes [" + srcOff + ", " + (srcOff + srcSpan) + ") of the same array");
+        }
+    }
+}

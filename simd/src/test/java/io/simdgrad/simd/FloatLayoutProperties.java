@@ -1,0 +1,193 @@
+package io.simdgrad.simd;
+
+import static io.simdgrad.simd.FloatElementwiseSamples.array;
+import static io.simdgrad.simd.FloatElementwiseSamples.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The layout kernels, vector and scalar, against naive loops written here: random shapes
+ * (including 0, 1 x N, N x 1, edges that are not multiples of the lane count, and matrices large
+ * enough for the buffered transpose), offsets, strides and leading dimensions. Whole destination
+ * arrays are compared bit for bit, so writes outside the target fail too.
+ */
+class FloatLayoutProperties {
+    private static final FloatLayoutKernels SCALAR = FloatLayout.scalar();
+    private static final FloatLayoutKernels VECTOR = FloatLayout.vector();
+
+    static {
+        // Let C2 compile the register transpose (selectFrom, masked stores) before it is checked.
+        float[] a = new float[300 * 40];
+        float[] b = new float[300 * 40];
+        for (int rep = 0; rep < 400; rep++) {
+            VECTOR.transpose(a, 0, 24, 40, 40, b, 0, 24);
+            VECTOR.transpose(a, 0, 300, 40, 40, b, 0, 300);
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> lengths() {
+        return FloatElementwiseSamples.lengths();
+    }
+
+    @Provide
+    Arbitrary<Integer> offsets() {
+        return FloatElementwiseSamples.offsets();
+    }
+
+    /** Matrix edges: mostly small and around the lane count, sometimes up to 300 or exactly 1. */
+    @Provide
+    Arbitrary<Integer> edges() {
+        int l = FloatElementwiseSamples.LANES;
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.of(0, 1, 2, 7, 8, 9, l - 1, l, l + 1, 2 * l + 3, 31, 32, 33)),
+                Tuple.of(3, Arbitraries.integers().between(1, 70)),
+                Tuple.of(1, Arbitraries.integers().between(1, 300)));
+    }
+
+    @Provide
+    Arbitrary<Integer> strides() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.of(0, 1, 2)),
+                Tuple.of(3, Arbitraries.integers().between(0, 40)));
+    }
+
+    /** Both kernels on copies of dst; compares each with the naive result. */
+    private static void check(String what, float[] src, float[] dst, float[] want,
+                              java.util.function.BiConsumer<FloatLayoutKernels, float[]> call) {
+        float[] s = dst.clone();
+        float[] v = dst.clone();
+        call.accept(SCALAR, s);
+        call.accept(VECTOR, v);
+        assertClose(what + " scalar twin", want, s, 0);
+        assertClose(what + " vector", want, v, 0);
+    }
+
+    @Property(tries = 300)
+    void copy(@ForAll("lengths") int n, @ForAll("offsets") int srcOff, @ForAll("offsets") int dstOff,
+              @ForAll boolean sameArray, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] src = array(r, Math.max(srcOff, dstOff) + n + 2);
+        float[] dst = sameArray ? src : array(r, dstOff + n + 2);
+        float[] want = dst.clone();
+        float[] piece = java.util.Arrays.copyOfRange(src, srcOff, srcOff + n);
+        System.arraycopy(piece, 0, want, dstOff, n);
+        // same array: each kernel copies within its own copy of the array (overlap in both directions)
+        float[] s = src.clone();
+        float[] v = src.clone();
+        if (sameArray) {
+            SCALAR.copy(s, srcOff, s, dstOff, n);
+            VECTOR.copy(v, srcOff, v, dstOff, n);
+            assertClose("copy in place scalar", want, s, 0);
+            assertClose("copy in place vector", want, v, 0);
+        } else {
+            check("copy", src, dst, want, (k, d) -> k.copy(src, srcOff, d, dstOff, n));
+        }
+    }
+
+    @Property(tries = 300)
+    void gatherAndScatter(@ForAll("lengths") int n, @ForAll("strides") int stride, @ForAll("offsets") int srcOff,
+                          @ForAll("offsets") int dstOff, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int span = n == 0 ? 0 : (n - 1) * stride + 1;
+        float[] strided = array(r, srcOff + span + 2);
+        float[] dense = array(r, dstOff + n + 3);
+        float[] want = dense.clone();
+        for (int i = 0; i < n; i++) want[dstOff + i] = strided[srcOff + i * stride];
+        check("gather stride " + stride, strided, dense, want, (k, d) -> k.gather(strided, srcOff, stride, d, dstOff, n));
+        float[] want2 = strided.clone();
+        for (int i = 0; i < n; i++) want2[srcOff + i * stride] = dense[dstOff + i];
+        check("scatter stride " + stride, dense, strided, want2, (k, d) -> k.scatter(dense, dstOff, d, srcOff, stride, n));
+    }
+
+    /**
+     * kind 0: random strides; 1: a transposed view (row stride 1, column stride >= rows);
+     * 2: contiguous rows; 3: broadcast (a zero stride).
+     */
+    @Property(tries = 400)
+    void copy2d(@ForAll("edges") int rows, @ForAll("edges") int cols, @ForAll @IntRange(max = 3) int kind,
+                @ForAll("strides") int s1, @ForAll("strides") int s2, @ForAll("offsets") int srcOff,
+                @ForAll("offsets") int dstOff, @ForAll @IntRange(max = 5) int pad, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int rs;
+        int cs;
+        switch (kind) {
+            case 0 -> { rs = s1; cs = s2; }
+            case 1 -> { rs = 1; cs = rows + s1; }
+            case 2 -> { rs = cols + s1; cs = 1; }
+            default -> { rs = r.nextBoolean() ? 0 : s1; cs = rs == 0 ? s2 : 0; }
+        }
+        long last = rows == 0 || cols == 0 ? -1 : (long) (rows - 1) * rs + (long) (cols - 1) * cs;
+        float[] src = array(r, (int) (srcOff + last + 1 + pad));
+        int ld = cols + pad;
+        float[] dst = array(r, dstOff + rows * ld + 1);
+        float[] want = dst.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) want[dstOff + i * ld + j] = src[srcOff + i * rs + j * cs];
+        }
+        check("copy2d " + rows + "x" + cols + " strides " + rs + "," + cs, src, dst, want,
+                (k, d) -> k.copy2d(src, srcOff, rows, cols, rs, cs, d, dstOff, ld));
+    }
+
+    @Property(tries = 400)
+    void transpose(@ForAll("edges") int rows, @ForAll("edges") int cols, @ForAll @IntRange(max = 9) int srcPad,
+                   @ForAll @IntRange(max = 9) int dstPad, @ForAll("offsets") int srcOff, @ForAll("offsets") int dstOff,
+                   @ForAll long seed) {
+        transposeCase(rows, cols, srcPad, dstPad, srcOff, dstOff, seed);
+    }
+
+    /** Large enough for the buffered path (256 float / 128 double rows per tile), with ragged edges. */
+    @Property(tries = 25)
+    void transposeLarge(@ForAll @IntRange(min = 250, max = 700) int rows, @ForAll @IntRange(min = 30, max = 140) int cols,
+                        @ForAll @IntRange(max = 17) int srcPad, @ForAll @IntRange(max = 17) int dstPad,
+                        @ForAll("offsets") int srcOff, @ForAll long seed) {
+        transposeCase(rows, cols, srcPad, dstPad, srcOff, 3, seed);
+        transposeCase(cols, rows, srcPad, dstPad, srcOff, 3, seed);
+    }
+
+    private static void transposeCase(int rows, int cols, int srcPad, int dstPad, int srcOff, int dstOff, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int sld = cols + srcPad;
+        int dld = rows + dstPad;
+        float[] src = array(r, srcOff + rows * sld + 2);
+        float[] dst = array(r, dstOff + cols * dld + 2);
+        float[] want = dst.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) want[dstOff + j * dld + i] = src[srcOff + i * sld + j];
+        }
+        check("transpose " + rows + "x" + cols + " ld " + sld + "/" + dld, src, dst, want,
+                (k, d) -> k.transpose(src, srcOff, rows, cols, sld, d, dstOff, dld));
+    }
+
+    /** Facade checks: the exception, the numbers in its message, and an untouched destination. */
+    @Example
+    void badArgumentsAreRejectedBeforeWriting() {
+        float[] src = new float[100];
+        float[] dst = new float[100];
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> FloatLayout.transpose(src, 0, 10, 11, 11, dst, 0, 10));
+        assertEquals("FloatLayout.transpose: src block 10 x 11 at offset 0 with leading dimension 11 ends at 110,"
+                + " outside the array of length 100", e.getMessage());
+        var g = assertThrows(IndexOutOfBoundsException.class, () -> FloatLayout.gather(src, 5, 10, dst, 0, 11));
+        assertEquals(true, g.getMessage().contains("gather: src elements 5, 5+10*k .. 105"), g.getMessage());
+        var v = assertThrows(IndexOutOfBoundsException.class, () -> FloatLayout.copy2d(src, 1, 10, 10, 1, 11, dst, 0, 10));
+        assertEquals(true, v.getMessage().contains("reaches index 109"), v.getMessage());
+        var o = assertThrows(IllegalArgumentException.class, () -> FloatLayout.transpose(src, 0, 5, 5, 5, src, 20, 5));
+        assertEquals(true, o.getMessage().contains("overlap"), o.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FloatLayout.copy(src, 0, dst, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> FloatLayout.copy2d(src, 0, 2, 5, -1, 1, dst, 0, 5));
+        assertArrayEquals(new float[100], dst);
+        FloatLayout.copy(src, 0, src, 1, 50);
+        FloatLayout.transpose(src, 0, 5, 5, 5, src, 25, 5);
+    }
+}
