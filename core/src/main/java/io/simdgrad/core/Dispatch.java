@@ -102,6 +102,14 @@ public final class Dispatch {
         return self;
     }
 
+    /**
+     * Marks {@code self} as written in place by {@code op} (bumps its version, as {@link Tensor}'s
+     * in-place ops do), for executors that run {@code op.forward} into {@code self} themselves.
+     */
+    public static void markInPlace(Op op, Tensor self) {
+        self.storage.bump(op.name() + "InPlace");
+    }
+
     /** Called when Java code reads a tensor's values (item, comparisons): the tracer's guard point. */
     static void read(Tensor t) {
         State s = STATE.get();

@@ -5,6 +5,10 @@ package io.simdgrad.core;
  * bump (autograd compares it with the version a node saved, as PyTorch does).
  */
 final class Storage {
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Creation order: a storage created later has a larger serial (see {@link Tensor#storageSerial()}). */
+    final long serial = SERIALS.getAndIncrement();
     final DType dtype;
     final float[] f;
     final double[] d;

@@ -263,6 +263,43 @@ public final class Tensor {
         return storage.version();
     }
 
+    /** The index of the first element in the storage, like torch's {@code storage_offset()}. */
+    public int storageOffset() {
+        return offset;
+    }
+
+    /**
+     * A number identifying this tensor's storage: all views of a storage share it, and a storage
+     * created later has a larger one (a graph capture tells tensors it saw created from older ones).
+     */
+    public long storageSerial() {
+        return storage.serial;
+    }
+
+    /**
+     * A view of this tensor's storage with the given sizes, strides and storage offset, like
+     * {@code torch.as_strided}.
+     *
+     * @throws IllegalArgumentException when the view would reach outside the storage
+     */
+    public Tensor asStrided(int[] size, int[] stride, int storageOffset) {
+        Shapes.checkSizes("asStrided", size);
+        if (size.length != stride.length) {
+            throw new IllegalArgumentException("asStrided: mismatch in length of strides and shape: " + Shapes.str(size)
+                    + " and " + Shapes.str(stride));
+        }
+        long last = storageOffset;
+        for (int i = 0; i < size.length; i++) {
+            if (stride[i] < 0) throw new IllegalArgumentException("asStrided: negative strides are not supported, got " + Shapes.str(stride));
+            last += (long) (size[i] - 1) * stride[i];
+        }
+        if (storageOffset < 0 || (Shapes.numel(size) > 0 && last >= storage.length())) {
+            throw new IllegalArgumentException("asStrided: size " + Shapes.str(size) + ", stride " + Shapes.str(stride)
+                    + " and offset " + storageOffset + " reach outside a storage of " + storage.length() + " elements");
+        }
+        return new Tensor(storage, size.clone(), stride.clone(), storageOffset);
+    }
+
     /** True when both tensors are views of the same storage. */
     public boolean sharesStorageWith(Tensor other) {
         return storage == other.storage;
@@ -308,16 +345,19 @@ public final class Tensor {
 
     /** A row-major copy of the elements as floats. */
     public float[] toFloatArray() {
+        Dispatch.read(this);
         return to(DType.FLOAT32).contiguous().storageCopyFloat();
     }
 
     /** A row-major copy of the elements as doubles. */
     public double[] toDoubleArray() {
+        Dispatch.read(this);
         return to(DType.FLOAT64).contiguous().storageCopyDouble();
     }
 
     /** A row-major copy of the elements as longs (floats truncated toward zero). */
     public long[] toLongArray() {
+        Dispatch.read(this);
         return to(DType.INT64).contiguous().storageCopyLong();
     }
 

@@ -12,6 +12,6 @@ public interface Tracer {
     /** The elementwise {@code op} ran on {@code (self, rest...)} and wrote its result into {@code self}. */
     void onInPlace(Op op, Tensor self, Tensor[] rest);
 
-    /** Java code read the values of {@code t} (for example {@code item()}): a replay must check them (a guard). */
+    /** Java code read the values of {@code t} ({@code item()}, {@code get()}, {@code toFloatArray()}, ...): a replay must check them (a guard). */
     void onRead(Tensor t);
 }
