@@ -1,0 +1,373 @@
+package io.simdgrad.graph;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Dispatch;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Ops;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Tracer;
+import io.simdgrad.core.ViewOps;
+import io.simdgrad.graph.Graph.Guard;
+import io.simdgrad.graph.Graph.Kind;
+import io.simdgrad.graph.Graph.Node;
+import io.simdgrad.graph.Graph.Step;
+import io.simdgrad.graph.Graph.Value;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph compiled for replay: a flat array of op calls ({@code op.forward(in, out)}) into
+ * buffers allocated once, with every view made once over those fixed buffers.
+ *
+ * <p><b>Buffer plan.</b> Each node result gets a contiguous buffer; a buffer whose value (and
+ * every view of it) has had its last use is reused by a later result of the same dtype and
+ * size. Inputs, params, consts and returned values are never reused. A node never writes into
+ * a buffer one of its own operands still occupies.
+ *
+ * <p><b>Parameters.</b> In-place nodes write into the bound param tensors and bump their
+ * version as eager in-place ops do. When the in-place nodes are the graph's last steps (the
+ * usual "forward, backward, update" shape), they run only after every other step and guard
+ * succeeded (they are elementwise kernels on shapes checked at capture, which do not throw);
+ * otherwise their targets are copied before the first step and restored if a step fails.
+ * Either way a failed replay leaves params as they were.
+ *
+ * <p>Not thread-safe: a replay uses the executable's buffers.
+ */
+public final class Executable {
+    /** One step of the flat program. */
+    private abstract static class Exec {
+        final Step step;
+
+        Exec(Step step) {
+            this.step = step;
+        }
+
+        abstract void run();
+    }
+
+    private static final class OpExec extends Exec {
+        final Op op;
+        final Tensor[] in;
+        final Tensor out;
+
+        OpExec(Node n, Tensor[] in, Tensor out) {
+            super(n);
+            this.op = n.op();
+            this.in = in;
+            this.out = out;
+        }
+
+        @Override void run() {
+            op.forward(in, out);
+        }
+    }
+
+    private static final class InPlaceExec extends Exec {
+        final Op op;
+        final Tensor[] in;
+        final Tensor target;
+        final Tensor tmp;
+        final Tensor[] copyIn;
+
+        InPlaceExec(Node n, Tensor[] in, Tensor target) {
+            super(n);
+            this.op = n.op();
+            this.in = in;
+            this.target = target;
+            boolean overlaps = false;
+            for (int i = 1; i < in.length; i++) overlaps |= in[i].sharesStorageWith(target);
+            // as Dispatch.inPlace: compute into a temporary when the target is strided or read by another operand
+            this.tmp = target.isContiguous() && !overlaps ? null : Tensor.zeros(target.dtype(), target.shape());
+            this.copyIn = tmp == null ? null : new Tensor[] {target, tmp};
+        }
+
+        @Override void run() {
+            if (tmp == null) {
+                op.forward(in, target);
+            } else {
+                op.forward(in, tmp);
+                Ops.CopyInto.INSTANCE.forward(copyIn, target);
+            }
+            Dispatch.markInPlace(op, target);
+        }
+    }
+
+    private static final class GuardExec extends Exec {
+        final Tensor t;
+        final double[] expected;
+
+        GuardExec(Guard g, Tensor t) {
+            super(g);
+            this.t = t;
+            this.expected = g.expectedRef();
+        }
+
+        @Override void run() {
+            if (expected.length == 1 && t.numel() == 1) {
+                double v = t.item();
+                if (Double.compare(v, expected[0]) != 0) throw new GuardFailure((Guard) step, new double[] {v});
+                return;
+            }
+            double[] v = t.toDoubleArray();
+            if (!Arrays.equals(v, expected)) throw new GuardFailure((Guard) step, v);
+        }
+    }
+
+    private final Graph graph;
+    private final Tensor[] inputBufs;
+    private final Tensor[][] inputCopyArgs;
+    private final Exec[] execs;
+    private final Tensor[] backupTargets;
+    private final Tensor[] backups;
+    private final Tensor[][] backupArgs;
+    private final Tensor[][] restoreArgs;
+    private final Tensor[] outputs;
+    private final int bufferCount;
+    private final long bufferBytes;
+
+    private Executable(Graph g) {
+        this.graph = g;
+        Map<Value, Tensor> phys = new IdentityHashMap<>();
+        Map<Value, Value> root = new IdentityHashMap<>();
+        inputBufs = new Tensor[g.inputs().size()];
+        inputCopyArgs = new Tensor[inputBufs.length][];
+        for (int i = 0; i < inputBufs.length; i++) {
+            Value v = g.inputs().get(i);
+            Tensor buf = phys.get(v);
+            if (buf == null) {
+                buf = Tensor.zeros(v.dtype(), v.shapeRef());
+                phys.put(v, buf);
+                root.put(v, v);
+            }
+            inputBufs[i] = buf;
+            inputCopyArgs[i] = new Tensor[1];
+        }
+        for (Value v : g.params()) {
+            phys.put(v, v.tensor());
+            root.put(v, v);
+        }
+        for (Value v : g.consts()) {
+            phys.put(v, v.tensor());
+            root.put(v, v);
+        }
+        List<Step> steps = g.steps();
+        // liveness: the last step that uses a root's memory, through the root or any alias of it
+        Map<Value, Integer> lastUse = new IdentityHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            if (s instanceof Node n) {
+                root.put(n.out(), n.isView() || n.inPlace() ? root.get(n.in()[0]) : n.out());
+                for (Value v : n.in()) lastUse.put(root.get(v), i);
+                lastUse.putIfAbsent(root.get(n.out()), i);
+            } else {
+                lastUse.put(root.get(((Guard) s).value()), i);
+            }
+        }
+        for (Value v : g.outputs()) lastUse.put(root.get(v), Integer.MAX_VALUE);
+        // buffers: a pool per (dtype, size) of buffers whose values are dead
+        Map<String, ArrayDeque<Tensor>> pool = new HashMap<>();
+        Map<Integer, List<Value>> dyingAt = new HashMap<>();
+        for (Map.Entry<Value, Integer> e : lastUse.entrySet()) {
+            if (e.getKey().kind() == Kind.NODE) dyingAt.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+        }
+        int count = 0;
+        long bytes = 0;
+        List<Exec> execList = new ArrayList<>();
+        int firstInPlace = -1;
+        boolean guardAfterInPlace = false, nodeAfterInPlace = false;
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            if (s instanceof Guard gd) {
+                execList.add(new GuardExec(gd, phys.get(gd.value())));
+                guardAfterInPlace |= firstInPlace >= 0;
+            } else {
+                Node n = (Node) s;
+                Tensor[] in = new Tensor[n.in().length];
+                for (int k = 0; k < in.length; k++) in[k] = phys.get(n.in()[k]);
+                if (n.isView()) {
+                    Tensor t = ((ViewOps.ViewOp) n.op()).view(in[0]);
+                    if (!t.sharesStorageWith(in[0])) {
+                        throw new IllegalStateException("compile: " + n + " does not give a view of its operand's buffer");
+                    }
+                    phys.put(n.out(), t);
+                    nodeAfterInPlace |= firstInPlace >= 0;
+                } else if (n.inPlace()) {
+                    if (root.get(n.in()[0]).kind() != Kind.PARAM) {
+                        throw new IllegalStateException("compile: in-place node " + n + " must write into a param, not into "
+                                + root.get(n.in()[0]).kind());
+                    }
+                    phys.put(n.out(), in[0]);
+                    if (firstInPlace < 0) firstInPlace = execList.size();
+                    execList.add(new InPlaceExec(n, in, in[0]));
+                } else {
+                    String key = n.out().dtype() + ":" + n.out().numel();
+                    ArrayDeque<Tensor> free = pool.get(key);
+                    Tensor buf;
+                    if (free != null && !free.isEmpty()) {
+                        buf = Snapshots.untraced(() -> free.pop().reshape(n.out().shapeRef()));
+                    } else {
+                        buf = Tensor.zeros(n.out().dtype(), n.out().shapeRef());
+                        count++;
+                        bytes += (long) n.out().numel() * n.out().dtype().itemSize();
+                    }
+                    phys.put(n.out(), buf);
+                    execList.add(new OpExec(n, in, buf));
+                    nodeAfterInPlace |= firstInPlace >= 0;
+                }
+            }
+            for (Value dead : dyingAt.getOrDefault(i, List.of())) {
+                Tensor t = phys.get(dead);
+                if (t != null) pool.computeIfAbsent(dead.dtype() + ":" + dead.numel(), k -> new ArrayDeque<>()).push(t);
+            }
+        }
+        execs = execList.toArray(new Exec[0]);
+        bufferCount = count;
+        bufferBytes = bytes;
+        boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
+        List<Tensor> targets = new ArrayList<>();
+        if (!tail) {
+            for (Exec e : execs) if (e instanceof InPlaceExec ip && !targets.contains(ip.target)) targets.add(ip.target);
+        }
+        backupTargets = targets.toArray(new Tensor[0]);
+        backups = new Tensor[backupTargets.length];
+        backupArgs = new Tensor[backups.length][];
+        restoreArgs = new Tensor[backups.length][];
+        for (int i = 0; i < backups.length; i++) {
+            backups[i] = Tensor.zeros(backupTargets[i].dtype(), backupTargets[i].shape());
+            backupArgs[i] = new Tensor[] {backupTargets[i]};
+            restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
+        }
+        outputs = new Tensor[g.outputs().size()];
+        for (int i = 0; i < outputs.length; i++) outputs[i] = phys.get(g.outputs().get(i));
+    }
+
+    /** Compiles {@code g} as it is (run {@link Passes#optimize} first for the optimised program). */
+    public static Executable compile(Graph g) {
+        return Snapshots.untraced(() -> new Executable(g));
+    }
+
+    /** The graph this executable runs. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** How many intermediate buffers the plan allocated (after reuse). */
+    public int bufferCount() {
+        return bufferCount;
+    }
+
+    /** The bytes of those buffers. */
+    public long bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** Whether {@code inputs} have the graph's input dtypes and shapes (no allocation). */
+    public boolean accepts(List<Tensor> inputs) {
+        List<Value> vs = graph.inputs();
+        if (inputs.size() != vs.size()) return false;
+        for (int i = 0; i < vs.size(); i++) {
+            Tensor t = inputs.get(i);
+            Value v = vs.get(i);
+            int[] s = v.shapeRef();
+            if (t.dtype() != v.dtype() || t.dim() != s.length) return false;
+            for (int d = 0; d < s.length; d++) if (t.size(d) != s[d]) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Replays the graph on {@code inputs} and returns copies of its outputs.
+     *
+     * @throws IllegalArgumentException when the inputs do not have the graph's signature
+     * @throws GuardFailure when a guard sees another value than the capture did (params unchanged)
+     * @throws ReplayException wrapping an exception thrown by a step, naming the step (params unchanged)
+     */
+    public List<Tensor> run(List<Tensor> inputs) {
+        if (!accepts(inputs)) {
+            throw new IllegalArgumentException("replay: expected inputs " + Signature.of(graph) + ", got " + Signature.of(inputs));
+        }
+        Tracer prev = Dispatch.setTracer(null);
+        try {
+            for (int i = 0; i < inputBufs.length; i++) {
+                Tensor[] a = inputCopyArgs[i];
+                a[0] = inputs.get(i);
+                Ops.Copy.INSTANCE.forward(a, inputBufs[i]);
+                a[0] = null;
+            }
+            for (int i = 0; i < backups.length; i++) Ops.Copy.INSTANCE.forward(backupArgs[i], backups[i]);
+            int i = 0;
+            try {
+                for (; i < execs.length; i++) execs[i].run();
+            } catch (RuntimeException e) {
+                restore();
+                if (e instanceof GuardFailure) throw e;
+                throw new ReplayException(execs[i].step, e);
+            }
+            List<Tensor> r = new ArrayList<>(outputs.length);
+            for (Tensor t : outputs) r.add(t.copy());
+            return r;
+        } finally {
+            Dispatch.setTracer(prev);
+        }
+    }
+
+    private void restore() {
+        for (int i = 0; i < backups.length; i++) Ops.CopyInto.INSTANCE.forward(restoreArgs[i], backupTargets[i]);
+    }
+
+    /** The (dtype, shape) signature of a list of inputs. */
+    static final class Signature {
+        private final DType[] dtypes;
+        private final int[][] shapes;
+
+        private Signature(DType[] dtypes, int[][] shapes) {
+            this.dtypes = dtypes;
+            this.shapes = shapes;
+        }
+
+        static Signature of(List<Tensor> ts) {
+            DType[] d = new DType[ts.size()];
+            int[][] s = new int[ts.size()][];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = ts.get(i).dtype();
+                s[i] = ts.get(i).shape();
+            }
+            return new Signature(d, s);
+        }
+
+        static Signature of(Graph g) {
+            DType[] d = new DType[g.inputs().size()];
+            int[][] s = new int[d.length][];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = g.inputs().get(i).dtype();
+                s[i] = g.inputs().get(i).shape();
+            }
+            return new Signature(d, s);
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Signature sg && Arrays.equals(dtypes, sg.dtypes) && Arrays.deepEquals(shapes, sg.shapes);
+        }
+
+        @Override public int hashCode() {
+            return Arrays.hashCode(dtypes) * 31 + Arrays.deepHashCode(shapes);
+        }
+
+        /** {@code (f32[3], i64[4])}. */
+        @Override public String toString() {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < dtypes.length; i++) {
+                sb.append(i > 0 ? ", " : "").append(dtypes[i].shortName()).append('[');
+                for (int k = 0; k < shapes[i].length; k++) sb.append(k > 0 ? ", " : "").append(shapes[i][k]);
+                sb.append(']');
+            }
+            return sb.append(')').toString();
+        }
+    }
+}
