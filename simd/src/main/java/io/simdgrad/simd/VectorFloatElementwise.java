@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each method switches on the op once and runs a loop written for that op: the
  * {@code VectorOperators} constant must be a compile-time constant at the {@code lanewise} call
  * for C2 to intrinsify it (a non-constant operator falls back to the Vector API's per-lane Java
- * path, which allocates and is many times slower). The last {@code n mod lanes} elements go through the scalar twin.
+ * path, which allocates and is many times slower). The last {@code n mod lanes} elements go
+ * through the scalar twin.
  *
  * <p>Accuracy against {@link ScalarFloatElementwise} (measured over wide ranges, held by the
  * tests): + - * / sqrt, neg, abs, square, reciprocal, relu, max, min, compare, where, clamp and
