@@ -1,11 +1,17 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Generator;
+import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.nn.Functional;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -20,16 +26,225 @@ class CaptureTest {
         return List.of(y.data(), x.grad());
     }
 
+    static final Tensor GRADIENT = Tensor.of(new float[] {0.1f, 1.0f, 0.0001f});
+
+    static void assertBitsEqual(List<Tensor> expected, List<Tensor> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).shape(), actual.get(i).shape(), "output " + i);
+            assertArrayEquals(expected.get(i).toDoubleArray(), actual.get(i).toDoubleArray(), "output " + i);
+        }
+    }
+
     @Test
-    void tutorialGraphPrints() {
-        Tensor x = Tensor.randn(new Generator(1), 3);
-        Tensor g = Tensor.of(new float[] {0.1f, 1.0f, 0.0001f});
-        Graph graph = Graphs.trace(CaptureTest::tutorial, x, g);
-        System.out.println(graph);
-        graph.check();
-        Graph opt = Passes.optimize(graph);
-        System.out.println(opt);
-        opt.check();
-        System.out.println(opt.toDot());
+    void tutorialGraphPrintsOneLinePerStep() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3});
+        Graph g = Graphs.trace(CaptureTest::tutorial, x, GRADIENT).check();
+        String s = g.toString();
+        assertTrue(s.startsWith("input %0 : f32[3]\ninput %1 : f32[3]\n%2 = mul(%0, scalar=2.0) : f32[3]\n%3 = norm(%2) : f32[]\n"
+                + "%4 = lt(%3, scalar=1000.0) : f32[]\nguard %4 == 1.0\n"), s);
+        // |x| = 3.74: 2^8 * 3.74 < 1000 < 2^9 * 3.74, so nine doublings forward and nine backward
+        assertEquals(9, g.guards().size());
+        assertEquals("guard %28 == 0.0", g.guards().get(8).toString());
+        assertTrue(s.endsWith("return %26, %38\n"), s);
+        assertTrue(g.toDot().startsWith("digraph G {"));
+        assertTrue(g.toDot().contains("v2 -> v3;"));
+    }
+
+    @Test
+    void tutorialReplaysForTheSameTripCountAndRecapturesOtherwise() {
+        CompiledFunction f = Graphs.compile(CaptureTest::tutorial);
+        Tensor x = Tensor.of(new float[] {1, 2, 3});
+        assertBitsEqual(tutorial(List.of(x, GRADIENT)), f.call(x, GRADIENT));
+        Tensor same = Tensor.of(new float[] {1.1f, -2, 2.9f});  // norm 3.77: same trip count
+        assertBitsEqual(tutorial(List.of(same, GRADIENT)), f.call(same, GRADIENT));
+        assertEquals(1, f.captureCount());
+        assertEquals(1, f.replayCount());
+        Tensor other = Tensor.of(new float[] {10, 20, 30});    // fewer doublings: a guard fails
+        assertBitsEqual(tutorial(List.of(other, GRADIENT)), f.call(other, GRADIENT));
+        assertEquals(2, f.captureCount());
+        assertEquals(1, f.cacheSize(), "one signature, the newer capture replaces the older");
+        Tensor near = other.mul(1.01);
+        assertBitsEqual(tutorial(List.of(near, GRADIENT)), f.call(near, GRADIENT));
+        assertEquals(2, f.captureCount(), "the new capture replays");
+        assertEquals(2, f.replayCount());
+    }
+
+    @Test
+    void strictModeNamesTheFailedGuardAndTheSignature() {
+        CompiledFunction f = Graphs.compileStrict(CaptureTest::tutorial);
+        f.call(Tensor.of(new float[] {1, 2, 3}), GRADIENT);
+        GuardFailure e = assertThrows(GuardFailure.class, () -> f.call(Tensor.of(new float[] {10, 20, 30}), GRADIENT));
+        assertTrue(e.getMessage().startsWith("guard failed: guard %"), e.getMessage());
+        assertTrue(e.getMessage().contains("== 1.0, but the replay computed 0.0"), e.getMessage());
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> f.call(Tensor.of(new float[] {1, 2, 3, 4}), Tensor.ones(4)));
+        assertEquals("compiled function (strict): expected inputs (f32[3], f32[3]), got (f32[4], f32[4])", s.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> f.call(Tensor.of(new double[] {1, 2, 3}), GRADIENT));
+        assertEquals(1, f.captureCount());
+    }
+
+    /** A 2-16-16-1 MLP and its SGD step on mean squared error. */
+    static final class Mlp {
+        final List<Variable> params = new ArrayList<>();
+
+        Mlp(long seed) {
+            Generator g = new Generator(seed);
+            int[][] shapes = {{16, 2}, {16}, {16, 16}, {16}, {1, 16}, {1}};
+            for (int[] s : shapes) params.add(new Variable(Tensor.randn(g, s).mul(0.5), true));
+        }
+
+        List<Tensor> step(List<Tensor> in) {
+            Variable x = new Variable(in.get(0)), y = new Variable(in.get(1));
+            Variable h = Functional.relu(Functional.linear(x, params.get(0), params.get(1)));
+            h = Functional.relu(Functional.linear(h, params.get(2), params.get(3)));
+            Variable loss = Functional.mseLoss(Functional.linear(h, params.get(4), params.get(5)), y);
+            for (Variable p : params) p.zeroGrad();
+            loss.backward();
+            try (Autograd.Scope ignored = Autograd.noGrad()) {
+                for (Variable p : params) p.data().addScaledInPlace(p.grad(), -0.05);
+            }
+            return List.of(loss.data());
+        }
+    }
+
+    static List<Tensor> batch(int i) {
+        Generator g = new Generator(1000 + i % 7);
+        Tensor x = Tensor.randn(g, 32, 2);
+        Tensor y = x.select(1, 0).mul(x.select(1, 1)).unsqueeze(1);
+        return List.of(x, y.contiguous());
+    }
+
+    @Test
+    void mlpTrainingStepReplayedHundredTimesEndsWithTheEagerParameters() {
+        Mlp eager = new Mlp(7), compiled = new Mlp(7);
+        CompiledFunction f = Graphs.compile(compiled::step);
+        for (int i = 0; i < 100; i++) {
+            double le = eager.step(batch(i)).get(0).item();
+            double lc = f.call(batch(i)).get(0).item();
+            assertEquals(le, lc, "loss at step " + i);
+        }
+        assertEquals(1, f.captureCount());
+        assertEquals(99, f.replayCount());
+        for (int p = 0; p < eager.params.size(); p++) {
+            assertArrayEquals(eager.params.get(p).data().toFloatArray(), compiled.params.get(p).data().toFloatArray(), "param " + p);
+        }
+        Graph g = f.graph();
+        assertEquals(6, g.params().size(), g.toString());
+        assertEquals(6, g.nodes().stream().filter(Graph.Node::inPlace).count(), g.toString());
+        assertTrue(g.toString().contains("addScaledInPlace("), g.toString());
+        assertTrue(f.executable().bufferCount() < g.nodes().size(), "buffers are reused: " + f.executable().bufferCount());
+    }
+
+    @Test
+    void crossEntropyTargetsReadByJavaAreGuarded() {
+        Mlp m = new Mlp(3);
+        CompiledFunction f = Graphs.compile(in -> {
+            Variable x = new Variable(in.get(0));
+            Variable logits = Functional.linear(x, m.params.get(0), m.params.get(1));
+            return List.of(Functional.crossEntropy(logits, in.get(1)).data());
+        });
+        Tensor x = Tensor.randn(new Generator(5), 4, 2);
+        Tensor t = Tensor.of(new long[] {0, 3, 15, 2});
+        f.call(x, t);
+        f.call(x.mul(2), t);
+        assertEquals(1, f.captureCount(), "same targets: the guard passes");
+        Tensor t2 = Tensor.of(new long[] {1, 3, 15, 2});
+        Variable ref = Functional.crossEntropy(Functional.linear(new Variable(x), m.params.get(0), m.params.get(1)), t2);
+        assertEquals(ref.item(), f.call(x, t2).get(0).item(), "other targets: a recapture, never the old one-hot");
+        assertEquals(2, f.captureCount());
+    }
+
+    /** An op that fails on negative data, to make a replay throw. */
+    record Boom() implements Op {
+        @Override public String name() { return "boom"; }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            float[] v = in[0].toFloatArray();
+            for (float f : v) if (f < 0) throw new ArithmeticException("boom: negative input " + f);
+            Dispatch.into(io.simdgrad.core.Ops.Copy.INSTANCE, out, in[0]);
+        }
+    }
+
+    @Test
+    void anExceptionInAReplayNamesTheStepAndLeavesParamsUnchanged() {
+        for (boolean updateFirst : new boolean[] {false, true}) {
+            Tensor w = Tensor.of(new float[] {1, 2, 3});
+            CompiledFunction f = Graphs.compile(in -> {
+                if (updateFirst) w.addScaledInPlace(in.get(0), 0.5);
+                Tensor y = Dispatch.call(new Boom(), in.get(0).mul(2)).add(w);
+                if (!updateFirst) w.addScaledInPlace(y, 0.5);
+                return List.of(y);
+            });
+            f.call(Tensor.ones(3));
+            f.call(Tensor.ones(3));
+            float[] before = w.toFloatArray();
+            int version = w.version();
+            ReplayException e = assertThrows(ReplayException.class, () -> f.call(Tensor.of(new float[] {1, -1, 1})));
+            assertTrue(e.getMessage().startsWith("while executing %"), e.getMessage());
+            assertTrue(e.getMessage().contains(" = boom(%"), e.getMessage());
+            assertInstanceOf(ArithmeticException.class, e.getCause());
+            assertArrayEquals(before, w.toFloatArray(), "update first: " + updateFirst);
+            assertTrue(w.version() >= version);
+        }
+    }
+
+    @Test
+    void replayBumpsParamVersionsLikeEagerInPlaceOps() {
+        Tensor w = Tensor.of(new float[] {1, 2});
+        CompiledFunction f = Graphs.compile(in -> {
+            w.addInPlace(in.get(0));
+            return List.of(w.mul(1));
+        });
+        f.call(Tensor.ones(2));
+        int v = w.version();
+        List<Tensor> r = f.call(Tensor.ones(2));
+        assertEquals(v + 1, w.version());
+        assertArrayEquals(new float[] {3, 4}, r.get(0).toFloatArray());
+        assertArrayEquals(new float[] {3, 4}, w.toFloatArray());
+    }
+
+    @Test
+    void captureRefusesInPlaceWritesIntoInputs() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Graphs.trace(in -> List.of(in.get(0).addInPlace(1)), Tensor.ones(2)));
+        assertEquals("capture: addInPlace writes into input %0; replays copy their inputs, so the write would be lost: use an out-of-place op",
+                e.getMessage());
+    }
+
+    @Test
+    void tensorLevelViewsOfResultsBecomeStridedViews() {
+        Graph g = Graphs.trace(in -> {
+            Tensor a = in.get(0).exp();
+            return List.of(a.select(0, 1).add(a.narrow(1, 1, 1).squeeze()));
+        }, Tensor.ones(3, 3));
+        g.check();
+        assertTrue(g.toString().contains("asStrided(%1, size=[3], stride=[3], offset=1)"), g.toString());
+        Executable ex = Executable.compile(Passes.optimize(g));
+        Tensor x = Tensor.arange(9).reshape(3, 3);
+        Tensor a = x.exp();
+        assertArrayEquals(a.select(0, 1).add(a.narrow(1, 1, 1).squeeze()).toFloatArray(), ex.run(List.of(x)).get(0).toFloatArray());
+    }
+
+    @Test
+    void constantsCreatedInsideAreSnapshottedAndFolded() {
+        Graph g = Graphs.trace(in -> {
+            Tensor c = Tensor.zeros(3);
+            c.select(0, 1).fillInPlace(2);           // builds a const: not recorded
+            Tensor d = c.mul(3).add(1);              // folds at compile time
+            return List.of(in.get(0).mul(d));
+        }, Tensor.ones(3));
+        assertEquals(1, g.consts().size(), g.toString());
+        Graph opt = Passes.optimize(g);
+        assertEquals(1, opt.nodes().size(), opt.toString());
+        assertArrayEquals(new float[] {2, 14, 6}, Executable.compile(opt).run(List.of(Tensor.of(new float[] {2, 2, 6}))).get(0).toFloatArray());
+    }
+
+    @Test
+    void compiledFunctionInsideACaptureRunsEagerly() {
+        CompiledFunction inner = Graphs.compile(in -> List.of(in.get(0).exp()));
+        Graph g = Graphs.trace(in -> inner.call(in.get(0).mul(2)), Tensor.ones(2));
+        assertEquals(Arrays.asList("mul", "exp"), g.nodes().stream().map(n -> n.op().name()).toList());
     }
 }
