@@ -343,63 +343,97 @@ public final class VectorFloatReductions implements FloatReductionKernels {
     }
 
     // The column kernels take 4 vectors of columns at a time: each column is one dependent chain
-    // down the rows, and 4 chains hide the latency of the add (or max, min). The masks cut the
-    // last strip at cols; all-false masks make loads past the block touch nothing.
+    // down the rows, and 4 chains hide the latency of the add (or max, min). The columns left
+    // over go one vector at a time, the last one masked (one masked load per row: several
+    // mostly-empty masked loads per row ran 20x slower than the scalar loop on narrow blocks).
+    // Sum, max and min are written out rather than sharing one method that takes the operator:
+    // the Vector API intrinsifies constant operators only, and a shared method compiled on its
+    // own (then too big to inline) would not see one.
 
     @Override
     public void sumColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        for (int c = 0; c < cols; c += 4 * L) {
-            VectorMask<Float> k0 = S.indexInRange(c, cols), k1 = S.indexInRange(c + L, cols),
-                    k2 = S.indexInRange(c + 2 * L, cols), k3 = S.indexInRange(c + 3 * L, cols);
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
             for (int r = 0, i = off + c; r < rows; r++, i += ld) {
-                s0 = s0.add(FloatVector.fromArray(S, a, i, k0));
-                s1 = s1.add(FloatVector.fromArray(S, a, i + L, k1));
-                s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L, k2));
-                s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L, k3));
+                s0 = s0.add(FloatVector.fromArray(S, a, i));
+                s1 = s1.add(FloatVector.fromArray(S, a, i + L));
+                s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
             }
-            storeStrip(s0, s1, s2, s3, out, outOff + c, k0, k1, k2, k3);
+            storeStrip(s0, s1, s2, s3, out, outOff + c);
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> k = S.indexInRange(c, cols);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int r = 0, i = off + c; r < rows; r++, i += ld) s0 = s0.add(FloatVector.fromArray(S, a, i, k));
+            s0.intoArray(out, outOff + c, k);
         }
     }
 
     @Override
     public void maxColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        for (int c = 0; c < cols; c += 4 * L) {
-            VectorMask<Float> k0 = S.indexInRange(c, cols), k1 = S.indexInRange(c + L, cols),
-                    k2 = S.indexInRange(c + 2 * L, cols), k3 = S.indexInRange(c + 3 * L, cols);
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
             FloatVector s0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), s1 = s0, s2 = s0, s3 = s0;
             for (int r = 0, i = off + c; r < rows; r++, i += ld) {
-                s0 = s0.max(FloatVector.fromArray(S, a, i, k0));
-                s1 = s1.max(FloatVector.fromArray(S, a, i + L, k1));
-                s2 = s2.max(FloatVector.fromArray(S, a, i + 2 * L, k2));
-                s3 = s3.max(FloatVector.fromArray(S, a, i + 3 * L, k3));
+                s0 = s0.max(FloatVector.fromArray(S, a, i));
+                s1 = s1.max(FloatVector.fromArray(S, a, i + L));
+                s2 = s2.max(FloatVector.fromArray(S, a, i + 2 * L));
+                s3 = s3.max(FloatVector.fromArray(S, a, i + 3 * L));
             }
-            storeStrip(s0, s1, s2, s3, out, outOff + c, k0, k1, k2, k3);
+            storeStrip(s0, s1, s2, s3, out, outOff + c);
+        }
+        for (; c < cols; c += L) {
+            // max is exact in any order, so 4 rows at a time give 4 chains here too
+            VectorMask<Float> k = S.indexInRange(c, cols);
+            FloatVector s0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), s1 = s0, s2 = s0, s3 = s0;
+            int r = 0, i = off + c;
+            for (; r + 4 <= rows; r += 4, i += 4 * ld) {
+                s0 = s0.max(FloatVector.fromArray(S, a, i, k));
+                s1 = s1.max(FloatVector.fromArray(S, a, i + ld, k));
+                s2 = s2.max(FloatVector.fromArray(S, a, i + 2 * ld, k));
+                s3 = s3.max(FloatVector.fromArray(S, a, i + 3 * ld, k));
+            }
+            for (; r < rows; r++, i += ld) s0 = s0.max(FloatVector.fromArray(S, a, i, k));
+            s0.max(s1).max(s2.max(s3)).intoArray(out, outOff + c, k);
         }
     }
 
     @Override
     public void minColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        for (int c = 0; c < cols; c += 4 * L) {
-            VectorMask<Float> k0 = S.indexInRange(c, cols), k1 = S.indexInRange(c + L, cols),
-                    k2 = S.indexInRange(c + 2 * L, cols), k3 = S.indexInRange(c + 3 * L, cols);
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
             FloatVector s0 = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), s1 = s0, s2 = s0, s3 = s0;
             for (int r = 0, i = off + c; r < rows; r++, i += ld) {
-                s0 = s0.min(FloatVector.fromArray(S, a, i, k0));
-                s1 = s1.min(FloatVector.fromArray(S, a, i + L, k1));
-                s2 = s2.min(FloatVector.fromArray(S, a, i + 2 * L, k2));
-                s3 = s3.min(FloatVector.fromArray(S, a, i + 3 * L, k3));
+                s0 = s0.min(FloatVector.fromArray(S, a, i));
+                s1 = s1.min(FloatVector.fromArray(S, a, i + L));
+                s2 = s2.min(FloatVector.fromArray(S, a, i + 2 * L));
+                s3 = s3.min(FloatVector.fromArray(S, a, i + 3 * L));
             }
-            storeStrip(s0, s1, s2, s3, out, outOff + c, k0, k1, k2, k3);
+            storeStrip(s0, s1, s2, s3, out, outOff + c);
+        }
+        for (; c < cols; c += L) {
+            // min is exact in any order, so 4 rows at a time give 4 chains here too
+            VectorMask<Float> k = S.indexInRange(c, cols);
+            FloatVector s0 = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), s1 = s0, s2 = s0, s3 = s0;
+            int r = 0, i = off + c;
+            for (; r + 4 <= rows; r += 4, i += 4 * ld) {
+                s0 = s0.min(FloatVector.fromArray(S, a, i, k));
+                s1 = s1.min(FloatVector.fromArray(S, a, i + ld, k));
+                s2 = s2.min(FloatVector.fromArray(S, a, i + 2 * ld, k));
+                s3 = s3.min(FloatVector.fromArray(S, a, i + 3 * ld, k));
+            }
+            for (; r < rows; r++, i += ld) s0 = s0.min(FloatVector.fromArray(S, a, i, k));
+            s0.min(s1).min(s2.min(s3)).intoArray(out, outOff + c, k);
         }
     }
 
-    private static void storeStrip(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, float[] out, int o,
-                                   VectorMask<Float> k0, VectorMask<Float> k1, VectorMask<Float> k2, VectorMask<Float> k3) {
-        s0.intoArray(out, o, k0);
-        s1.intoArray(out, o + L, k1);
-        s2.intoArray(out, o + 2 * L, k2);
-        s3.intoArray(out, o + 3 * L, k3);
+    private static void storeStrip(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, float[] out, int o) {
+        s0.intoArray(out, o);
+        s1.intoArray(out, o + L);
+        s2.intoArray(out, o + 2 * L);
+        s3.intoArray(out, o + 3 * L);
     }
 
     @Override
