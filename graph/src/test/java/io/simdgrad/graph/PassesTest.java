@@ -1,0 +1,132 @@
+package io.simdgrad.graph;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Ops;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ViewOps;
+import io.simdgrad.graph.Graph.Kind;
+import io.simdgrad.graph.Graph.Value;
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.UnaryOp;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Each pass and the buffer plan on hand-made graphs. */
+class PassesTest {
+    static final Ops.Binary ADD = Ops.Binary.of(BinaryOp.ADD);
+    static final Ops.Binary MUL = Ops.Binary.of(BinaryOp.MUL);
+    static final Ops.Unary EXP = Ops.Unary.of(UnaryOp.EXP);
+    static final Ops.Unary NEG = Ops.Unary.of(UnaryOp.NEG);
+
+    @Test
+    void deadCodeGoesButGuardsAndParamUpdatesStay() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 4);
+        Value w = b.param(Tensor.ones(4));
+        Value unusedConst = b.constant(Tensor.ones(4));
+        Value dead = b.apply(EXP, b.apply(ADD, x, unusedConst));
+        Value y = b.apply(MUL, x, w);
+        Value guarded = b.apply(new Ops.Reduce(Ops.ReduceKind.SUM, Ops.ALL, false), x);
+        b.guard(guarded, 4);
+        b.applyInPlace(new Ops.AddScaled(0.5), w, y);
+        Graph g = b.output(y).build().check();
+        Graph d = Passes.eliminateDeadCode(g).check();
+        assertEquals(4, d.steps().size(), d.toString());   // mul, sum, guard, addScaledInPlace
+        assertTrue(d.consts().isEmpty());
+        assertEquals(1, d.params().size());
+        assertFalse(d.toString().contains("exp"), d.toString());
+        assertNotNull(dead);
+    }
+
+    @Test
+    void commonSubexpressionsMergeOnlyForEqualOpsAndOperands() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 2, 3), y = b.input(DType.FLOAT32, 3);
+        Value a1 = b.apply(ADD, x, y), a2 = b.apply(ADD, x, y), swapped = b.apply(ADD, y, x);
+        Value s1 = b.apply(new Ops.BinaryScalar(BinaryOp.MUL, 2, false), a1);
+        Value s2 = b.apply(new Ops.BinaryScalar(BinaryOp.MUL, 2, false), a2);
+        Value s3 = b.apply(new Ops.BinaryScalar(BinaryOp.MUL, 3, false), a2);
+        Graph g = b.output(s1).output(s2).output(s3).output(swapped).build().check();
+        Graph c = Passes.eliminateCommonSubexpressions(g).check();
+        assertEquals(4, c.nodes().size(), c.toString());    // add, add(swapped), mul 2, mul 3
+        assertSame(c.outputs().get(0), c.outputs().get(1));
+        assertNotSame(c.outputs().get(0), c.outputs().get(2));
+        Tensor xt = Tensor.arange(6).reshape(2, 3), yt = Tensor.of(new float[] {1, 2, 3});
+        List<Tensor> r = Executable.compile(c).run(List.of(xt, yt));
+        assertArrayEquals(xt.add(yt).mul(3).toFloatArray(), r.get(2).toFloatArray());
+    }
+
+    @Test
+    void constantsFoldWithTheOpsOwnDefinition() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 3);
+        Value c1 = b.constant(Tensor.of(new float[] {1, 2, 3})), c2 = b.constant(Tensor.scalar(0.5f));
+        Value folded = b.apply(EXP, b.apply(MUL, c1, c2));
+        Value view = b.apply(new ViewOps.Unsqueeze(0), folded);
+        b.guard(view, Math.exp(0.5f), Math.exp(1), Math.exp(1.5f));
+        Value y = b.apply(ADD, x, view);
+        Graph f = Passes.foldConstants(b.output(y).build().check()).check();
+        assertEquals(1, f.nodes().size(), f.toString());
+        assertTrue(f.guards().isEmpty(), "a guard on a const always passes");
+        Value fv = f.consts().get(f.consts().size() - 1);
+        assertEquals(Kind.CONST, fv.kind());
+        assertEquals(view.id(), fv.id());
+        Tensor expected = Tensor.of(new float[] {1, 2, 3}).mul(Tensor.scalar(0.5f)).exp().unsqueeze(0);
+        assertArrayEquals(expected.toFloatArray(), fv.tensor().toFloatArray());
+        Tensor xt = Tensor.of(new float[] {1, 1, 1});
+        assertArrayEquals(xt.add(expected).toFloatArray(), Executable.compile(f).run(List.of(xt)).get(0).toFloatArray());
+    }
+
+    @Test
+    void bufferPlanReusesDeadBuffersButNotOutputsOrLiveViewBases() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 4, 4);
+        Value v = x;
+        for (int i = 0; i < 10; i++) v = b.apply(i % 2 == 0 ? EXP : NEG, v);
+        Value kept = v;                                         // an output: never reused
+        Value a = b.apply(NEG, kept);
+        Value t = b.apply(new ViewOps.Permute(new int[] {1, 0}, "t"), a);   // keeps a's buffer alive
+        Value c = b.apply(EXP, x);
+        Value d = b.apply(ADD, t, c);
+        Graph g = b.output(kept).output(d).build().check();
+        Executable ex = Executable.compile(g);
+        assertTrue(ex.bufferCount() <= 5, "chain of ten reuses two buffers: " + ex.bufferCount());
+        Tensor xt = Tensor.arange(16).reshape(4, 4).div(16);
+        Tensor e = xt;
+        for (int i = 0; i < 10; i++) e = i % 2 == 0 ? e.exp() : e.neg();
+        List<Tensor> r = ex.run(List.of(xt));
+        assertArrayEquals(e.toFloatArray(), r.get(0).toFloatArray());
+        assertArrayEquals(e.neg().t().add(xt.exp()).toFloatArray(), r.get(1).toFloatArray());
+        List<Tensor> again = ex.run(List.of(xt.mul(2)));
+        assertNotSame(r.get(0), again.get(0));
+        assertArrayEquals(e.toFloatArray(), r.get(0).toFloatArray(), "returned tensors are copies");
+    }
+
+    @Test
+    void checkerFindsUnboundTwiceAssignedAndWrongShapes() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 2, 3);
+        Value y = b.apply(EXP, x);
+        Graph ok = b.output(y).build();
+        assertTrue(ok.problems().isEmpty());
+        Value stray = new Value(99, new int[] {2, 3}, DType.FLOAT32, Kind.NODE, null);
+        Value wrong = new Value(5, new int[] {3, 2}, DType.FLOAT32, Kind.NODE, null);
+        Graph bad = new Graph(List.of(x), List.of(), List.of(), List.of(
+                new Graph.Node(y, EXP, new Value[] {x}, false),
+                new Graph.Node(y, NEG, new Value[] {x}, false),
+                new Graph.Node(wrong, EXP, new Value[] {stray}, false),
+                new Graph.Node(new Value(6, new int[] {2, 3}, DType.FLOAT32, Kind.NODE, null), ADD, new Value[] {x, y}, false),
+                new Graph.Node(new Value(7, new int[] {3, 2}, DType.FLOAT32, Kind.NODE, null), NEG, new Value[] {x}, false)),
+                List.of(stray));
+        List<String> p = bad.problems();
+        assertEquals(4, p.size(), String.join("\n", p));
+        assertTrue(p.get(0).contains("%1 is assigned twice"), p.get(0));
+        assertTrue(p.get(1).contains("operand %99 is not defined here"), p.get(1));
+        assertTrue(p.get(2).contains("%7 = neg(%0) : f32[3, 2]: the op's shape rule gives f32[2, 3]"), p.get(2));
+        assertTrue(p.get(3).contains("return %99: not defined"), p.get(3));
+        assertThrows(IllegalStateException.class, bad::check);
+    }
+}
