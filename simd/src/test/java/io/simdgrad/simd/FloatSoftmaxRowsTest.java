@@ -117,6 +117,19 @@ class FloatSoftmaxRowsTest {
         }
     }
 
+    /**
+     * Two runs of the same vector kernel may differ in the last bits: VectorOperators.EXP is
+     * Math.exp lane by lane until C2 compiles the loop, then an intrinsic (both within an ulp or
+     * two). So in place and out of place, or facade and kernel, agree within a few ulps of the
+     * output (softmax) or of its log-domain terms (log-softmax), and exactly on NaN and inf.
+     */
+    private static void assertSameRun(float[] expected, float[] actual, boolean log, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            assertClose(e, actual[i], log ? 0 : 16 * ULP1, log ? 16 * ULP1 * (1 + Math.abs(e)) : 0, what + " at " + i);
+        }
+    }
+
     @Property(tries = 60)
     void inPlaceEqualsOutOfPlaceAndTheFacadeSplitsRows(@ForAll @IntRange(min = 1, max = 400) int rows,
                                                        @ForAll("columns") int cols, @ForAll long seed) {
@@ -126,14 +139,14 @@ class FloatSoftmaxRowsTest {
         float[] out = new float[a.length], in = a.clone();
         FloatReductions.softmaxRows(a, 0, rows, cols, cols, out, 0, cols);
         FloatReductions.softmaxRows(in, 0, rows, cols, cols, in, 0, cols);
-        assertArrayEquals(out, in, "softmax in place");
+        assertSameRun(out, in, false, "softmax in place");
         float[] expected = new float[a.length];
         (Simd.SCALAR ? S : V).softmaxRows(a, 0, rows, cols, cols, expected, 0, cols);
-        assertArrayEquals(expected, out, "facade vs kernel");
+        assertSameRun(expected, out, false, "facade vs kernel");
         in = a.clone();
         FloatReductions.logSoftmaxRows(a, 0, rows, cols, cols, out, 0, cols);
         FloatReductions.logSoftmaxRows(in, 0, rows, cols, cols, in, 0, cols);
-        assertArrayEquals(out, in, "logSoftmax in place");
+        assertSameRun(out, in, true, "logSoftmax in place");
     }
 
     @Example
