@@ -1,0 +1,32 @@
+package io.simdgrad.graph;
+
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's "Compile and replay" snippet, as written there. */
+class ReadmeSnippetTest {
+    @Test
+    void snippetRunsAsDocumented() {
+        CompiledFunction f = Graphs.compile(in -> {
+            Variable x = new Variable(in.get(0), true);
+            Variable y = x.mul(2);
+            while (y.data().norm().lt(1000).item() != 0) y = y.mul(2);  // each read becomes a guard
+            y.backward(in.get(1));
+            return List.of(y.data(), x.grad());
+        });
+        Tensor gradient = Tensor.of(new float[] {0.1f, 1.0f, 0.0001f});
+        f.call(Tensor.of(new float[] {1, 2, 3}), gradient);
+        assertTrue(f.graph().toString().startsWith("input %0 : f32[3]\ninput %1 : f32[3]\n%2 = mul(%0, scalar=2.0) : f32[3]\n"));
+        assertTrue(f.graph().toString().contains("guard %4 == 1.0"));
+        List<Tensor> r = f.call(Tensor.of(new float[] {1.1f, -2, 2.9f}), gradient);
+        assertEquals(2, r.size());
+        f.call(Tensor.of(new float[] {10, 20, 30}), gradient);
+        assertEquals("1 cached, 2 captures, 1 replays", f.cacheSize() + " cached, " + f.captureCount() + " captures, " + f.replayCount() + " replays");
+    }
+}
