@@ -21,6 +21,21 @@ final class Loops {
      * {@code prepared}).
      */
     static void elementwise(Tensor out, Tensor[] inputs, Tensor[] prepared, Run body) {
+        if (allContiguousLike(out, inputs)) {
+            // the common case: one kernel call over the whole range, no views, no iteration state
+            int k = inputs.length + 1;
+            int[] offs = new int[k], unit = new int[k];
+            for (int i = 0; i < inputs.length; i++) {
+                prepared[i] = inputs[i];
+                offs[i] = inputs[i].offset;
+                unit[i] = 1;
+            }
+            offs[k - 1] = out.offset;
+            unit[k - 1] = 1;
+            int n = out.numel();
+            if (n > 0) body.run(offs, unit, n);
+            return;
+        }
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i].to(out.dtype());
             prepared[i] = t.expand(out.shape);
@@ -36,6 +51,13 @@ final class Loops {
             inner = innerStrideIssue(out.shape, ops);
         }
         iterate(out.shape, ops, body);
+    }
+
+    private static boolean allContiguousLike(Tensor out, Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (t.dtype() != out.dtype() || !java.util.Arrays.equals(t.shape, out.shape) || !t.isContiguous()) return false;
+        }
+        return out.isContiguous();
     }
 
     /** The first input whose innermost run stride is not 0 or 1, or -1. */
