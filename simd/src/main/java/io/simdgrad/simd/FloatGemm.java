@@ -2,11 +2,11 @@ package io.simdgrad.simd;
 
 /**
  * Matrix multiply on row-major {@code float} blocks: {@code C = alpha*op(A)*op(B) + beta*C},
- * single and batched. Validates the arguments once, runs products above
- * {@value #PARALLEL_MIN_FLOPS} flops per thread on up to {@link Simd#maxThreads()} threads of
- * the common pool (split over blocks of C, never over k), and calls the Vector API kernel
- * ({@link VectorFloatGemm}) or, with {@code -Dsimdgrad.simd=scalar}, the naive loop
- * ({@link ScalarFloatGemm}).
+ * single and batched. Validates the arguments once, gives each thread at least
+ * {@value #PARALLEL_MIN_FLOPS} flops of a product (up to {@link Simd#maxThreads()} threads of
+ * the common pool, the caller's included; work is split over blocks of C, never over k), and
+ * calls the Vector API kernel ({@link VectorFloatGemm}) or, with {@code -Dsimdgrad.simd=scalar},
+ * the naive loop ({@link ScalarFloatGemm}).
  *
  * <p>Results do not depend on the thread count: the vector kernel computes each element of C
  * the same way in any block (see {@link VectorFloatGemm}). Against the exact product the error
@@ -17,7 +17,11 @@ public final class FloatGemm {
     /** The kernels every call uses: Vector API, or the scalar twin when Simd.SCALAR. */
     static final FloatGemmKernels IMPL = Simd.SCALAR ? new ScalarFloatGemm() : new VectorFloatGemm();
 
-    /** A thread gets at least this many flops (2mnk) of a product, i.e. ~40 µs of work. */
+    /**
+     * A thread gets at least this many flops (2mnk) of a product: ~30 µs of work, against the
+     * ~5 µs a fork-join hand-off costs (a parked helper can take ~50 µs to wake on a VM; the
+     * kernel's dynamic task split makes that cost only the helper's share).
+     */
     public static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
     private static final FloatGemmKernels SCALAR = new ScalarFloatGemm();
@@ -25,12 +29,12 @@ public final class FloatGemm {
 
     private FloatGemm() {}
 
-    /** The naive scalar kernel (no checks, one thread): the oracle and benchmark baseline. */
+    /** The naive scalar kernel, without argument checks: the oracle and benchmark baseline. */
     public static FloatGemmKernels scalar() {
         return SCALAR;
     }
 
-    /** The Vector API kernel (no checks, one thread). */
+    /** The Vector API kernel, without argument checks. */
     public static FloatGemmKernels vector() {
         return VECTOR;
     }
@@ -87,14 +91,10 @@ public final class FloatGemm {
         if (batch == 0 || m == 0 || n == 0) return;
         long flops = 2L * m * n * k;
         int parts = Parallel.parts(flops * batch, PARALLEL_MIN_FLOPS);
-        // Whole items per thread when they divide evenly enough, else each item split over C.
-        if (parts > 1 && (batch % parts == 0 || batch >= 4 * parts)) {
-            Parallel.run(batch, parts, 1, (s, e) -> {
-                for (int t = s; t < e; t++) {
-                    IMPL.gemm(transA, transB, m, n, k, alpha, a, aOff + t * strideA, lda,
-                            b, bOff + t * strideB, ldb, beta, c, cOff + t * strideC, ldc);
-                }
-            });
+        // Whole items per thread when there are enough to share out, else each item split over C.
+        if (parts > 1 && batch >= 2 * parts) {
+            Parallel.dynamic(batch, parts, t -> IMPL.gemm(transA, transB, m, n, k, alpha, a, aOff + t * strideA, lda,
+                    b, bOff + t * strideB, ldb, beta, c, cOff + t * strideC, ldc));
         } else {
             for (int t = 0; t < batch; t++) {
                 run(transA, transB, m, n, k, alpha, a, aOff + t * strideA, lda,
@@ -103,20 +103,15 @@ public final class FloatGemm {
         }
     }
 
-    /** One product, split over rows or columns of C across threads when large enough. */
+    /** One product, on as many threads as its size warrants. */
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
         int parts = Parallel.parts(2L * m * n * k, PARALLEL_MIN_FLOPS);
-        if (parts <= 1 || m == 0 || n == 0) {
+        if (parts <= 1) {
             IMPL.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (m >= n) {
-            // Rows of C: rows of op(A), which are columns of a stored transposed A.
-            Parallel.run(m, parts, VectorFloatGemm.MR, (s, e) -> IMPL.gemm(transA, transB, e - s, n, k, alpha,
-                    a, aOff + s * (transA ? 1 : lda), lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
         } else {
-            Parallel.run(n, parts, VectorFloatGemm.NR, (s, e) -> IMPL.gemm(transA, transB, m, e - s, k, alpha,
-                    a, aOff, lda, b, bOff + s * (transB ? ldb : 1), ldb, beta, c, cOff + s, ldc));
+            IMPL.gemmParallel(parts, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
     }
 

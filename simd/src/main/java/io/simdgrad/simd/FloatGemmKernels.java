@@ -2,8 +2,8 @@ package io.simdgrad.simd;
 
 /**
  * General matrix multiply on row-major {@code float} blocks: {@code C = alpha*op(A)*op(B) + beta*C},
- * {@code op(X)} being X or its transpose. Implementations run on the caller's thread and trust
- * their arguments; {@link FloatGemm} validates them once and splits large products over threads.
+ * {@code op(X)} being X or its transpose. {@link #gemm} runs on the caller's thread; both methods trust
+ * their arguments; {@link FloatGemm} validates them once and picks the thread count.
  */
 public interface FloatGemmKernels {
     /**
@@ -18,4 +18,21 @@ public interface FloatGemmKernels {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * {@link #gemm} on up to {@code threads} threads of the common pool (the caller's included),
+     * split over blocks of C only, never over k. This default cuts the rows (or, for a wide C,
+     * the columns) of C into one contiguous piece per thread.
+     */
+    default void gemmParallel(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        if (m >= n) {
+            Parallel.run(m, threads, 1, (s, e) -> gemm(transA, transB, e - s, n, k, alpha,
+                    a, aOff + s * (transA ? 1 : lda), lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
+        } else {
+            Parallel.run(n, threads, 1, (s, e) -> gemm(transA, transB, m, e - s, k, alpha,
+                    a, aOff, lda, b, bOff + s * (transB ? ldb : 1), ldb, beta, c, cOff + s, ldc));
+        }
+    }
 }

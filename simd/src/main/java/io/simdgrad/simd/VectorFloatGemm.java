@@ -4,34 +4,50 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * GEMM on the Vector API, after BLIS/GotoBLAS: op(B) is packed into panels of {@code KC} rows by
- * {@code NR} columns, op(A) into strips of {@code MR} rows by {@code KC} columns (both
- * zero-padded at the edges, so every transpose form meets the same micro-kernel), and an
- * {@code MR x NR} register tile of FMA accumulators sweeps them. Loop order (outer to inner):
- * {@code NC} columns of C, {@code KC} steps of k (pack B), {@code MC} rows of C (pack A), NR
- * panels, MR strips: one packed B panel stays in L1 while the A strips of an MC block stream
- * from L2.
+ * GEMM on the Vector API, after BLIS/GotoBLAS. op(B) is packed into panels of NR columns
+ * (zero-padded at the edge), op(A) into strips of MR rows (zero-padded), so every transpose
+ * form meets the same micro-kernel: an MR x NR register tile of FMA accumulators that takes
+ * NV vectors of a B panel row and MR broadcasts of an A strip column per step of k.
  *
- * <p>Every element of C is computed the same way wherever it lies in the tiling: for each
- * chunk of k (chunk boundaries depend on k only), a single FMA chain from 0 in increasing p;
- * then {@code c = alpha*acc + beta*c} (first chunk; {@code alpha*acc} when beta is 0) or
- * {@code c = alpha*acc + c} (later chunks), the add fused. So a product split over blocks of C,
- * as {@link FloatGemm} does across threads, is bit-identical to the unsplit product. Against
- * the naive scalar loop it differs only by rounding: both are within {@code k} ulps-ish of the
- * exact result scaled by {@code sum|a||b|}.
+ * <p>Loops, outer to inner: NC columns of C; chunks of at most KC of k, whose packed B (in L2)
+ * the threads share; tasks over blocks of C (up to MC rows x some NR panels), handed out to the
+ * threads from a counter; in a task, pack the A strips of its rows (kept in L2), then for each
+ * B panel (kept in L1) sweep the A strips with the micro-kernel.
  *
- * <p>Runs on the caller's thread; packing buffers are per thread and reused, so steady-state
- * calls allocate nothing.
+ * <p>Every element of C is computed the same way wherever it lies and whichever thread does it:
+ * for each chunk of k (chunk boundaries depend on k only), one FMA chain from 0 in increasing
+ * p; then {@code c = alpha*acc + beta*c} for the first chunk ({@code alpha*acc} when beta is 0)
+ * and {@code c = alpha*acc + c} for the later ones, the add fused. So the result is
+ * bit-identical for any thread count and any split of C. Against the exact product the error is
+ * that of a k-term float sum (about {@code k * ulp(1) * sum|a||b|} at worst).
+ *
+ * <p>Packing buffers are per thread and reused, so steady-state calls allocate only a small
+ * descriptor (and, when parallel, the fork-join tasks).
  */
 public final class VectorFloatGemm implements FloatGemmKernels {
     private static final VectorSpecies<Float> SPECIES = Simd.FLOAT_SPECIES;
     private static final int L = SPECIES.length();
 
-    /** Packing buffers of one thread, grown on demand. */
+    /** Rows of C per micro-tile: MR x NV = 16 accumulators, the 8x2, 12x2, 6x4 and 4x4 tiles measured alike. */
+    static final int MR = 8;
+    /** Vectors per micro-tile row. */
+    static final int NV = 2;
+    /** Columns of C per micro-tile. */
+    static final int NR = NV * L;
+    /** Longest chunk of k: a KC x NR panel of packed B is 32 KiB (of a 48 KiB L1d) at any vector width. */
+    static final int KC = 256;
+    /** Most rows of C per task: its KC x MC block of packed A (96 KiB in f32) stays in L2. */
+    static final int MC = 96;
+    /** Most columns of C per block: their KC rows of packed B (1 MiB, half of L2) are shared by the threads. */
+    static final int NC = Math.max(NR, (1 << 20) / (KC * Float.BYTES) / NR * NR);
+
+    /** Buffers of one thread, grown on demand. */
     private static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** Set while this thread's call uses {@link #b}: a nested call (FJ helping) gets its own. */
+        boolean busy;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -40,52 +56,153 @@ public final class VectorFloatGemm implements FloatGemmKernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        gemmParallel(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmParallel(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0) {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        Scratch s = SCRATCH.get();
-        int kChunks = (k + KC - 1) / KC;
-        int kcMax = (k + kChunks - 1) / kChunks;
-        int mcMax = Math.min(MC, roundUp(m, MR));
-        int ncMax = Math.min(NC, roundUp(n, NR));
-        if (s.a.length < mcMax * kcMax) s.a = new float[mcMax * kcMax];
-        if (s.b.length < ncMax * kcMax) s.b = new float[ncMax * kcMax];
-        float[] ap = s.a, bp = s.b, tile = s.tile;
-        // op(A)[i][p] = a[aOff + i*aX + p*aP], op(B)[p][j] = b[bOff + j*bX + p*bP]
-        int aX = transA ? 1 : lda, aP = transA ? lda : 1;
-        int bX = transB ? ldb : 1, bP = transB ? 1 : ldb;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0, chunk = 0; pc < k; chunk++) {
-                // k is cut into kChunks nearly equal chunks, the boundaries depending on k only
-                int kc = (int) ((long) k * (chunk + 1) / kChunks) - pc;
-                float betaK = pc == 0 ? beta : 1;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    pack(b, bOff + (jc + jr) * bX + pc * bP, bX, bP, Math.min(NR, nc - jr), NR, kc, bp, jr * kc);
-                }
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        pack(a, aOff + (ic + ir) * aX + pc * aP, aX, aP, Math.min(MR, mc - ir), MR, kc, ap, ir * kc);
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        int ci = cOff + ic * ldc + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, ir * kc, bp, jr * kc, alpha, betaK,
-                                    c, ci + ir * ldc, ldc, Math.min(MR, mc - ir), cols, tile);
-                        }
-                    }
-                }
-                pc += kc;
-            }
+        Scratch own = SCRATCH.get();
+        boolean nested = own.busy;
+        if (nested) own = new Scratch();
+        own.busy = true;
+        try {
+            new Product(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, own)
+                    .run();
+        } finally {
+            if (!nested) own.busy = false;
         }
     }
 
-    private static int roundUp(int x, int to) {
-        return (x + to - 1) / to * to;
+    /**
+     * One call's operands and plan, shared read-only by its threads. Its work is a sequence of
+     * steps s = (column block, k chunk), each with its packed chunk of B (in one of two buffers)
+     * and its tasks over blocks of C. Phase s runs the tasks of step s - 1 and then packs B for
+     * step s (those items fill the threads' wait at the end of the tasks); a phase waits for the
+     * previous one ({@link Parallel#phased}), since step s's tasks need its B and update the same
+     * C as step s - 1, and packing step s + 1 overwrites the buffer of step s - 1.
+     */
+    private static final class Product {
+        final int m, n, k, kChunks, kcMax, threads;
+        final float alpha, beta;
+        final float[] a, b, c, bp;
+        // op(A)[i][p] = a[aOff + i*aX + p*aP], op(B)[p][j] = b[bOff + j*bX + p*bP]
+        final int aOff, aX, aP, bOff, bX, bP, cOff, ldc;
+        // tasks: row blocks x colBlocks column blocks of taskRows rows and taskPanels NR panels;
+        // index 0 for a full NC column block, 1 for the last, narrower one
+        final int[] taskPanels = new int[2], colBlocks = new int[2], tasks = new int[2];
+        final int taskRows, rowBlocks, bufferSize, buffers;
+
+        Product(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float beta, float[] c, int cOff, int ldc, Scratch own) {
+            this.threads = threads;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.kChunks = (k + KC - 1) / KC;
+            this.kcMax = (k + kChunks - 1) / kChunks;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.aOff = aOff;
+            this.aX = transA ? 1 : lda;
+            this.aP = transA ? lda : 1;
+            this.bOff = bOff;
+            this.bX = transB ? ldb : 1;
+            this.bP = transB ? 1 : ldb;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            // Whole MC-row blocks on one thread; on several, about 8 tasks per thread (rows first:
+            // column blocks pack the same A strips again), so that a thread that starts late or
+            // runs slow leaves little for the others to wait for.
+            int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : 8 * threads;
+            int rowTiles = Math.max(1, Math.min(MC / MR, tiles / want));
+            taskRows = rowTiles * MR;
+            rowBlocks = (tiles + rowTiles - 1) / rowTiles;
+            for (int last = 0; last < 2; last++) {
+                int panels = panels(last == 0 ? 0 : (n - 1) / NC * NC);
+                int cb = Math.min(panels, Math.max(1, want / rowBlocks));
+                taskPanels[last] = (panels + cb - 1) / cb;
+                colBlocks[last] = (panels + taskPanels[last] - 1) / taskPanels[last];
+                tasks[last] = rowBlocks * colBlocks[last];
+            }
+            bufferSize = kcMax * panels(0) * NR;
+            // one thread packs step s only after the tasks of step s - 1: one buffer will do
+            buffers = threads > 1 && steps() > 1 ? 2 : 1;
+            if (own.b.length < buffers * bufferSize) own.b = new float[buffers * bufferSize];
+            this.bp = own.b;
+        }
+
+        /** First row of op(B) in chunk q: k is cut into kChunks nearly equal chunks, by k alone. */
+        int chunkStart(int q) {
+            return (int) ((long) k * q / kChunks);
+        }
+
+        /** NR panels of the column block starting at column jc. */
+        int panels(int jc) {
+            return (Math.min(NC, n - jc) + NR - 1) / NR;
+        }
+
+        void run() {
+            Parallel.phased(steps() + 1, this::items, threads, this::item);
+        }
+
+        int steps() {
+            return (n + NC - 1) / NC * kChunks;
+        }
+
+        /** Tasks of step s. */
+        private int tasks(int s) {
+            return tasks[s / kChunks * NC + NC >= n ? 1 : 0];
+        }
+
+        private int items(int phase) {
+            return (phase > 0 ? tasks(phase - 1) : 0) + (phase < steps() ? panels(phase / kChunks * NC) : 0);
+        }
+
+        private void item(int phase, int i) {
+            int computing = phase > 0 ? tasks(phase - 1) : 0;
+            int step = i < computing ? phase - 1 : phase, jc = step / kChunks * NC, q = step % kChunks;
+            int pq = chunkStart(q), kc = chunkStart(q + 1) - pq, buffer = step % buffers * bufferSize;
+            if (i >= computing) {
+                int j = (i - computing) * NR;
+                pack(b, bOff + (jc + j) * bX + pq * bP, bX, bP, Math.min(NR, n - jc - j), NR, kc, bp, buffer + j * kc);
+            } else {
+                int last = jc + NC >= n ? 1 : 0;
+                block(jc, Math.min(NC, n - jc), q, pq, kc, buffer,
+                        i / colBlocks[last] * taskRows, i % colBlocks[last] * taskPanels[last] * NR,
+                        taskPanels[last] * NR);
+            }
+        }
+
+        /** Rows [i0, i0 + taskRows) x columns [jc + j0, jc + j0 + width) of C, chunk q of k, its B at bp[buffer]. */
+        private void block(int jc, int nc, int q, int pq, int kc, int buffer, int i0, int j0, int width) {
+            int i1 = Math.min(m, i0 + taskRows), j1 = Math.min(nc, j0 + width);
+            Scratch s = SCRATCH.get();
+            if (s.a.length < taskRows * kcMax) s.a = new float[taskRows * kcMax];
+            float[] ap = s.a, tile = s.tile;
+            for (int ir = i0; ir < i1; ir += MR) {
+                pack(a, aOff + ir * aX + pq * aP, aX, aP, Math.min(MR, i1 - ir), MR, kc, ap, (ir - i0) * kc);
+            }
+            float betaQ = q == 0 ? beta : 1;
+            for (int jr = j0; jr < j1; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
+                int ci = cOff + jc + jr;
+                for (int ir = i0; ir < i1; ir += MR) {
+                    kernel(kc, ap, (ir - i0) * kc, bp, buffer + jr * kc, tile);
+                    update(tile, Math.min(MR, i1 - ir), cols, alpha, betaQ, c, ci + ir * ldc, ldc);
+                }
+            }
+        }
     }
 
     /** C = beta*C over an m x n block; beta == 0 writes zeros without reading C. */
@@ -128,33 +245,35 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         }
     }
 
-    /** The edge of C: the tile holds MR x NR sums, of which rows x cols are real. */
-    private static void updateEdge(float[] tile, int rows, int cols, float alpha, float beta,
-                                   float[] c, int ci, int ldc) {
+    /**
+     * {@code C = alpha*tile + beta*C} on the rows x cols corner of an MR x NR tile of sums
+     * ({@code alpha*tile} when beta is 0, C not read); vector and scalar lanes round alike (one
+     * fused multiply-add after {@code beta*C}).
+     */
+    private static void update(float[] tile, int rows, int cols, float alpha, float beta,
+                               float[] c, int ci, int ldc) {
+        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
+        int vecCols = cols == NR ? NR : 0;
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                float x = tile[r * NR + j];
-                int i = ci + r * ldc + j;
-                c[i] = beta == 0 ? x * alpha : Math.fma(x, alpha, c[i] * beta);
+            int t = r * NR, row = ci + r * ldc;
+            for (int j = 0; j < vecCols; j += L) {
+                FloatVector x = FloatVector.fromArray(SPECIES, tile, t + j);
+                FloatVector y = beta == 0 ? x.mul(av)
+                        : x.fma(av, FloatVector.fromArray(SPECIES, c, row + j).mul(beta));
+                y.intoArray(c, row + j);
+            }
+            for (int j = vecCols; j < cols; j++) {
+                float x = tile[t + j];
+                c[row + j] = beta == 0 ? x * alpha : Math.fma(x, alpha, c[row + j] * beta);
             }
         }
     }
 
-    /** Rows of C per micro-tile. */
-    static final int MR = 8;
-    /** Vectors per micro-tile row. */
-    static final int NV = 2;
-    /** Columns of C per micro-tile. */
-    static final int NR = NV * L;
-    static final int KC = 256;
-    static final int MC = 96;
-    static final int NC = Math.max(NR, 2048 / NR * NR);
-
     /**
-     * The {@value #MR} x NR micro-kernel.
+     * The micro-kernel: {@code tile[r*NR + j] = sum_p ap[ai + p*MR + r] * bp[bi + p*NR + j]}, an
+     * MR x NR block of sums over one k chunk, kept in 16 vector registers (of 32) while it runs.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float alpha, float beta,
-                               float[] c, int ci, int ldc, int rows, int cols, float[] tile) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -166,7 +285,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         FloatVector c70 = z, c71 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + 1 * L);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(SPECIES, ap[ai]);
             c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01);
             FloatVector a1 = FloatVector.broadcast(SPECIES, ap[ai + 1]);
@@ -186,55 +305,13 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             ai += MR;
             bi += NR;
         }
-        if (rows == MR && cols == NR) {
-            if (beta == 0) {
-                c00.mul(alpha).intoArray(c, ci);
-                c01.mul(alpha).intoArray(c, ci + 1 * L);
-                c10.mul(alpha).intoArray(c, ci + 1 * ldc);
-                c11.mul(alpha).intoArray(c, ci + 1 * ldc + 1 * L);
-                c20.mul(alpha).intoArray(c, ci + 2 * ldc);
-                c21.mul(alpha).intoArray(c, ci + 2 * ldc + 1 * L);
-                c30.mul(alpha).intoArray(c, ci + 3 * ldc);
-                c31.mul(alpha).intoArray(c, ci + 3 * ldc + 1 * L);
-                c40.mul(alpha).intoArray(c, ci + 4 * ldc);
-                c41.mul(alpha).intoArray(c, ci + 4 * ldc + 1 * L);
-                c50.mul(alpha).intoArray(c, ci + 5 * ldc);
-                c51.mul(alpha).intoArray(c, ci + 5 * ldc + 1 * L);
-                c60.mul(alpha).intoArray(c, ci + 6 * ldc);
-                c61.mul(alpha).intoArray(c, ci + 6 * ldc + 1 * L);
-                c70.mul(alpha).intoArray(c, ci + 7 * ldc);
-                c71.mul(alpha).intoArray(c, ci + 7 * ldc + 1 * L);
-            } else {
-                FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-                c00.fma(av, FloatVector.fromArray(SPECIES, c, ci).mul(beta)).intoArray(c, ci);
-                c01.fma(av, FloatVector.fromArray(SPECIES, c, ci + 1 * L).mul(beta)).intoArray(c, ci + 1 * L);
-                c10.fma(av, FloatVector.fromArray(SPECIES, c, ci + 1 * ldc).mul(beta)).intoArray(c, ci + 1 * ldc);
-                c11.fma(av, FloatVector.fromArray(SPECIES, c, ci + 1 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 1 * ldc + 1 * L);
-                c20.fma(av, FloatVector.fromArray(SPECIES, c, ci + 2 * ldc).mul(beta)).intoArray(c, ci + 2 * ldc);
-                c21.fma(av, FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 2 * ldc + 1 * L);
-                c30.fma(av, FloatVector.fromArray(SPECIES, c, ci + 3 * ldc).mul(beta)).intoArray(c, ci + 3 * ldc);
-                c31.fma(av, FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 3 * ldc + 1 * L);
-                c40.fma(av, FloatVector.fromArray(SPECIES, c, ci + 4 * ldc).mul(beta)).intoArray(c, ci + 4 * ldc);
-                c41.fma(av, FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 4 * ldc + 1 * L);
-                c50.fma(av, FloatVector.fromArray(SPECIES, c, ci + 5 * ldc).mul(beta)).intoArray(c, ci + 5 * ldc);
-                c51.fma(av, FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 5 * ldc + 1 * L);
-                c60.fma(av, FloatVector.fromArray(SPECIES, c, ci + 6 * ldc).mul(beta)).intoArray(c, ci + 6 * ldc);
-                c61.fma(av, FloatVector.fromArray(SPECIES, c, ci + 6 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 6 * ldc + 1 * L);
-                c70.fma(av, FloatVector.fromArray(SPECIES, c, ci + 7 * ldc).mul(beta)).intoArray(c, ci + 7 * ldc);
-                c71.fma(av, FloatVector.fromArray(SPECIES, c, ci + 7 * ldc + 1 * L).mul(beta)).intoArray(c, ci + 7 * ldc + 1 * L);
-            }
-        } else {
-            c00.intoArray(tile, 0 * L); c01.intoArray(tile, 1 * L);
-            c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
-            c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
-            c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-            c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-            c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
-            c60.intoArray(tile, 12 * L); c61.intoArray(tile, 13 * L);
-            c70.intoArray(tile, 14 * L); c71.intoArray(tile, 15 * L);
-            updateEdge(tile, rows, cols, alpha, beta, c, ci, ldc);
-        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L); c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L); c71.intoArray(tile, 15 * L);
     }
-
-
 }

@@ -168,10 +168,13 @@ class FloatGemmTest {
         assertArrayEquals(whole, pieces, "split at row " + i0 + ", column " + j0 + " of " + p);
     }
 
-    /** Big enough for several k chunks, several MC/NC blocks and the parallel split (both directions). */
+    /**
+     * Big enough for several k chunks, several MC/NC blocks, tasks split over rows and over
+     * columns of C, and the parallel path.
+     */
     @Example
     void largeProductsAreCorrectAndIndependentOfThreadCount() {
-        int[][] shapes = {{300, 300, 300}, {40, 700, 530}, {517, 33, 260}};
+        int[][] shapes = {{300, 300, 300}, {40, 700, 530}, {517, 33, 260}, {9, 1100, 300}};
         long seed = 7;
         for (int[] s : shapes) {
             for (int form = 0; form < 4; form++) {
