@@ -92,8 +92,9 @@ public final class Ops {
         static void copy(Tensor src, Tensor dst) {
             Tensor s = src.dtype() == dst.dtype() ? src.expand(dst.shape) : convert(src, dst.dtype()).expand(dst.shape);
             int r = dst.dim();
-            if (r >= 2 && dst.isContiguous() && s.strides[r - 1] != 1 && s.strides[r - 2] == 1 && s.shape[r - 1] > 1
-                    && s.storage != dst.storage) {
+            // a transposed layout has a column stride of at least the row count; an expanded one (stride 0) does not
+            if (r >= 2 && dst.isContiguous() && s.strides[r - 1] != 1 && s.strides[r - 1] >= s.shape[r - 2]
+                    && s.strides[r - 2] == 1 && s.shape[r - 1] > 1 && s.storage != dst.storage) {
                 transposeCopy(s, dst);
                 return;
             }
@@ -919,7 +920,8 @@ public final class Ops {
             Tensor e = x.expand(full);
             Operand op = tryView(e, batch, rows, cols);
             if (op != null) return op;
-            return tryView(x.contiguous().expand(full), batch, rows, cols);
+            // a batch dim broadcast from 1 (stride 0) cannot merge with the others into one batch stride: materialise
+            return tryView(e.contiguous(), batch, rows, cols);
         }
 
         private static Operand tryView(Tensor e, int[] batch, int rows, int cols) {
@@ -931,8 +933,9 @@ public final class Ops {
                 return null;
             }
             int bs = count > 1 ? v.strides[0] : 0, rs = v.strides[1], cs = v.strides[2];
-            if (cs == 1 || cols == 1) return new Operand(v, false, rows <= 1 ? Math.max(cols, 1) : Math.max(rs, cols), bs);
-            if (rs == 1 || rows == 1) return new Operand(v, true, cols <= 1 ? Math.max(rows, 1) : Math.max(cs, rows), bs);
+            // rows broadcast from 1 (stride 0) have no leading dimension GEMM can use: those are materialised
+            if ((cs == 1 || cols == 1) && (rows <= 1 || rs >= cols)) return new Operand(v, false, rows <= 1 ? Math.max(cols, 1) : rs, bs);
+            if ((rs == 1 || rows == 1) && (cols <= 1 || cs >= rows)) return new Operand(v, true, cols <= 1 ? Math.max(rows, 1) : cs, bs);
             return null;
         }
     }
