@@ -142,6 +142,18 @@ public final class Ops {
         return out;
     }
 
+    /** A contiguous run through the simd conversion kernels; false when the pair has none (same dtype). */
+    private static boolean convertRun(Storage a, int ao, Storage o, int oo, int n) {
+        if (a.f != null && o.d != null) io.simdgrad.simd.Convert.toDouble(a.f, ao, o.d, oo, n);
+        else if (a.d != null && o.f != null) io.simdgrad.simd.Convert.toFloat(a.d, ao, o.f, oo, n);
+        else if (a.l != null && o.f != null) io.simdgrad.simd.Convert.toFloat(a.l, ao, o.f, oo, n);
+        else if (a.l != null && o.d != null) io.simdgrad.simd.Convert.toDouble(a.l, ao, o.d, oo, n);
+        else if (a.f != null && o.l != null) io.simdgrad.simd.Convert.toLong(a.f, ao, o.l, oo, n);
+        else if (a.d != null && o.l != null) io.simdgrad.simd.Convert.toLong(a.d, ao, o.l, oo, n);
+        else return false;
+        return true;
+    }
+
     /** Conversion to another dtype (floats to int64 truncate toward zero, like torch). */
     public record Convert(DType to) implements Op {
         @Override public String name() { return "to"; }
@@ -155,6 +167,7 @@ public final class Ops {
             Tensor src = in[0];
             Loops.iterate(out.shape, new Tensor[] {src, out}, (offs, st, n) -> {
                 Storage a = src.storage, o = out.storage;
+                if (st[0] == 1 && convertRun(a, offs[0], o, offs[1], n)) return;
                 for (int i = 0; i < n; i++) {
                     int ia = offs[0] + i * st[0];
                     if (o.l != null) o.l[offs[1] + i] = a.l != null ? a.l[ia] : (long) a.get(ia);
