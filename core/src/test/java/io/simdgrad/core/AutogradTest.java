@@ -164,6 +164,24 @@ class AutogradTest {
     }
 
     @Test
+    void nothingOfTheGraphStaysReachableAfterBackward() throws InterruptedException {
+        Variable x = new Variable(Tensor.ones(2, 2), true);
+        java.lang.ref.WeakReference<Node> first = null;
+        for (int i = 0; i < 1_000_000; i++) {
+            Variable out = x.add(2).mul(x).mean();
+            if (first == null) first = new java.lang.ref.WeakReference<>(out.gradFn());
+            out.backward();
+        }
+        // a million steps ran; the first step's nodes are garbage once its variables are gone
+        for (int i = 0; i < 50 && first.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(first.get(), "the first step's graph is still reachable");
+        assertEquals(1_000_000 * 1.0, x.grad().get(0, 0), 0.0); // d/dx mean((x+2)x) = (2x+2)/4 = 1 per step at x = 1
+    }
+
+    @Test
     void createGraphGivesSecondDerivativesAndHessianVectorProducts() {
         Variable x = leaf(2, 3);
         Variable y = x.pow(3).sum();
