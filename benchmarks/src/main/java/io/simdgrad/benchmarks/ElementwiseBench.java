@@ -3,21 +3,18 @@ package io.simdgrad.benchmarks;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.FloatElementwise;
 import io.simdgrad.simd.FloatElementwiseKernels;
-import io.simdgrad.simd.Simd;
 import io.simdgrad.simd.UnaryOp;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Elementwise twins in one run: the Vector API facade ({@code FloatElementwise}, at 1 and 2
@@ -49,25 +46,6 @@ public class ElementwiseBench {
                 a[i] = (float) r.nextDouble(-1, 1);
                 b[i] = (float) r.nextDouble(-1, 1);
             }
-        }
-    }
-
-    /** Thread cap for the facade; restored after each trial. */
-    @State(Scope.Thread)
-    public static class Threads {
-        @Param({"1", "2"})
-        int threads;
-        int saved;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            saved = Simd.maxThreads();
-            Simd.setMaxThreads(threads);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            Simd.setMaxThreads(saved);
         }
     }
 
@@ -114,7 +92,7 @@ public class ElementwiseBench {
     private static final FloatElementwiseKernels VECTOR = FloatElementwise.vector();
 
     @Benchmark
-    public float[] addVector(Add s, Threads t) {
+    public float[] addVector(Add s, ThreadsState t) {
         FloatElementwise.binary(BinaryOp.ADD, s.a, 0, s.b, 0, s.out, 0, s.n);
         return s.out;
     }

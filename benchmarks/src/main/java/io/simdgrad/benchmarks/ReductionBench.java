@@ -2,7 +2,6 @@ package io.simdgrad.benchmarks;
 
 import io.simdgrad.simd.FloatReductionKernels;
 import io.simdgrad.simd.FloatReductions;
-import io.simdgrad.simd.Simd;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -11,14 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Reduction twins in one run: sum and dot of 1e5 and 1e6 floats through the Vector API facade
@@ -54,25 +51,6 @@ public class ReductionBench {
         }
     }
 
-    /** Thread cap for the facade; restored after each trial. */
-    @State(Scope.Thread)
-    public static class Threads {
-        @Param({"1", "2"})
-        int threads;
-        int saved;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            saved = Simd.maxThreads();
-            Simd.setMaxThreads(threads);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            Simd.setMaxThreads(saved);
-        }
-    }
-
     /** Logits of a classifier batch (256 x 1000) and of a small one (64 x 10), in [-10, 10]. */
     @State(Scope.Thread)
     public static class Logits {
@@ -89,7 +67,7 @@ public class ReductionBench {
     }
 
     @Benchmark
-    public float sumVector(Data d, Threads t) {
+    public float sumVector(Data d, ThreadsState t) {
         return FloatReductions.sum(d.a, 0, d.n);
     }
 
@@ -120,7 +98,7 @@ public class ReductionBench {
     }
 
     @Benchmark
-    public float dotVector(Data d, Threads t) {
+    public float dotVector(Data d, ThreadsState t) {
         return FloatReductions.dot(d.a, 0, d.b, 0, d.n);
     }
 
