@@ -174,6 +174,36 @@ class FloatGemmTest {
     }
 
     /**
+     * Shapes on both sides of the unpacked path's limit (m*n*k up to {@code SMALL_MNK}, k up to
+     * KC): {@code gemm} is right against the float64 loop and bit-identical to the packed path
+     * ({@code gemmParallel(1, ...)} always packs), for all four forms, beta 0 with NaN in C included.
+     */
+    @Property(tries = 120)
+    void unpackedSmallProductsMatchThePackedPathBitForBit(@ForAll boolean transA, @ForAll boolean transB,
+                                                          @ForAll("nearSmallLimit") int m, @ForAll("nearSmallLimit") int n,
+                                                          @ForAll("nearSmallLimit") int k,
+                                                          @ForAll("scalar") float alpha, @ForAll("scalar") float beta,
+                                                          @ForAll @IntRange(max = 3) int pad, @ForAll long seed) {
+        Problem p = Problem.random(transA, transB, m, n, k, pad, beta == 0 && (seed & 1) == 0, seed);
+        float[] viaGemm = p.run(FloatGemm.vector(), alpha, beta);
+        p.check(viaGemm, alpha, beta, "vector gemm (" + (VectorFloatGemm.small(m, n, k) ? "unpacked" : "packed") + ")");
+        float[] packed = p.c.clone();
+        FloatGemm.vector().gemmParallel(1, transA, transB, m, n, k, alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                beta, packed, p.cOff, p.ldc);
+        assertArrayEquals(packed, viaGemm, "unpacked vs packed: " + p + ", alpha=" + alpha + ", beta=" + beta);
+    }
+
+    /** Dims that put m*n*k on either side of {@code VectorFloatGemm.SMALL_MNK}, and tiny ones. */
+    @Provide
+    Arbitrary<Integer> nearSmallLimit() {
+        int l = Simd.FLOAT_SPECIES.length();
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.integers().between(1, 4)),
+                Tuple.of(2, Arbitraries.of(l - 1, l, l + 1, 2 * l + 3, 16, 31, 32, 33)),
+                Tuple.of(3, Arbitraries.integers().between(1, 64)));
+    }
+
+    /**
      * Big enough for several k chunks, several MC/NC blocks, tasks split over rows and over
      * columns of C, and the parallel path.
      */
