@@ -28,8 +28,18 @@ public final class Ops {
     /** The {@code dim} value meaning "over all elements". */
     public static final int ALL = Integer.MIN_VALUE;
 
+    /** Lower-case constant names per enum class, computed once: op names are read on every call. */
+    private static final ClassValue<String[]> LOWER_NAMES = new ClassValue<>() {
+        @Override protected String[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            String[] names = new String[constants.length];
+            for (int i = 0; i < names.length; i++) names[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT);
+            return names;
+        }
+    };
+
     private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }
 
     private static DType floatResult(String op, DType a, DType b) {
@@ -939,12 +949,8 @@ public final class Ops {
 
         private static Operand tryView(Tensor e, int[] batch, int rows, int cols) {
             int count = Shapes.numel(batch);
-            Tensor v;
-            try {
-                v = e.view(count, rows, cols);
-            } catch (IllegalArgumentException notAView) {
-                return null;
-            }
+            Tensor v = e.viewOrNull(count, rows, cols);
+            if (v == null) return null;
             int bs = count > 1 ? v.strides[0] : 0, rs = v.strides[1], cs = v.strides[2];
             // rows broadcast from 1 (stride 0) have no leading dimension GEMM can use: those are materialised
             if ((cs == 1 || cols == 1) && (rows <= 1 || rs >= cols)) return new Operand(v, false, rows <= 1 ? Math.max(cols, 1) : rs, bs);

@@ -426,6 +426,13 @@ public final class Tensor {
         return new Tensor(storage, sh, st, offset);
     }
 
+    /** {@link #view} of a shape with this tensor's element count, or null when no view exists (no exception). */
+    Tensor viewOrNull(int... sh) {
+        assert Shapes.numel(sh) == numel();
+        int[] st = viewStrides(sh);
+        return st == null ? null : new Tensor(storage, sh, st, offset);
+    }
+
     private int[] inferShape(String op, int[] newShape) {
         int[] sh = newShape.clone();
         int infer = -1;
