@@ -18,15 +18,17 @@ import java.util.function.Function;
 public final class CompiledFunction {
     private final Function<List<Tensor>, List<Tensor>> fn;
     private final boolean strict;
+    private final boolean fuse;
     private final Map<Executable.Signature, Executable> cache = new HashMap<>();
     private Executable last;
     private Graph lastCaptured;
     private int captures;
     private int replays;
 
-    CompiledFunction(Function<List<Tensor>, List<Tensor>> fn, boolean strict) {
+    CompiledFunction(Function<List<Tensor>, List<Tensor>> fn, boolean strict, boolean fuse) {
         this.fn = fn;
         this.strict = strict;
+        this.fuse = fuse;
     }
 
     /** {@link #call(List)} with the inputs as arguments. */
@@ -68,7 +70,7 @@ public final class CompiledFunction {
 
     private List<Tensor> capture(List<Tensor> inputs) {
         Capture.Result r = Capture.run(fn, inputs);
-        Graph g = Passes.optimize(r.graph());
+        Graph g = fuse ? Passes.optimize(r.graph()) : Passes.optimizeUnfused(r.graph());
         assert g.check() != null;
         Executable ex = Executable.compile(g);
         cache.put(Executable.Signature.of(g), ex);

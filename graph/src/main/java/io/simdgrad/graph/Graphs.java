@@ -47,7 +47,7 @@ public final class Graphs {
      * or whose replay fails a guard, captures again.
      */
     public static CompiledFunction compile(Function<List<Tensor>, List<Tensor>> fn) {
-        return new CompiledFunction(fn, false);
+        return new CompiledFunction(fn, false, true);
     }
 
     /**
@@ -56,6 +56,14 @@ public final class Graphs {
      * guard throws {@link GuardFailure} naming the guard.
      */
     public static CompiledFunction compileStrict(Function<List<Tensor>, List<Tensor>> fn) {
-        return new CompiledFunction(fn, true);
+        return new CompiledFunction(fn, true, true);
+    }
+
+    /**
+     * Like {@link #compile}, without {@link Passes#fuseElementwise elementwise fusion}: one
+     * step per op (to compare against, or to see every intermediate in {@link CompiledFunction#graph()}).
+     */
+    public static CompiledFunction compileUnfused(Function<List<Tensor>, List<Tensor>> fn) {
+        return new CompiledFunction(fn, false, false);
     }
 }

@@ -20,16 +20,37 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Graph-to-graph passes. None reorders steps, so in-place updates of params stay where the
- * capture saw them relative to every read; none changes any computation, so results stay bit
- * for bit those of eager execution.
+ * Graph-to-graph passes. None moves a read of a param across an in-place update of params, so
+ * updates stay where the capture saw them relative to every read; none changes any computation
+ * (fusion runs the same kernel on each element), so results stay bit for bit those of eager
+ * execution.
  */
 public final class Passes {
     private Passes() {}
 
-    /** The default pipeline: {@link #foldConstants}, {@link #eliminateCommonSubexpressions}, {@link #eliminateDeadCode}. */
+    /**
+     * The default pipeline: {@link #foldConstants}, {@link #eliminateCommonSubexpressions},
+     * {@link #eliminateDeadCode}, {@link #fuseElementwise}.
+     */
     public static Graph optimize(Graph g) {
+        return fuseElementwise(optimizeUnfused(g));
+    }
+
+    /** {@link #optimize} without {@link #fuseElementwise}: one step per op. */
+    public static Graph optimizeUnfused(Graph g) {
         return eliminateDeadCode(eliminateCommonSubexpressions(foldConstants(g)));
+    }
+
+    /**
+     * Fuses chains of elementwise ops (unary, with a scalar, or binary with an operand of the
+     * result's size or a single element; one float dtype; each link's input used by that link
+     * only) into one node named {@code fused} that runs the whole chain over tiles of 2048
+     * elements, so the data is read once. Each element goes through the same kernel at the same
+     * lane position as in the unfused op, so results are bit for bit equal. A chain does not
+     * extend across an in-place node.
+     */
+    public static Graph fuseElementwise(Graph g) {
+        return Fusion.fuse(g);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Random programs (elementwise ops with broadcasting, scalar ops, reductions, matmul, views,
  * reused values, then backward) compiled on one set of inputs and replayed on fresh ones give
- * exactly the values and gradients of eager execution.
+ * exactly the values and gradients of eager execution, with elementwise fusion on (the default).
  */
 class GraphProperties {
     /** A program: the seed that picks its ops and the input shapes. */
@@ -80,7 +81,22 @@ class GraphProperties {
     void replayEqualsEager(@ForAll long seed, @ForAll @IntRange(min = 1, max = 24) int steps,
                            @ForAll @IntRange(min = 1, max = 7) int m, @ForAll @IntRange(min = 1, max = 7) int n,
                            @ForAll @IntRange(min = 1, max = 7) int k) {
-        Program p = new Program(seed, steps, m, n, k);
+        check(new Program(seed, steps, m, n, k));
+    }
+
+    /**
+     * The same with operands of 900 to 5400 elements, so fused chains (on by default) run over
+     * several 2048-element tiles with a ragged last one: still bit for bit.
+     */
+    @Property(tries = 40)
+    void fusedReplayEqualsEagerOverSeveralTiles(@ForAll long seed, @ForAll @IntRange(min = 4, max = 24) int steps,
+                                               @ForAll @IntRange(min = 30, max = 90) int m, @ForAll @IntRange(min = 30, max = 60) int n,
+                                               @ForAll @IntRange(min = 1, max = 5) int k) {
+        check(new Program(seed, steps, m, n, k));
+    }
+
+    static void check(Program p) {
+        long seed = p.seed();
         CompiledFunction f = Graphs.compile(p::run);
         f.call(p.inputs(seed));
         for (int i = 1; i <= 3; i++) {
@@ -101,5 +117,8 @@ class GraphProperties {
         assertEquals(3, f.replayCount());
         f.graph().check();
         f.capturedGraph().check();
+        boolean fused = false;
+        for (Graph.Node node : f.graph().nodes()) fused |= node.op() instanceof Fusion.Fused;
+        Statistics.label("graph has a fused chain").collect(fused);
     }
 }
