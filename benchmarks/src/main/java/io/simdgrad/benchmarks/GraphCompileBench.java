@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
  *       {@code mlpGemmsOnly}: the five GEMMs of that step (two forward, three backward: the
  *       input needs no gradient) called directly on preallocated arrays, ~52 MFLOP. Targets:
  *       replayed within 1.15x of the GEMMs alone, &lt;= 0.65 ms on one thread, &lt;= 0.40 ms on two.</li>
- *   <li>{@code chain*}: 8 elementwise ops on 1e6 floats, one thread (target: fused &gt;= 3x eager).</li>
+ *   <li>{@code chain*}: 8 elementwise ops on 1e6 floats, one thread: eager, replayed unfused, and
+ *       replayed fused (the default; target: fused &gt;= 3x eager).</li>
  *   <li>{@code captureAndCompile10k}: capturing a 10 000-node function on a [4, 4] input and
  *       compiling it (passes and buffer plan); {@code trace10k} the capture alone, {@code eager10k}
  *       the function alone. Target: &lt; 1 s.</li>
@@ -117,6 +118,7 @@ public class GraphCompileBench {
     public static class Chain {
         List<Tensor> in;
         CompiledFunction chain;
+        CompiledFunction unfused;
 
         static List<Tensor> run(List<Tensor> in) {
             Tensor x = in.get(0), y = in.get(1);
@@ -130,6 +132,8 @@ public class GraphCompileBench {
             in = List.of(Tensor.randn(g, 1000, 1000), Tensor.randn(g, 1000, 1000));
             chain = Graphs.compile(Chain::run);
             chain.call(in);
+            unfused = Graphs.compileUnfused(Chain::run);
+            unfused.call(in);
         }
     }
 
@@ -138,9 +142,16 @@ public class GraphCompileBench {
         return Chain.run(s.in);
     }
 
+    /** Replayed with the chain fused (the default). */
     @Benchmark
     public List<Tensor> chainReplayed(Chain s) {
         return s.chain.call(s.in);
+    }
+
+    /** Replayed one op at a time into preallocated buffers. */
+    @Benchmark
+    public List<Tensor> chainReplayedUnfused(Chain s) {
+        return s.unfused.call(s.in);
     }
 
     /** A function of 10 000 nodes (5 000 times mul and add by scalars) on a [4, 4] input. */
