@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Small f32 products, one thread: the vector kernel's {@code gemm} (which skips packing below
- * its size limit) against {@code gemmParallel(1, ...)}, which always packs. Shapes "m,n,k" with
+ * its size limit) against {@code gemmParallel(1, ...)}, which always packs. Shapes m x n x k with
  * a transpose form: the MLP's layers (batch 32, 2-16-16-1) and squares around the limit.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.State;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dsimdgrad.threads=1"})
 @State(Scope.Thread)
 public class SmallGemmBench {
-    /** m,n,k,form with form NN, NT or TN. */
-    @Param({"32,16,2,NT", "32,16,16,NT", "32,1,16,NT", "16,16,32,TN", "32,16,16,NN",
-            "16,16,16,NN", "32,32,32,NN", "48,48,48,NN", "64,64,64,NN"})
+    /** m x n x k and the form, NN, NT or TN (no commas: JMH's -p splits at them). */
+    @Param({"32x16x2NT", "32x16x16NT", "32x1x16NT", "16x16x32TN", "32x16x16NN",
+            "16x16x16NN", "32x32x32NN", "48x48x48NN", "64x64x64NN"})
     public String shape;
 
     int m, n, k, lda, ldb;
@@ -35,12 +35,13 @@ public class SmallGemmBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] s = shape.split(",");
+        String form = shape.substring(shape.length() - 2);
+        String[] s = shape.substring(0, shape.length() - 2).split("x");
         m = Integer.parseInt(s[0]);
         n = Integer.parseInt(s[1]);
         k = Integer.parseInt(s[2]);
-        transA = s[3].charAt(0) == 'T';
-        transB = s[3].charAt(1) == 'T';
+        transA = form.charAt(0) == 'T';
+        transB = form.charAt(1) == 'T';
         lda = transA ? m : k;
         ldb = transB ? k : n;
         SplittableRandom r = new SplittableRandom(5);

@@ -95,9 +95,9 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             Scratch s = SCRATCH.get();
             if (s.small.length < k * n) s.small = new float[k * n];
             float[] bt = s.small;
-            for (int j = 0; j < n; j++) {
-                int src = bOff + j * ldb;
-                for (int p = 0; p < k; p++) bt[p * n + j] = b[src + p];
+            // contiguous writes: the strided reads are independent loads, the writes would queue
+            for (int p = 0, d = 0; p < k; p++) {
+                for (int j = 0, src = bOff + p; j < n; j++, src += ldb) bt[d++] = b[src];
             }
             b = bt;
             bOff = 0;
