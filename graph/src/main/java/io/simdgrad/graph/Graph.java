@@ -299,7 +299,9 @@ public final class Graph {
         int g = 0;
         for (Step s : steps) {
             if (s instanceof Node n) {
-                String label = n.op.name() + (n.inPlace ? "InPlace" : "") + (n.op.attributes().isEmpty() ? "" : "(" + n.op.attributes() + ")");
+                String attrs = n.op.attributes();
+                if (n.op instanceof Fusion.Fused) attrs = attrs.replace("), ", "),\\n");  // one link per line
+                String label = n.op.name() + (n.inPlace ? "InPlace" : "") + (attrs.isEmpty() ? "" : "(" + attrs + ")");
                 sb.append("  v").append(n.out.id).append(" [label=\"").append(escape(n.out + " = " + label + "\\n" + n.out.type()))
                         .append("\", shape=ellipse").append(n.inPlace ? ", style=filled, fillcolor=orange" : "")
                         .append(outs.contains(n.out) ? ", peripheries=2" : "").append("];\n");
