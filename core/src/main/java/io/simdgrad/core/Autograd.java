@@ -112,7 +112,8 @@ public final class Autograd {
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
             throw new IllegalArgumentException("backward: got " + gradOutputs.size() + " gradients for " + outputs.size() + " outputs");
         }
-        Map<Node, Variable> pending = new IdentityHashMap<>();
+        // one entry per reachable node: its pending gradient and its count of edges not yet run
+        Map<Node, Slot> slots = new IdentityHashMap<>();
         List<Node> roots = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             Variable out = outputs.get(i);
@@ -132,15 +133,15 @@ public final class Autograd {
             }
             Node n = out.gradEdge();
             Variable gv = new Variable(g.dtype() == out.dtype() ? g : g.to(out.dtype()), false);
-            pending.merge(n, gv, Autograd::sum);
+            slots.computeIfAbsent(n, x -> new Slot()).add(gv);
             roots.add(n);
         }
         // dependency counts over the reachable graph (iterative: deep graphs must not overflow the stack)
-        Map<Node, int[]> deps = new IdentityHashMap<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
         for (Node r : roots) {
-            if (!deps.containsKey(r)) {
-                deps.put(r, new int[1]);
+            Slot s = slots.get(r);
+            if (!s.visited) {
+                s.visited = true;
                 stack.push(r);
             }
         }
@@ -148,21 +149,26 @@ public final class Autograd {
             Node n = stack.pop();
             for (Node m : n.next) {
                 if (m == null) continue;
-                int[] c = deps.get(m);
+                Slot c = slots.get(m);
                 if (c == null) {
-                    deps.put(m, new int[] {1});
-                    stack.push(m);
-                } else {
-                    c[0]++;
+                    c = new Slot();
+                    slots.put(m, c);
                 }
+                if (!c.visited) {
+                    c.visited = true;
+                    stack.push(m);
+                }
+                c.deps++;
             }
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
-        for (Node r : roots) if (deps.get(r)[0] == 0 && !ready.contains(r)) ready.add(r);
+        for (Node r : roots) if (slots.get(r).deps == 0 && !ready.contains(r)) ready.add(r);
         try (Scope ignored = setGradEnabled(createGraph)) {
             while (!ready.isEmpty()) {
                 Node n = ready.poll();
-                Variable g = pending.remove(n);
+                Slot slot = slots.get(n);
+                Variable g = slot.grad;
+                slot.grad = null;
                 if (g == null) continue;
                 g = n.applyPreHooks(g);
                 if (wanted != null && wanted.containsKey(n)) captured.put(n, g);
@@ -176,15 +182,29 @@ public final class Autograd {
                 for (int i = 0; i < n.next.length; i++) {
                     Node m = n.next[i];
                     if (m == null) continue;
+                    Slot sm = slots.get(m);
                     Variable gi = grads[i];
                     if (gi != null) {
                         gi = sumTo(gi, n.inputShape(i));
                         if (gi.dtype() != n.inputDtype(i)) gi = gi.to(n.inputDtype(i));
-                        pending.merge(m, gi, Autograd::sum);
+                        sm.add(gi);
                     }
-                    if (--deps.get(m)[0] == 0) ready.add(m);
+                    if (--sm.deps == 0) ready.add(m);
                 }
             }
+        }
+    }
+
+    /** A node's state during one backward run (per run, so concurrent runs over one graph do not meet). */
+    private static final class Slot {
+        /** The sum of the gradients arrived so far, or null. */
+        Variable grad;
+        /** Edges into the node from nodes that have not run yet. */
+        int deps;
+        boolean visited;
+
+        void add(Variable g) {
+            grad = grad == null ? g : sum(grad, g);
         }
     }
 

@@ -35,7 +35,7 @@ public interface Op {
 
     /** PyTorch's name of the backward node this op records, e.g. {@code AddBackward0}. */
     default String gradFnName(Tensor[] in) {
-        return Character.toUpperCase(name().charAt(0)) + name().substring(1) + "Backward0";
+        return Ops.backwardName(name());
     }
 
     /** False for ops whose result carries no gradient (comparisons, argmax). */
