@@ -25,6 +25,11 @@ import java.util.Map;
  * A graph compiled for replay: a flat array of op calls ({@code op.forward(in, out)}) into
  * buffers allocated once, with every view made once over those fixed buffers.
  *
+ * <p><b>Inputs.</b> An input that op steps only read is read in place: the steps get the
+ * caller's tensor when it is contiguous and shares no memory with a param. Otherwise (it is
+ * the base of a view, guarded, returned, or the tensor does not qualify) it is first copied
+ * into the input's own buffer.
+ *
  * <p><b>Buffer plan.</b> Each node result gets a contiguous buffer; a buffer whose value (and
  * every view of it) has had its last use is reused by a later result of the same dtype and
  * size. Inputs, params, consts and returned values are never reused. A node never writes into
@@ -122,6 +127,9 @@ public final class Executable {
     private final Graph graph;
     private final Tensor[] inputBufs;
     private final Tensor[][] inputCopyArgs;
+    /** Per input, the operand slots that read its buffer, when nothing else does (null otherwise). */
+    private final Slot[][] inputSlots;
+    private final Tensor[] paramTensors;
     private final Exec[] execs;
     private final Tensor[] backupTargets;
     private final Tensor[] backups;
@@ -179,6 +187,7 @@ public final class Executable {
         int count = 0;
         long bytes = 0;
         List<Exec> execList = new ArrayList<>();
+        List<Tensor> viewBases = new ArrayList<>();
         int firstInPlace = -1;
         boolean guardAfterInPlace = false, nodeAfterInPlace = false;
         for (int i = 0; i < steps.size(); i++) {
@@ -191,6 +200,7 @@ public final class Executable {
                 Tensor[] in = new Tensor[n.in().length];
                 for (int k = 0; k < in.length; k++) in[k] = phys.get(n.in()[k]);
                 if (n.isView()) {
+                    viewBases.add(in[0]);
                     Tensor t = ((ViewOps.ViewOp) n.op()).view(in[0]);
                     if (!t.sharesStorageWith(in[0])) {
                         throw new IllegalStateException("compile: " + n + " does not give a view of its operand's buffer");
@@ -227,6 +237,12 @@ public final class Executable {
             }
         }
         execs = execList.toArray(new Exec[0]);
+        outputs = new Tensor[g.outputs().size()];
+        for (int i = 0; i < outputs.length; i++) outputs[i] = phys.get(g.outputs().get(i));
+        inputSlots = new Slot[inputBufs.length][];
+        for (int i = 0; i < inputBufs.length; i++) inputSlots[i] = readSlots(inputBufs[i], execs, outputs, viewBases);
+        paramTensors = new Tensor[g.params().size()];
+        for (int i = 0; i < paramTensors.length; i++) paramTensors[i] = g.params().get(i).tensor();
         bufferCount = count;
         bufferBytes = bytes;
         boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
@@ -243,8 +259,31 @@ public final class Executable {
             backupArgs[i] = new Tensor[] {backupTargets[i]};
             restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
         }
-        outputs = new Tensor[g.outputs().size()];
-        for (int i = 0; i < outputs.length; i++) outputs[i] = phys.get(g.outputs().get(i));
+    }
+
+    /** An operand position: {@code args[index]}. */
+    private record Slot(Tensor[] args, int index) {}
+
+    /**
+     * The operand slots of op steps that hold {@code buf}, or null when {@code buf} is also used
+     * otherwise (as a view's base, by a guard, as an output, as an in-place target), so that
+     * only copying the input into {@code buf} is correct.
+     */
+    private static Slot[] readSlots(Tensor buf, Exec[] execs, Tensor[] outputs, List<Tensor> viewBases) {
+        for (Tensor t : viewBases) if (t == buf) return null;
+        for (Tensor t : outputs) if (t == buf) return null;
+        List<Slot> slots = new ArrayList<>();
+        for (Exec e : execs) {
+            if (e instanceof GuardExec gd && gd.t == buf) return null;
+            Tensor[] args = e instanceof OpExec op ? op.in : e instanceof InPlaceExec ip ? ip.in : null;
+            if (args == null) continue;
+            for (int k = 0; k < args.length; k++) {
+                if (args[k] != buf) continue;
+                if (e instanceof InPlaceExec && k == 0) return null;
+                slots.add(new Slot(args, k));
+            }
+        }
+        return slots.toArray(new Slot[0]);
     }
 
     /** Compiles {@code g} as it is (run {@link Passes#optimize} first for the optimised program). */
@@ -295,8 +334,14 @@ public final class Executable {
         Tracer prev = Dispatch.setTracer(null);
         try {
             for (int i = 0; i < inputBufs.length; i++) {
+                Tensor t = inputs.get(i);
+                if (inputSlots[i] != null && bindable(t)) {
+                    for (Slot sl : inputSlots[i]) sl.args[sl.index] = t;
+                    continue;
+                }
+                if (inputSlots[i] != null) for (Slot sl : inputSlots[i]) sl.args[sl.index] = inputBufs[i];
                 Tensor[] a = inputCopyArgs[i];
-                a[0] = inputs.get(i);
+                a[0] = t;
                 Ops.Copy.INSTANCE.forward(a, inputBufs[i]);
                 a[0] = null;
             }
@@ -313,7 +358,24 @@ public final class Executable {
             for (Tensor t : outputs) r.add(t.copy());
             return r;
         } finally {
+            unbind();
             Dispatch.setTracer(prev);
+        }
+    }
+
+    /**
+     * Whether the steps may read {@code t} itself instead of a copy: it is contiguous (fused
+     * steps index it flat) and shares no memory with a param (which in-place steps write).
+     */
+    private boolean bindable(Tensor t) {
+        if (!t.isContiguous()) return false;
+        for (Tensor p : paramTensors) if (p.sharesStorageWith(t)) return false;
+        return true;
+    }
+
+    private void unbind() {
+        for (int i = 0; i < inputBufs.length; i++) {
+            if (inputSlots[i] != null) for (Slot sl : inputSlots[i]) sl.args[sl.index] = inputBufs[i];
         }
     }
 

@@ -1,0 +1,58 @@
+package io.simdgrad.graph;
+
+import io.simdgrad.core.Generator;
+import io.simdgrad.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * Replays read qualifying inputs in place and copy the others: every kind of input tensor gives
+ * what the eager function gives on a copy of it.
+ */
+class ReplayInputsTest {
+    static List<Tensor> chain(List<Tensor> in) {
+        Tensor x = in.get(0), y = in.get(1);
+        return List.of(x.mul(y).add(x.exp()).sigmoid(), x.sum(1, false));
+    }
+
+    static void assertSame(List<Tensor> expected, List<Tensor> actual) {
+        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i).toFloatArray(), actual.get(i).toFloatArray(), "output " + i);
+    }
+
+    @Test
+    void contiguousTransposedSharedAndRepeatedInputs() {
+        Generator g = new Generator(11);
+        CompiledFunction f = Graphs.compile(ReplayInputsTest::chain);
+        f.call(Tensor.randn(g, 40, 70), Tensor.randn(g, 40, 70));
+        Tensor a = Tensor.randn(g, 40, 70), b = Tensor.randn(g, 40, 70);
+        assertSame(chain(List.of(a.copy(), b.copy())), f.call(a, b));
+        Tensor t = Tensor.randn(g, 70, 40).t();                       // not contiguous: copied
+        assertSame(chain(List.of(t.contiguous(), b.copy())), f.call(t, b));
+        assertSame(chain(List.of(a.copy(), a.copy())), f.call(a, a));   // one tensor twice
+        Tensor big = Tensor.randn(g, 2 * 40 * 70);
+        Tensor part = big.narrow(0, 40 * 70, 40 * 70).view(40, 70);    // contiguous at an offset
+        assertSame(chain(List.of(part.copy(), b.copy())), f.call(part, b));
+        assertSame(chain(List.of(a.copy(), b.copy())), f.call(a, b));   // after the copies, bound again
+        assertArrayEquals(new int[] {1, 5}, new int[] {f.captureCount(), f.replayCount()});
+    }
+
+    @Test
+    void anInputThatIsAParamUpdatedInPlaceIsReadAsItWasAtTheCall() {
+        Tensor w = Tensor.of(new float[] {1, 2, 3});
+        CompiledFunction f = Graphs.compile(in -> {
+            Tensor x = in.get(0);
+            Tensor r = x.add(1);
+            w.addScaledInPlace(x, 1.0);
+            return List.of(r, x.mul(3));
+        });
+        f.call(Tensor.of(new float[] {10, 20, 30}));                    // w = {11, 22, 33}
+        List<Tensor> r = f.call(w);                                       // replay with the param itself as input
+        assertArrayEquals(new float[] {12, 23, 34}, r.get(0).toFloatArray());
+        assertArrayEquals(new float[] {33, 66, 99}, r.get(1).toFloatArray());
+        assertArrayEquals(new float[] {22, 44, 66}, w.toFloatArray());
+        assertArrayEquals(new int[] {1, 1}, new int[] {f.captureCount(), f.replayCount()});
+    }
+}
