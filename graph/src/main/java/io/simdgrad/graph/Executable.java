@@ -60,16 +60,19 @@ public final class Executable {
         final Op op;
         final Tensor[] in;
         final Tensor out;
+        final Direct direct;
 
         OpExec(Node n, Tensor[] in, Tensor out) {
             super(n);
             this.op = n.op();
             this.in = in;
             this.out = out;
+            this.direct = Direct.of(op, in, out);
         }
 
         @Override void run() {
-            op.forward(in, out);
+            if (direct != null) direct.run(in, out);
+            else op.forward(in, out);
         }
     }
 
@@ -79,6 +82,7 @@ public final class Executable {
         final Tensor target;
         final Tensor tmp;
         final Tensor[] copyIn;
+        final Direct direct;
 
         InPlaceExec(Node n, Tensor[] in, Tensor target) {
             super(n);
@@ -90,10 +94,13 @@ public final class Executable {
             // as Dispatch.inPlace: compute into a temporary when the target is strided or read by another operand
             this.tmp = target.isContiguous() && !overlaps ? null : Tensor.zeros(target.dtype(), target.shape());
             this.copyIn = tmp == null ? null : new Tensor[] {target, tmp};
+            this.direct = tmp == null ? Direct.of(op, in, target) : null;
         }
 
         @Override void run() {
-            if (tmp == null) {
+            if (direct != null) {
+                direct.run(in, target);
+            } else if (tmp == null) {
                 op.forward(in, target);
             } else {
                 op.forward(in, tmp);

@@ -1,0 +1,146 @@
+package io.simdgrad.graph;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Ops;
+import io.simdgrad.core.RawArrays;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.DoubleElementwise;
+import io.simdgrad.simd.FloatElementwise;
+import io.simdgrad.simd.UnaryOp;
+
+import java.util.Arrays;
+
+/**
+ * An elementwise step resolved at compile time to the {@code simd} kernel calls core's
+ * {@code Loops}/{@code Kernels} would make for the same operands, without rebuilding iteration
+ * state per call. Only layouts whose eager runs are known exactly qualify: every operand of the
+ * result's dtype and contiguous, the result contiguous, and each operand either the result's
+ * elements (one run), a single element (a scalar kernel, from two elements on), or one row of
+ * the result's last dim (one run per row). The arrays are read from the tensors on each call,
+ * because a replay may bind a caller's input tensor into an operand slot.
+ */
+abstract class Direct {
+    private static final int FULL = 0, ONE = 1, ROW = 2;
+
+    /** Runs the step on {@code in} into {@code out} (the tensors it was made for, or bound inputs of the same layout). */
+    abstract void run(Tensor[] in, Tensor out);
+
+    /** The direct form of {@code op} on these operands, or null when the general path must run it. */
+    static Direct of(Op op, Tensor[] in, Tensor out) {
+        DType dt = out.dtype();
+        int n = out.numel();
+        if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || n == 0 || !out.isContiguous()) return null;
+        for (Tensor t : in) if (t.dtype() != dt || !t.isContiguous()) return null;
+        if (op instanceof Ops.Unary u && Arrays.equals(in[0].shape(), out.shape())) {
+            return new Unary(u.kind());
+        }
+        if (op instanceof Ops.BinaryScalar bs && Arrays.equals(in[0].shape(), out.shape())) {
+            return new Scalar(bs.kind(), bs.scalar(), bs.reversed());
+        }
+        if (op instanceof Ops.Binary b && in.length == 2) {
+            int[] s = out.shape();
+            if (Arrays.equals(in[0].shape(), s) && Arrays.equals(in[1].shape(), s)) return new Binary(b.kind(), FULL, FULL, n, n);
+            if (n < 2) return null;
+            int ma = mode(in[0], out), mb = mode(in[1], out);
+            if (ma < 0 || mb < 0 || (ma != FULL && mb != FULL)) return null;
+            int row = ma == ROW || mb == ROW ? s[s.length - 1] : n;
+            return new Binary(b.kind(), ma, mb, n, row);
+        }
+        return null;
+    }
+
+    /** How {@code t} (contiguous) broadcasts to {@code out} (n >= 2), or -1 when it is none of the known layouts. */
+    private static int mode(Tensor t, Tensor out) {
+        int n = out.numel(), m = t.numel();
+        if (m == n) return FULL; // broadcasting to as many elements: equal up to dims of size 1
+        if (m == 1) return ONE;
+        int d = out.dim(), last = d == 0 ? 0 : out.size(d - 1);
+        if (d >= 2 && last >= 2 && m == last && t.dim() >= 1 && t.size(t.dim() - 1) == last) return ROW;
+        return -1;
+    }
+
+    private static final class Unary extends Direct {
+        final UnaryOp kind;
+
+        Unary(UnaryOp kind) {
+            this.kind = kind;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int n = out.numel();
+            if (out.dtype() == DType.FLOAT32) {
+                FloatElementwise.unary(kind, RawArrays.floats(a), a.storageOffset(), RawArrays.floats(out), out.storageOffset(), n);
+            } else {
+                DoubleElementwise.unary(kind, RawArrays.doubles(a), a.storageOffset(), RawArrays.doubles(out), out.storageOffset(), n);
+            }
+        }
+    }
+
+    private static final class Scalar extends Direct {
+        final BinaryOp kind;
+        final double scalar;
+        final boolean reversed;
+
+        Scalar(BinaryOp kind, double scalar, boolean reversed) {
+            this.kind = kind;
+            this.scalar = scalar;
+            this.reversed = reversed;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int n = out.numel(), ao = a.storageOffset(), oo = out.storageOffset();
+            if (out.dtype() == DType.FLOAT32) {
+                float[] x = RawArrays.floats(a), o = RawArrays.floats(out);
+                if (reversed) FloatElementwise.scalarBinary(kind, (float) scalar, x, ao, o, oo, n);
+                else FloatElementwise.binaryScalar(kind, x, ao, (float) scalar, o, oo, n);
+            } else {
+                double[] x = RawArrays.doubles(a), o = RawArrays.doubles(out);
+                if (reversed) DoubleElementwise.scalarBinary(kind, scalar, x, ao, o, oo, n);
+                else DoubleElementwise.binaryScalar(kind, x, ao, scalar, o, oo, n);
+            }
+        }
+    }
+
+    /** As {@code Kernels.binary}: both unit strides -> binary, one stride 0 -> the scalar kernel with that element. */
+    private static final class Binary extends Direct {
+        final BinaryOp kind;
+        final int ma, mb, n, row;
+
+        Binary(BinaryOp kind, int ma, int mb, int n, int row) {
+            this.kind = kind;
+            this.ma = ma;
+            this.mb = mb;
+            this.n = n;
+            this.row = row;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0], b = in[1];
+            int ao = a.storageOffset(), bo = b.storageOffset(), oo = out.storageOffset();
+            if (out.dtype() == DType.FLOAT32) {
+                float[] x = RawArrays.floats(a), y = RawArrays.floats(b), o = RawArrays.floats(out);
+                if (mb == ONE) FloatElementwise.binaryScalar(kind, x, ao, y[bo], o, oo, n);
+                else if (ma == ONE) FloatElementwise.scalarBinary(kind, x[ao], y, bo, o, oo, n);
+                else if (row == n) FloatElementwise.binary(kind, x, ao, y, bo, o, oo, n);
+                else {
+                    // one run per row, the row operand read from its start each time (stride 0 over rows)
+                    int as = ma == ROW ? 0 : row, bs = mb == ROW ? 0 : row;
+                    for (int r = 0; r < n; r += row, ao += as, bo += bs) FloatElementwise.binary(kind, x, ao, y, bo, o, oo + r, row);
+                }
+            } else {
+                double[] x = RawArrays.doubles(a), y = RawArrays.doubles(b), o = RawArrays.doubles(out);
+                if (mb == ONE) DoubleElementwise.binaryScalar(kind, x, ao, y[bo], o, oo, n);
+                else if (ma == ONE) DoubleElementwise.scalarBinary(kind, x[ao], y, bo, o, oo, n);
+                else if (row == n) DoubleElementwise.binary(kind, x, ao, y, bo, o, oo, n);
+                else {
+                    int as = ma == ROW ? 0 : row, bs = mb == ROW ? 0 : row;
+                    for (int r = 0; r < n; r += row, ao += as, bo += bs) DoubleElementwise.binary(kind, x, ao, y, bo, o, oo + r, row);
+                }
+            }
+        }
+    }
+}
