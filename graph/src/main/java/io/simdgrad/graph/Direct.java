@@ -7,7 +7,9 @@ import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.DoubleElementwise;
+import io.simdgrad.simd.DoubleGemm;
 import io.simdgrad.simd.FloatElementwise;
+import io.simdgrad.simd.FloatGemm;
 import io.simdgrad.simd.UnaryOp;
 
 import java.util.Arrays;
@@ -20,6 +22,10 @@ import java.util.Arrays;
  * elements (one run), a single element (a scalar kernel, from two elements on), or one row of
  * the result's last dim (one run per row). The arrays are read from the tensors on each call,
  * because a replay may bind a caller's input tensor into an operand slot.
+ *
+ * <p>A {@code matmul} of two matrices with every size above 1, each row-major or transposed in
+ * memory, becomes the one GEMM call core's matmul makes for them (same transpose flags and
+ * leading dimensions).
  */
 abstract class Direct {
     private static final int FULL = 0, ONE = 1, ROW = 2;
@@ -32,7 +38,9 @@ abstract class Direct {
         DType dt = out.dtype();
         int n = out.numel();
         if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || n == 0 || !out.isContiguous()) return null;
-        for (Tensor t : in) if (t.dtype() != dt || !t.isContiguous()) return null;
+        for (Tensor t : in) if (t.dtype() != dt) return null;
+        if (op == Ops.Matmul.INSTANCE) return Gemm.of(in, out);
+        for (Tensor t : in) if (!t.isContiguous()) return null;
         if (op instanceof Ops.Unary u && Arrays.equals(in[0].shape(), out.shape())) {
             return new Unary(u.kind());
         }
@@ -140,6 +148,53 @@ abstract class Direct {
                     int as = ma == ROW ? 0 : row, bs = mb == ROW ? 0 : row;
                     for (int r = 0; r < n; r += row, ao += as, bo += bs) DoubleElementwise.binary(kind, x, ao, y, bo, o, oo + r, row);
                 }
+            }
+        }
+    }
+
+    /** As core's matmul for 2-D operands: a GEMM with transpose flags and leading dims from the operands' strides. */
+    private static final class Gemm extends Direct {
+        final boolean ta, tb;
+        final int m, n, k, lda, ldb;
+
+        private Gemm(boolean ta, boolean tb, int m, int n, int k, int lda, int ldb) {
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.lda = lda;
+            this.ldb = ldb;
+        }
+
+        static Gemm of(Tensor[] in, Tensor out) {
+            Tensor a = in[0], b = in[1];
+            if (a.dim() != 2 || b.dim() != 2) return null;
+            int m = a.size(0), k = a.size(1), n = b.size(1);
+            if (m < 2 || k < 2 || n < 2) return null;
+            int lda = ld(a, m, k), ldb = ld(b, k, n);
+            if (lda == 0 || ldb == 0) return null;
+            return new Gemm(lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb));
+        }
+
+        /** The leading dim of a rows x cols operand (both above 1): positive row-major, negative transposed, 0 neither. */
+        private static int ld(Tensor t, int rows, int cols) {
+            int[] st = t.strides();
+            int rs = st[0], cs = st[1];
+            if (cs == 1 && rs >= cols) return rs;
+            if (rs == 1 && cs >= rows) return -cs;
+            return 0;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0], b = in[1];
+            int ao = a.storageOffset(), bo = b.storageOffset(), oo = out.storageOffset();
+            if (out.dtype() == DType.FLOAT32) {
+                FloatGemm.gemmBatched(ta, tb, 1, m, n, k, 1f, RawArrays.floats(a), ao, 0, lda,
+                        RawArrays.floats(b), bo, 0, ldb, 0f, RawArrays.floats(out), oo, m * n, n);
+            } else {
+                DoubleGemm.gemmBatched(ta, tb, 1, m, n, k, 1d, RawArrays.doubles(a), ao, 0, lda,
+                        RawArrays.doubles(b), bo, 0, ldb, 0d, RawArrays.doubles(out), oo, m * n, n);
             }
         }
     }
