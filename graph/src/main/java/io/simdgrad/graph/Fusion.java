@@ -99,50 +99,44 @@ final class Fusion {
         }
 
         @Override public void forward(Tensor[] in, Tensor out) {
-            int n = out.numel(), oo = out.storageOffset();
+            int n = out.numel();
             boolean direct = true;
             for (Tensor t : in) direct &= !t.sharesStorageWith(out);
-            boolean toOut = direct;
-            int[] off = new int[in.length];
-            for (int k = 0; k < in.length; k++) off[k] = in[k].storageOffset();
-            Parallel.Range body;
             // an operand sharing the result's memory would be overwritten by the first link: run into a scratch tile
-            if (dtype == DType.FLOAT32) {
-                float[][] arr = new float[in.length][];
-                for (int k = 0; k < in.length; k++) arr[k] = RawArrays.floats(in[k]);
-                float[] o = RawArrays.floats(out);
-                body = (from, to) -> {
-                    float[] dst = toOut ? o : new float[Math.min(to - from, TILE)];
-                    for (int s = from; s < to; s += TILE) {
-                        int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
-                        for (Link l : links) floatLink(l, arr, off, in, s, dst, d, len);
-                        if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
-                    }
-                };
-            } else {
-                double[][] arr = new double[in.length][];
-                for (int k = 0; k < in.length; k++) arr[k] = RawArrays.doubles(in[k]);
-                double[] o = RawArrays.doubles(out);
-                body = (from, to) -> {
-                    double[] dst = toOut ? o : new double[Math.min(to - from, TILE)];
-                    for (int s = from; s < to; s += TILE) {
-                        int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
-                        for (Link l : links) doubleLink(l, arr, off, in, s, dst, d, len);
-                        if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
-                    }
-                };
-            }
+            boolean toOut = direct;
             // the eager kernels' split: same threshold, pieces start at multiples of TILE
             int parts = n < Parallel.ELEMENTWISE_THRESHOLD ? 1 : Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2);
-            if (parts <= 1) body.run(0, n);
-            else Parallel.run(n, parts, TILE, body);
+            if (parts <= 1) tiles(in, out, toOut, 0, n); // no lambda: a replay on small tensors allocates nothing here
+            else Parallel.run(n, parts, TILE, (from, to) -> tiles(in, out, toOut, from, to));
+        }
+
+        /** Runs the chain over the tiles of [from, to). */
+        private void tiles(Tensor[] in, Tensor out, boolean toOut, int from, int to) {
+            int oo = out.storageOffset();
+            if (dtype == DType.FLOAT32) {
+                float[] o = RawArrays.floats(out);
+                float[] dst = toOut ? o : new float[Math.min(to - from, TILE)];
+                for (int s = from; s < to; s += TILE) {
+                    int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
+                    for (Link l : links) floatLink(l, in, s, dst, d, len);
+                    if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
+                }
+            } else {
+                double[] o = RawArrays.doubles(out);
+                double[] dst = toOut ? o : new double[Math.min(to - from, TILE)];
+                for (int s = from; s < to; s += TILE) {
+                    int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
+                    for (Link l : links) doubleLink(l, in, s, dst, d, len);
+                    if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
+                }
+            }
         }
 
         // the kernel calls mirror core's Kernels: a full operand -> array kernel, a single element -> scalar kernel
-        private static void floatLink(Link l, float[][] arr, int[] off, Tensor[] in, int s, float[] dst, int d, int len) {
-            float[] a = l.a == RUNNING ? dst : arr[l.a];
+        private static void floatLink(Link l, Tensor[] in, int s, float[] dst, int d, int len) {
+            float[] a = l.a == RUNNING ? dst : RawArrays.floats(in[l.a]);
             boolean aOne = l.a != RUNNING && in[l.a].numel() == 1;
-            int ao = l.a == RUNNING ? d : off[l.a] + (aOne ? 0 : s);
+            int ao = l.a == RUNNING ? d : in[l.a].storageOffset() + (aOne ? 0 : s);
             if (l.op instanceof Ops.Unary u) {
                 FloatElementwise.unary(u.kind(), a, ao, dst, d, len);
             } else if (l.op instanceof Ops.BinaryScalar bs) {
@@ -150,19 +144,19 @@ final class Fusion {
                 else FloatElementwise.binaryScalar(bs.kind(), a, ao, (float) bs.scalar(), dst, d, len);
             } else {
                 BinaryOp op = ((Ops.Binary) l.op).kind();
-                float[] b = l.b == RUNNING ? dst : arr[l.b];
+                float[] b = l.b == RUNNING ? dst : RawArrays.floats(in[l.b]);
                 boolean bOne = l.b != RUNNING && in[l.b].numel() == 1;
-                int bo = l.b == RUNNING ? d : off[l.b] + (bOne ? 0 : s);
+                int bo = l.b == RUNNING ? d : in[l.b].storageOffset() + (bOne ? 0 : s);
                 if (bOne) FloatElementwise.binaryScalar(op, a, ao, b[bo], dst, d, len);
                 else if (aOne) FloatElementwise.scalarBinary(op, a[ao], b, bo, dst, d, len);
                 else FloatElementwise.binary(op, a, ao, b, bo, dst, d, len);
             }
         }
 
-        private static void doubleLink(Link l, double[][] arr, int[] off, Tensor[] in, int s, double[] dst, int d, int len) {
-            double[] a = l.a == RUNNING ? dst : arr[l.a];
+        private static void doubleLink(Link l, Tensor[] in, int s, double[] dst, int d, int len) {
+            double[] a = l.a == RUNNING ? dst : RawArrays.doubles(in[l.a]);
             boolean aOne = l.a != RUNNING && in[l.a].numel() == 1;
-            int ao = l.a == RUNNING ? d : off[l.a] + (aOne ? 0 : s);
+            int ao = l.a == RUNNING ? d : in[l.a].storageOffset() + (aOne ? 0 : s);
             if (l.op instanceof Ops.Unary u) {
                 DoubleElementwise.unary(u.kind(), a, ao, dst, d, len);
             } else if (l.op instanceof Ops.BinaryScalar bs) {
@@ -170,9 +164,9 @@ final class Fusion {
                 else DoubleElementwise.binaryScalar(bs.kind(), a, ao, bs.scalar(), dst, d, len);
             } else {
                 BinaryOp op = ((Ops.Binary) l.op).kind();
-                double[] b = l.b == RUNNING ? dst : arr[l.b];
+                double[] b = l.b == RUNNING ? dst : RawArrays.doubles(in[l.b]);
                 boolean bOne = l.b != RUNNING && in[l.b].numel() == 1;
-                int bo = l.b == RUNNING ? d : off[l.b] + (bOne ? 0 : s);
+                int bo = l.b == RUNNING ? d : in[l.b].storageOffset() + (bOne ? 0 : s);
                 if (bOne) DoubleElementwise.binaryScalar(op, a, ao, b[bo], dst, d, len);
                 else if (aOne) DoubleElementwise.scalarBinary(op, a[ao], b, bo, dst, d, len);
                 else DoubleElementwise.binary(op, a, ao, b, bo, dst, d, len);
