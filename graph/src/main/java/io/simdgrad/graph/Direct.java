@@ -10,6 +10,8 @@ import io.simdgrad.simd.DoubleElementwise;
 import io.simdgrad.simd.DoubleGemm;
 import io.simdgrad.simd.FloatElementwise;
 import io.simdgrad.simd.FloatGemm;
+import io.simdgrad.simd.FloatLayout;
+import io.simdgrad.simd.DoubleLayout;
 import io.simdgrad.simd.UnaryOp;
 
 import java.util.Arrays;
@@ -46,6 +48,9 @@ abstract class Direct {
         }
         if (op instanceof Ops.BinaryScalar bs && Arrays.equals(in[0].shape(), out.shape())) {
             return new Scalar(bs.kind(), bs.scalar(), bs.reversed());
+        }
+        if (op instanceof Ops.AddScaled as && Arrays.equals(in[0].shape(), out.shape()) && Arrays.equals(in[1].shape(), out.shape())) {
+            return new AddScaled(as.alpha());
         }
         if (op instanceof Ops.Binary b && in.length == 2) {
             int[] s = out.shape();
@@ -195,6 +200,29 @@ abstract class Direct {
             } else {
                 DoubleGemm.gemmBatched(ta, tb, 1, m, n, k, 1d, RawArrays.doubles(a), ao, 0, lda,
                         RawArrays.doubles(b), bo, 0, ldb, 0d, RawArrays.doubles(out), oo, m * n, n);
+            }
+        }
+    }
+
+    /** As core's addScaled on same-shaped operands: {@code out = a} unless it is {@code a} in place, then {@code out += alpha * b}. */
+    private static final class AddScaled extends Direct {
+        final double alpha;
+
+        AddScaled(double alpha) {
+            this.alpha = alpha;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0], b = in[1];
+            int n = out.numel(), ao = a.storageOffset(), bo = b.storageOffset(), oo = out.storageOffset();
+            if (out.dtype() == DType.FLOAT32) {
+                float[] x = RawArrays.floats(a), o = RawArrays.floats(out);
+                if (x != o || ao != oo) FloatLayout.copy(x, ao, o, oo, n);
+                FloatElementwise.axpy((float) alpha, RawArrays.floats(b), bo, o, oo, n);
+            } else {
+                double[] x = RawArrays.doubles(a), o = RawArrays.doubles(out);
+                if (x != o || ao != oo) DoubleLayout.copy(x, ao, o, oo, n);
+                DoubleElementwise.axpy(alpha, RawArrays.doubles(b), bo, o, oo, n);
             }
         }
     }
