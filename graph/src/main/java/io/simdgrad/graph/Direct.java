@@ -43,6 +43,7 @@ abstract class Direct {
         for (Tensor t : in) if (t.dtype() != dt) return null;
         if (op == Ops.Matmul.INSTANCE) return Gemm.of(in, out);
         for (Tensor t : in) if (!t.isContiguous()) return null;
+        if (op == Ops.Copy.INSTANCE && Arrays.equals(in[0].shape(), out.shape()) && !in[0].sharesStorageWith(out)) return COPY;
         if (op instanceof Ops.Unary u && Arrays.equals(in[0].shape(), out.shape())) {
             return new Unary(u.kind());
         }
@@ -72,6 +73,20 @@ abstract class Direct {
         int d = out.dim(), last = d == 0 ? 0 : out.size(d - 1);
         if (d >= 2 && last >= 2 && m == last && t.dim() >= 1 && t.size(t.dim() - 1) == last) return ROW;
         return -1;
+    }
+
+    /** A contiguous copy as core makes it (one copy kernel call), for a result that does not share the operand's memory. */
+    private static final Direct COPY = new Direct() {
+        @Override void run(Tensor[] in, Tensor out) {
+            copy(in[0], out);
+        }
+    };
+
+    /** Copies contiguous {@code src} into contiguous {@code dst} of its dtype and size (the core copy kernel). */
+    static void copy(Tensor src, Tensor dst) {
+        int n = dst.numel(), so = src.storageOffset(), oo = dst.storageOffset();
+        if (dst.dtype() == DType.FLOAT32) FloatLayout.copy(RawArrays.floats(src), so, RawArrays.floats(dst), oo, n);
+        else DoubleLayout.copy(RawArrays.doubles(src), so, RawArrays.doubles(dst), oo, n);
     }
 
     private static final class Unary extends Direct {

@@ -362,12 +362,21 @@ public final class Executable {
                 throw new ReplayException(execs[i].step, e);
             }
             List<Tensor> r = new ArrayList<>(outputs.length);
-            for (Tensor t : outputs) r.add(t.copy());
+            for (Tensor t : outputs) r.add(copyOut(t));
             return r;
         } finally {
             unbind();
             Dispatch.setTracer(prev);
         }
+    }
+
+    /** A copy of an output: a contiguous float tensor by the copy kernel directly, anything else by {@link Tensor#copy}. */
+    private static Tensor copyOut(Tensor t) {
+        DType dt = t.dtype();
+        if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || !t.isContiguous()) return t.copy();
+        Tensor r = Tensor.zeros(dt, t.shape());
+        Direct.copy(t, r);
+        return r;
     }
 
     /**
