@@ -97,7 +97,7 @@ public final class Dispatch {
         } finally {
             s.depth--;
         }
-        self.storage.bump(op.name() + "InPlace");
+        self.storage.bump(inPlaceName(op));
         if (s.tracer != null && s.depth == 0) s.tracer.onInPlace(op, self, rest);
         return self;
     }
@@ -107,7 +107,17 @@ public final class Dispatch {
      * in-place ops do), for executors that run {@code op.forward} into {@code self} themselves.
      */
     public static void markInPlace(Op op, Tensor self) {
-        self.storage.bump(op.name() + "InPlace");
+        markInPlace(inPlaceName(op), self);
+    }
+
+    /** The name an in-place write by {@code op} leaves on the tensor ({@code "addInPlace"}), for {@link #markInPlace(String, Tensor)}. */
+    public static String inPlaceName(Op op) {
+        return op.name() + "InPlace";
+    }
+
+    /** As {@link #markInPlace(Op, Tensor)} with the name made once by {@link #inPlaceName} (a replay builds no string per call). */
+    public static void markInPlace(String inPlaceName, Tensor self) {
+        self.storage.bump(inPlaceName);
     }
 
     /** Called when Java code reads a tensor's values (item, comparisons): the tracer's guard point. */

@@ -83,6 +83,7 @@ public final class Executable {
         final Tensor tmp;
         final Tensor[] copyIn;
         final Direct direct;
+        final String inPlaceName;
 
         InPlaceExec(Node n, Tensor[] in, Tensor target) {
             super(n);
@@ -95,6 +96,7 @@ public final class Executable {
             this.tmp = target.isContiguous() && !overlaps ? null : Tensor.zeros(target.dtype(), target.shape());
             this.copyIn = tmp == null ? null : new Tensor[] {target, tmp};
             this.direct = tmp == null ? Direct.of(op, in, target) : null;
+            this.inPlaceName = Dispatch.inPlaceName(op);
         }
 
         @Override void run() {
@@ -106,7 +108,7 @@ public final class Executable {
                 op.forward(in, tmp);
                 Ops.CopyInto.INSTANCE.forward(copyIn, target);
             }
-            Dispatch.markInPlace(op, target);
+            Dispatch.markInPlace(inPlaceName, target);
         }
     }
 
