@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * A graph compiled for replay: a flat array of op calls ({@code op.forward(in, out)}) into
- * buffers allocated once, with every view made once over those fixed buffers.
+ * buffers allocated once, with every view made once over those fixed buffers. Steps whose
+ * layout gives a known kernel sequence in core call those kernels directly ({@link Direct}).
  *
  * <p><b>Inputs.</b> An input that op steps only read is read in place: the steps get the
  * caller's tensor when it is contiguous and shares no memory with a param. Otherwise (it is
