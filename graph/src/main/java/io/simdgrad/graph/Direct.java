@@ -6,6 +6,7 @@ import io.simdgrad.core.Ops;
 import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.DoubleElementwise;
 import io.simdgrad.simd.DoubleGemm;
 import io.simdgrad.simd.FloatElementwise;
@@ -49,6 +50,9 @@ abstract class Direct {
         }
         if (op instanceof Ops.BinaryScalar bs && Arrays.equals(in[0].shape(), out.shape())) {
             return new Scalar(bs.kind(), bs.scalar(), bs.reversed());
+        }
+        if (op instanceof Ops.CompareScalar cs && n >= 2 && Arrays.equals(in[0].shape(), out.shape())) {
+            return new CompareToScalar(cs.kind(), cs.scalar());
         }
         if (op instanceof Ops.AddScaled as && Arrays.equals(in[0].shape(), out.shape()) && Arrays.equals(in[1].shape(), out.shape())) {
             return new AddScaled(as.alpha());
@@ -239,6 +243,24 @@ abstract class Direct {
                 if (x != o || ao != oo) DoubleLayout.copy(x, ao, o, oo, n);
                 DoubleElementwise.axpy(alpha, RawArrays.doubles(b), bo, o, oo, n);
             }
+        }
+    }
+
+    /** As core's comparison with a constant on two or more elements: the constant as an element of the dtype, the scalar kernel. */
+    private static final class CompareToScalar extends Direct {
+        final CompareOp kind;
+        final double scalar;
+
+        CompareToScalar(CompareOp kind, double scalar) {
+            this.kind = kind;
+            this.scalar = scalar;
+        }
+
+        @Override void run(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int n = out.numel(), ao = a.storageOffset(), oo = out.storageOffset();
+            if (out.dtype() == DType.FLOAT32) FloatElementwise.compareScalar(kind, RawArrays.floats(a), ao, (float) scalar, RawArrays.floats(out), oo, n);
+            else DoubleElementwise.compareScalar(kind, RawArrays.doubles(a), ao, scalar, RawArrays.doubles(out), oo, n);
         }
     }
 }

@@ -16,7 +16,7 @@ class DirectStepsTest {
         Tensor a = x.add(row), b = row.mul(x), c = x.sub(one), d = one.div(x.add(3));
         Tensor e = x.exp(), f = x.mul(0.7), g = x.rsub(2);
         Tensor m1 = x.matmul(w), m2 = x.t().matmul(a), m3 = a.matmul(w.t().t()), m4 = w.t().matmul(x.t());
-        return List.of(a, b, c, d, e, f, g, m1, m2, m3, m4, x.t().contiguous());
+        return List.of(a, b, c, d, e, f, g, m1, m2, m3, m4, x.t().contiguous(), x.gt(0.3), x.le(-0.1), x.lt(0.1 + 1e-9));
     }
 
     @Test
