@@ -114,31 +114,28 @@ final class Kernels {
             // int64, or a broadcast left operand: a plain loop (longs compare as longs, exactly)
             for (int i = 0; i < n; i++) {
                 int ia = ao + i * as, ib = bo + i * bs;
-                boolean r = o.l != null ? test(op, a.l[ia], b.l[ib]) : test(op, a.get(ia), b.get(ib));
+                boolean r = o.l != null ? holds(op, Long.compare(a.l[ia], b.l[ib]), false) : holds(op, a.get(ia), b.get(ib));
                 o.set(oo + i, r ? 1 : 0);
             }
         }
     }
 
-    private static boolean test(CompareOp op, double x, double y) {
-        return switch (op) {
-            case GT -> x > y;
-            case LT -> x < y;
-            case GE -> x >= y;
-            case LE -> x <= y;
-            case EQ -> x == y;
-            case NE -> x != y;
-        };
+    /** IEEE comparison of doubles: NaN is unordered, -0.0 equals 0.0. */
+    private static boolean holds(CompareOp op, double x, double y) {
+        boolean unordered = Double.isNaN(x) || Double.isNaN(y);
+        return holds(op, x < y ? -1 : x > y ? 1 : 0, unordered);
     }
 
-    private static boolean test(CompareOp op, long x, long y) {
+    /** Whether {@code op} holds for a comparison result {@code cmp} (sign of x - y). */
+    private static boolean holds(CompareOp op, int cmp, boolean unordered) {
+        if (unordered) return op == CompareOp.NE;
         return switch (op) {
-            case GT -> x > y;
-            case LT -> x < y;
-            case GE -> x >= y;
-            case LE -> x <= y;
-            case EQ -> x == y;
-            case NE -> x != y;
+            case GT -> cmp > 0;
+            case LT -> cmp < 0;
+            case GE -> cmp >= 0;
+            case LE -> cmp <= 0;
+            case EQ -> cmp == 0;
+            case NE -> cmp != 0;
         };
     }
 }

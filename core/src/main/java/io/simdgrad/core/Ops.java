@@ -55,9 +55,6 @@ public final class Ops {
         return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }
 
-    private static DType floatResult(String op, DType a, DType b) {
-        return DType.promote(a, b);
-    }
 
     /** A constant (no gradient) variable. */
     private static Variable constant(Tensor t) {
@@ -139,7 +136,6 @@ public final class Ops {
         private static void transposeCopy(Tensor s, Tensor dst) {
             int r = dst.dim();
             int rows = s.shape[r - 2], cols = s.shape[r - 1], ld = s.strides[r - 1];
-            Tensor outerS = s, outerD = dst;
             // iterate the outer dims by viewing the last two as one element
             int[] outerShape = Arrays.copyOf(dst.shape, r - 2);
             Tensor so = new Tensor(s.storage, outerShape, Arrays.copyOf(s.strides, r - 2), s.offset);
@@ -147,11 +143,11 @@ public final class Ops {
             Loops.iterate(outerShape, new Tensor[] {so, d0}, (offs, st, n) -> {
                 for (int i = 0; i < n; i++) {
                     int so0 = offs[0] + i * st[0], do0 = offs[1] + i * st[1];
-                    if (dst.storage.f != null) FloatLayout.transpose(outerS.storage.f, so0, cols, rows, ld, outerD.storage.f, do0, cols);
-                    else if (dst.storage.d != null) DoubleLayout.transpose(outerS.storage.d, so0, cols, rows, ld, outerD.storage.d, do0, cols);
+                    if (dst.storage.f != null) FloatLayout.transpose(s.storage.f, so0, cols, rows, ld, dst.storage.f, do0, cols);
+                    else if (dst.storage.d != null) DoubleLayout.transpose(s.storage.d, so0, cols, rows, ld, dst.storage.d, do0, cols);
                     else {
                         for (int x = 0; x < rows; x++) {
-                            for (int y = 0; y < cols; y++) outerD.storage.l[do0 + x * cols + y] = outerS.storage.l[so0 + x + y * ld];
+                            for (int y = 0; y < cols; y++) dst.storage.l[do0 + x * cols + y] = s.storage.l[so0 + x + y * ld];
                         }
                     }
                 }
@@ -223,7 +219,7 @@ public final class Ops {
             };
         }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
-        @Override public DType dtype(Tensor[] in) { return floatResult(name(), in[0].dtype(), in[1].dtype()); }
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor[] p = new Tensor[2];
             Loops.elementwise(out, in, p, (offs, st, n) ->
@@ -368,12 +364,7 @@ public final class Ops {
     /** {@code min(max(x, lo), hi)}. */
     public record Clamp(double min, double max) implements Op {
         @Override public String name() { return "clamp"; }
-        @Override public int[] shape(Tensor[] in) {
-            if (min > max) {
-                // torch allows it and returns max everywhere; we follow
-            }
-            return in[0].shape.clone();
-        }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "min=" + min + ", max=" + max; }
         @Override public String gradFnName(Tensor[] in) { return "ClampBackward1"; }
@@ -479,7 +470,7 @@ public final class Ops {
     public record AddScaled(double alpha) implements Op {
         @Override public String name() { return "addScaled"; }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
-        @Override public DType dtype(Tensor[] in) { return floatResult(name(), in[0].dtype(), in[1].dtype()); }
+        @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public String attributes() { return "alpha=" + alpha; }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor[] p = new Tensor[2];
@@ -530,7 +521,7 @@ public final class Ops {
                 return new int[0];
             }
             int d = Shapes.dim(name(), dim, x.dim());
-            if (x.dim() == 0) return keepdim ? new int[0] : new int[0];
+            if (x.dim() == 0) return new int[0];
             if (x.shape[d] == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
                 throw new IllegalArgumentException(name() + ": Expected reduction dim " + d + " to have non-zero size (shape "
                         + Shapes.str(x.shape) + ")");
@@ -630,28 +621,27 @@ public final class Ops {
                 alongPlain(x, out, outer, size, inner);
                 return;
             }
+            // [outer, size, inner]: inner == 1 reduces the rows of one [outer, size] block;
+            // otherwise each outer index is a [size, inner] block reduced down its columns
             if (kind == ReduceKind.ARGMAX) {
                 int[] idx = new int[outer * inner];
-                for (int b = 0; b < outer; b++) {
-                    int base = xo + b * size * inner;
-                    if (inner == 1) {
-                        if (s.f != null) FloatReductions.argmaxRows(s.f, xo, outer, size, size, idx, 0);
-                        else DoubleReductions.argmaxRows(s.d, xo, outer, size, size, idx, 0);
-                        break;
+                if (inner == 1) {
+                    if (s.f != null) FloatReductions.argmaxRows(s.f, xo, outer, size, size, idx, 0);
+                    else DoubleReductions.argmaxRows(s.d, xo, outer, size, size, idx, 0);
+                } else {
+                    for (int b = 0; b < outer; b++) {
+                        int base = xo + b * size * inner;
+                        if (s.f != null) FloatReductions.argmaxColumns(s.f, base, size, inner, inner, idx, b * inner);
+                        else DoubleReductions.argmaxColumns(s.d, base, size, inner, inner, idx, b * inner);
                     }
-                    if (s.f != null) FloatReductions.argmaxColumns(s.f, base, size, inner, inner, idx, b * inner);
-                    else DoubleReductions.argmaxColumns(s.d, base, size, inner, inner, idx, b * inner);
                 }
                 for (int i = 0; i < idx.length; i++) o.l[out.offset + i] = idx[i];
                 return;
             }
-            for (int b = 0; b < outer; b++) {
-                int base = xo + b * size * inner;
-                if (inner == 1) {
-                    rows(s, xo, outer, size, o, out.offset);
-                    break;
-                }
-                columns(s, base, size, inner, o, out.offset + b * inner);
+            if (inner == 1) {
+                rows(s, xo, outer, size, o, out.offset);
+            } else {
+                for (int b = 0; b < outer; b++) columns(s, xo + b * size * inner, size, inner, o, out.offset + b * inner);
             }
             if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, out.offset, 1, size, false, o, out.offset, outer * inner);
         }
@@ -906,7 +896,7 @@ public final class Ops {
                 throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
                         + " cannot be multiplied (" + k1 + " != " + k2 + ")");
             }
-            int[] batch = Shapes.broadcast("matmul", batchShape(a, true), batchShape(b, false));
+            int[] batch = Shapes.broadcast("matmul", batchShape(a), batchShape(b));
             int m = a.dim() == 1 ? -1 : a.shape[a.dim() - 2];
             int n = b.dim() == 1 ? -1 : b.shape[b.dim() - 1];
             int extra = (m >= 0 ? 1 : 0) + (n >= 0 ? 1 : 0);
@@ -917,7 +907,7 @@ public final class Ops {
             return r;
         }
 
-        private static int[] batchShape(Tensor t, boolean left) {
+        private static int[] batchShape(Tensor t) {
             return t.dim() <= 2 ? new int[0] : Arrays.copyOf(t.shape, t.dim() - 2);
         }
 
@@ -932,7 +922,7 @@ public final class Ops {
             if (a.dim() == 1) a = a.unsqueeze(0);
             if (b.dim() == 1) b = b.unsqueeze(1);
             int m = a.shape[a.dim() - 2], k = a.shape[a.dim() - 1], n = b.shape[b.dim() - 1];
-            int[] batch = Shapes.broadcast("matmul", batchShape(a, true), batchShape(b, false));
+            int[] batch = Shapes.broadcast("matmul", batchShape(a), batchShape(b));
             int count = Shapes.numel(batch);
             if (count == 0 || m == 0 || n == 0) return;
             Operand pa = Operand.of(a, batch, m, k), pb = Operand.of(b, batch, k, n);

@@ -224,10 +224,6 @@ public final class Variable {
         return Autograd.apply(op, in);
     }
 
-    private static Variable c(double s, Variable like) {
-        return new Variable(Tensor.scalar(like.dtype(), s), false);
-    }
-
     /** {@code this + other}, broadcasting. */
     public Variable add(Variable other) { return apply(Ops.Binary.of(BinaryOp.ADD), this, other); }
     /** {@code this + s}. */

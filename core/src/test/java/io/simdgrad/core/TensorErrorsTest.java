@@ -72,6 +72,20 @@ class TensorErrorsTest {
     }
 
     @Test
+    void int64ComparisonsAreExactAndFloatOnesFollowIeee() {
+        long big = (1L << 53) + 1; // not representable in a double: a double comparison would call these equal
+        Tensor a = Tensor.of(new long[] {1, 5, 3, big}), b = Tensor.of(new long[] {2, 2, 3, big - 1});
+        assertArrayEquals(new long[] {0, 1, 0, 1}, a.gt(b).toLongArray());
+        assertArrayEquals(new long[] {0, 0, 1, 0}, a.eq(b).toLongArray());
+        assertArrayEquals(new long[] {1, 1, 0, 1}, a.ne(b).toLongArray());
+        // a broadcast left operand takes the plain loop: NaN is unordered, -0 equals 0
+        Tensor left = Tensor.of(new double[] {-0.0}), right = Tensor.of(new double[] {0.0, Double.NaN, -1});
+        assertArrayEquals(new double[] {1, 0, 0}, left.eq(right).toDoubleArray());
+        assertArrayEquals(new double[] {0, 1, 1}, left.ne(right).toDoubleArray());
+        assertArrayEquals(new double[] {1, 0, 1}, left.ge(right).toDoubleArray());
+    }
+
+    @Test
     void transposeContiguousEqualsNaiveTranspose() {
         int n = 37, m = 53;
         double[] v = new double[n * m];
