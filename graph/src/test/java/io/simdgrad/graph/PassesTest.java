@@ -105,6 +105,46 @@ class PassesTest {
         assertArrayEquals(e.toFloatArray(), r.get(0).toFloatArray(), "returned tensors are copies");
     }
 
+    static final ViewOps.Permute SWAP = new ViewOps.Permute(new int[] {1, 0}, "t");
+
+    @Test
+    void transposedCopyOfAProductBecomesTheSwappedProductBitForBit() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 5, 7), y = b.input(DType.FLOAT32, 6, 7);
+        Value w = b.param(Tensor.randn(new io.simdgrad.core.Generator(4), 5, 3));
+        Value yt = b.apply(SWAP, y);                                 // [7, 6]: collapses with the new transpose
+        Value r1 = b.apply(Ops.Copy.INSTANCE, b.apply(SWAP, b.apply(Ops.Matmul.INSTANCE, x, yt)));   // [6, 5]
+        Value xt = b.apply(new ViewOps.Permute(new int[] {-1, -2}, "transpose"), x);                  // [7, 5]
+        Value r2 = b.apply(Ops.Copy.INSTANCE, b.apply(SWAP, b.apply(Ops.Matmul.INSTANCE, xt, w)));    // [3, 7]
+        Graph g = b.output(r1).output(r2).build().check();
+        Graph t = Passes.eliminateDeadCode(Passes.transposeProducts(g)).check();
+        assertFalse(t.toString().contains("contiguous"), t.toString());
+        assertEquals(2, t.toString().split("matmul", -1).length - 1, t.toString());
+        assertTrue(t.toString().contains("matmul(%" + y.id() + ", "), "transpose of a transpose reads y itself: " + t);
+        io.simdgrad.core.Generator gen = new io.simdgrad.core.Generator(9);
+        Tensor xv = Tensor.randn(gen, 5, 7), yv = Tensor.randn(gen, 6, 7);
+        List<Tensor> eager = List.of(xv.matmul(yv.t()).t().contiguous(), xv.t().matmul(w.tensor()).t().contiguous());
+        List<Tensor> replayed = Executable.compile(t).run(List.of(xv, yv));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(eager.get(i).shape(), replayed.get(i).shape());
+            assertArrayEquals(eager.get(i).toFloatArray(), replayed.get(i).toFloatArray(), "output " + i + " bit for bit");
+        }
+    }
+
+    @Test
+    void transposedProductStaysWhenTheProductIsUsedOrAParamChangesBetween() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 3, 4);
+        Value w = b.param(Tensor.ones(4, 2));
+        Value m1 = b.apply(Ops.Matmul.INSTANCE, x, w);
+        Value c1 = b.apply(Ops.Copy.INSTANCE, b.apply(SWAP, m1));          // m1 is returned too: stays
+        Value m2 = b.apply(Ops.Matmul.INSTANCE, x, w);
+        b.applyInPlace(new Ops.AddScaled(1), w, w);                          // w changes before the copy
+        Value c2 = b.apply(Ops.Copy.INSTANCE, b.apply(SWAP, m2));
+        Graph g = b.output(m1).output(c1).output(c2).build().check();
+        assertSame(g, Passes.transposeProducts(g));
+    }
+
     @Test
     void checkerFindsUnboundTwiceAssignedAndWrongShapes() {
         Graph.Builder b = Graph.builder();

@@ -46,11 +46,13 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
-        /** op(B) of an unpacked product when transposed (never used by a packed one). */
+        /** op(B) of an unpacked product, padded, when transposed or not a whole number of vectors wide (never used by a packed one). */
         float[] small = new float[0];
         /** Set while this thread's call uses {@link #b}: a nested call (FJ helping) gets its own. */
         boolean busy;
     }
+
+    private static final VectorFloatLayout LAYOUT = new VectorFloatLayout();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -64,10 +66,12 @@ public final class VectorFloatGemm implements FloatGemmKernels {
 
     /**
      * True when {@link #gemm} takes the unpacked path: one k chunk (so each element rounds
-     * exactly as in the packed path) and at most {@link #SMALL_MNK} multiply-adds.
+     * exactly as in the packed path) and at most {@link #SMALL_MNK} multiply-adds, or a C
+     * narrower than one packed panel (n < NR), where the packed kernel would mostly multiply
+     * padding (measured 64 x 10 x 256: packed 29 µs, unpacked with a masked vector 3 µs).
      */
     static boolean small(int m, int n, int k) {
-        return k <= KC && (long) m * n * k <= SMALL_MNK;
+        return k <= KC && ((long) m * n * k <= SMALL_MNK || n < NR);
     }
 
     @Override
@@ -83,86 +87,87 @@ public final class VectorFloatGemm implements FloatGemmKernels {
 
     /**
      * A small product without packing A, on the caller's thread: op(B) is read in place (copied
-     * to a k x n buffer first when transposed), op(A) is broadcast from where it lies, tiles of
-     * 4 rows x one vector of C. Each element is the packed path's FMA chain from 0 in increasing
+     * to a k x n buffer, padded to whole vectors, when transposed or n is not a multiple of L),
+     * op(A) is broadcast from where it lies, tiles of 8 rows x one vector of C. Each element is the packed path's FMA chain from 0 in increasing
      * p and the same update, so both paths give bit-identical results.
      */
     private static void unpacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc) {
         int aX = transA ? 1 : lda, aP = transA ? lda : 1;
-        if (transB) {
+        int np = (n + L - 1) / L * L;
+        if (transB || np != n) {
+            // op(B) as a k x np row-major copy, zero-padded to whole vectors: the inner loop then
+            // loads whole vectors only (a masked load there is boxed by C2: ~240 B per step)
             Scratch s = SCRATCH.get();
-            if (s.small.length < k * n) s.small = new float[k * n];
+            if (s.small.length < k * np) s.small = new float[k * np];
             float[] bt = s.small;
-            // contiguous writes: the strided reads are independent loads, the writes would queue
-            for (int p = 0, d = 0; p < k; p++) {
-                for (int j = 0, src = bOff + p; j < n; j++, src += ldb) bt[d++] = b[src];
-            }
+            if (transB) LAYOUT.transpose(b, bOff, n, k, ldb, bt, 0, np);
+            else for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb, bt, p * np, n);
+            for (int p = 0; p < k; p++) java.util.Arrays.fill(bt, p * np + n, (p + 1) * np, 0f);
             b = bt;
             bOff = 0;
-            ldb = n;
+            ldb = np;
         }
-        int vn = SPECIES.loopBound(n);
         FloatVector z = FloatVector.zero(SPECIES);
+        float[] part = null;
         int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int a0 = aOff + i * aX, a1 = a0 + aX, a2 = a1 + aX, a3 = a2 + aX, ci = cOff + i * ldc;
-            for (int j = 0; j < vn; j += L) {
-                FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-                for (int p = 0, bi = bOff + j, ap = 0; p < k; p++, bi += ldb, ap += aP) {
+        // 8 rows x one vector of C: eight independent FMA chains keep both FMA ports busy; a
+        // partial last vector of a row is computed whole (B is padded) and stored lane by lane
+        for (; i + 8 <= m; i += 8) {
+            int a0 = aOff + i * aX, ci = cOff + i * ldc;
+            for (int j = 0; j < n; j += L) {
+                FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+                for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     FloatVector bv = FloatVector.fromArray(SPECIES, b, bi);
-                    c0 = bv.fma(FloatVector.broadcast(SPECIES, a[a0 + ap]), c0);
-                    c1 = bv.fma(FloatVector.broadcast(SPECIES, a[a1 + ap]), c1);
-                    c2 = bv.fma(FloatVector.broadcast(SPECIES, a[a2 + ap]), c2);
-                    c3 = bv.fma(FloatVector.broadcast(SPECIES, a[a3 + ap]), c3);
+                    c0 = bv.fma(FloatVector.broadcast(SPECIES, a[ap]), c0);
+                    c1 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + aX]), c1);
+                    c2 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 2 * aX]), c2);
+                    c3 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 3 * aX]), c3);
+                    c4 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 4 * aX]), c4);
+                    c5 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 5 * aX]), c5);
+                    c6 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 6 * aX]), c6);
+                    c7 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 7 * aX]), c7);
                 }
-                store(c0, alpha, beta, c, ci + j);
-                store(c1, alpha, beta, c, ci + ldc + j);
-                store(c2, alpha, beta, c, ci + 2 * ldc + j);
-                store(c3, alpha, beta, c, ci + 3 * ldc + j);
-            }
-            for (int j = vn; j < n; j++) {
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                for (int p = 0, bi = bOff + j, ap = 0; p < k; p++, bi += ldb, ap += aP) {
-                    float bv = b[bi];
-                    s0 = Math.fma(bv, a[a0 + ap], s0);
-                    s1 = Math.fma(bv, a[a1 + ap], s1);
-                    s2 = Math.fma(bv, a[a2 + ap], s2);
-                    s3 = Math.fma(bv, a[a3 + ap], s3);
-                }
-                store(s0, alpha, beta, c, ci + j);
-                store(s1, alpha, beta, c, ci + ldc + j);
-                store(s2, alpha, beta, c, ci + 2 * ldc + j);
-                store(s3, alpha, beta, c, ci + 3 * ldc + j);
+                int cols = Math.min(L, n - j);
+                if (cols < L && part == null) part = SCRATCH.get().tile;
+                store(c0, alpha, beta, c, ci + j, cols, part);
+                store(c1, alpha, beta, c, ci + ldc + j, cols, part);
+                store(c2, alpha, beta, c, ci + 2 * ldc + j, cols, part);
+                store(c3, alpha, beta, c, ci + 3 * ldc + j, cols, part);
+                store(c4, alpha, beta, c, ci + 4 * ldc + j, cols, part);
+                store(c5, alpha, beta, c, ci + 5 * ldc + j, cols, part);
+                store(c6, alpha, beta, c, ci + 6 * ldc + j, cols, part);
+                store(c7, alpha, beta, c, ci + 7 * ldc + j, cols, part);
             }
         }
         for (; i < m; i++) {
             int a0 = aOff + i * aX, ci = cOff + i * ldc;
-            for (int j = 0; j < vn; j += L) {
+            for (int j = 0; j < n; j += L) {
                 FloatVector c0 = z;
                 for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     c0 = FloatVector.fromArray(SPECIES, b, bi).fma(FloatVector.broadcast(SPECIES, a[ap]), c0);
                 }
-                store(c0, alpha, beta, c, ci + j);
-            }
-            for (int j = vn; j < n; j++) {
-                float s0 = 0;
-                for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) s0 = Math.fma(b[bi], a[ap], s0);
-                store(s0, alpha, beta, c, ci + j);
+                int cols = Math.min(L, n - j);
+                if (cols < L && part == null) part = SCRATCH.get().tile;
+                store(c0, alpha, beta, c, ci + j, cols, part);
             }
         }
     }
 
-    /** {@code C = alpha*acc + beta*C} for one vector of C, rounded as {@link #update} does. */
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector y = beta == 0 ? acc.mul(alpha) : acc.fma(FloatVector.broadcast(SPECIES, alpha), FloatVector.fromArray(SPECIES, c, ci).mul(beta));
-        y.intoArray(c, ci);
-    }
-
-    /** {@code C = alpha*acc + beta*C} for one element, rounded as {@link #update} does. */
-    private static void store(float acc, float alpha, float beta, float[] c, int ci) {
-        c[ci] = beta == 0 ? acc * alpha : Math.fma(acc, alpha, c[ci] * beta);
+    /**
+     * {@code C = alpha*acc + beta*C} on the first {@code cols} lanes of one vector of C, rounded
+     * as {@link #update} does; a partial vector goes through {@code part} (L floats) and scalar stores.
+     */
+    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci, int cols, float[] part) {
+        if (cols == L) {
+            FloatVector y = beta == 0 ? acc.mul(alpha)
+                    : acc.fma(FloatVector.broadcast(SPECIES, alpha), FloatVector.fromArray(SPECIES, c, ci).mul(beta));
+            y.intoArray(c, ci);
+            return;
+        }
+        acc.intoArray(part, 0);
+        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? part[j] * alpha : Math.fma(part[j], alpha, c[ci + j] * beta);
     }
 
     @Override
@@ -339,8 +344,14 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                     for (int x = count; x < width; x++) dest[d + x] = 0;
                 }
             }
+        } else if (pStride == 1) {
+            // each x is a contiguous run: a transpose, in register blocks (scalar packing of a
+            // row-major A or a transposed B cost as much as a third of the product at k ~ 800)
+            LAYOUT.transpose(src, off, count, kc, xStride, dest, dst, width);
+            for (int p = 0; p < kc; p++) {
+                for (int x = count; x < width; x++) dest[dst + p * width + x] = 0;
+            }
         } else {
-            // each x is a contiguous run (pStride == 1) or at least one pass over src per x
             for (int x = 0; x < count; x++) {
                 int s = off + x * xStride;
                 for (int p = 0; p < kc; p++) dest[dst + p * width + x] = src[s + p * pStride];

@@ -193,14 +193,38 @@ class FloatGemmTest {
         assertArrayEquals(packed, viaGemm, "unpacked vs packed: " + p + ", alpha=" + alpha + ", beta=" + beta);
     }
 
-    /** Dims that put m*n*k on either side of {@code VectorFloatGemm.SMALL_MNK}, and tiny ones. */
+    /**
+     * (op(A) op(B))^T computed as op(B)^T op(A)^T (the operands swapped, each transpose flag
+     * flipped) is the transpose bit for bit, on either path: graph's transposeProducts pass
+     * relies on it.
+     */
+    @Property(tries = 60)
+    void swappedProductIsTheTransposeBitForBit(@ForAll boolean transA, @ForAll boolean transB,
+                                               @ForAll("nearSmallLimit") int m, @ForAll("nearSmallLimit") int n,
+                                               @ForAll @IntRange(min = 1, max = 600) int k, @ForAll long seed) {
+        Problem p = Problem.random(transA, transB, m, n, k, 2, false, seed);
+        float[] c = new float[m * n], ct = new float[n * m];
+        FloatGemm.gemm(transA, transB, m, n, k, 1, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, 0, c, 0, n);
+        FloatGemm.gemm(!transB, !transA, n, m, k, 1, p.b, p.bOff, p.ldb, p.a, p.aOff, p.lda, 0, ct, 0, m);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                if (Float.compare(c[i * n + j], ct[j * m + i]) != 0) {
+                    fail("element (" + i + ", " + j + ") of " + p + ": " + c[i * n + j] + " vs swapped " + ct[j * m + i]);
+                }
+            }
+        }
+    }
+
+    /** Dims that put m*n*k on either side of {@code VectorFloatGemm.SMALL_MNK}, tiny ones, and some beyond it. */
     @Provide
     Arbitrary<Integer> nearSmallLimit() {
         int l = Simd.FLOAT_SPECIES.length();
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.integers().between(1, 4)),
                 Tuple.of(2, Arbitraries.of(l - 1, l, l + 1, 2 * l + 3, 16, 31, 32, 33)),
-                Tuple.of(3, Arbitraries.integers().between(1, 64)));
+                Tuple.of(3, Arbitraries.integers().between(1, 64)),
+                // with n < NR, products far beyond SMALL_MNK take the unpacked path too
+                Tuple.of(1, Arbitraries.integers().between(65, 300)));
     }
 
     /**
