@@ -85,10 +85,10 @@ public class GraphCompileBench {
             z1 = new float[64 * 256];
             z2 = new float[64 * 10];
             g2 = new float[64 * 10];
-            dw2 = new float[256 * 10];
+            dw2 = new float[10 * 256];
             dh = new float[64 * 256];
             g1 = new float[64 * 256];
-            dw1 = new float[784 * 256];
+            dw1 = new float[256 * 784];
         }
     }
 
@@ -102,14 +102,18 @@ public class GraphCompileBench {
         return s.step.call(s.in);
     }
 
-    /** The step's GEMMs alone: x·W1ᵀ, h·W2ᵀ, hᵀ·g2, g2·W2, xᵀ·g1. */
+    /**
+     * The step's GEMMs alone, in the forms the compiled step runs them: x·W1ᵀ, h·W2ᵀ, g2·W2,
+     * and the weight gradients as g2ᵀ·h and g1ᵀ·x (the {@code transposeProducts} pass computes
+     * them in W's layout, without a transposed copy).
+     */
     @Benchmark
     public float[] mlpGemmsOnly(Mlp s) {
         FloatGemm.gemm(false, true, 64, 256, 784, 1, s.x, 0, 784, s.w1, 0, 784, 0, s.z1, 0, 256);
         FloatGemm.gemm(false, true, 64, 10, 256, 1, s.h, 0, 256, s.w2, 0, 256, 0, s.z2, 0, 10);
-        FloatGemm.gemm(true, false, 256, 10, 64, 1, s.h, 0, 256, s.g2, 0, 10, 0, s.dw2, 0, 10);
         FloatGemm.gemm(false, false, 64, 256, 10, 1, s.g2, 0, 10, s.w2, 0, 256, 0, s.dh, 0, 256);
-        FloatGemm.gemm(true, false, 784, 256, 64, 1, s.x, 0, 784, s.g1, 0, 256, 0, s.dw1, 0, 256);
+        FloatGemm.gemm(true, false, 10, 256, 64, 1, s.g2, 0, 10, s.h, 0, 256, 0, s.dw2, 0, 256);
+        FloatGemm.gemm(true, false, 256, 784, 64, 1, s.g1, 0, 256, s.x, 0, 784, 0, s.dw1, 0, 784);
         return s.dw1;
     }
 

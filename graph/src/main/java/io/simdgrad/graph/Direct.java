@@ -28,7 +28,7 @@ import java.util.Arrays;
  *
  * <p>A {@code matmul} of two matrices with every size above 1, each row-major or transposed in
  * memory, becomes the one GEMM call core's matmul makes for them (same transpose flags and
- * leading dimensions).
+ * leading dimensions); an in-place {@link Addmm} becomes that call with {@code beta = 1}.
  */
 abstract class Direct {
     private static final int FULL = 0, ONE = 1, ROW = 2;
@@ -42,7 +42,8 @@ abstract class Direct {
         int n = out.numel();
         if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || n == 0 || !out.isContiguous()) return null;
         for (Tensor t : in) if (t.dtype() != dt) return null;
-        if (op == Ops.Matmul.INSTANCE) return Gemm.of(in, out);
+        if (op == Ops.Matmul.INSTANCE) return Gemm.of(in, 0, out, 1, 0);
+        if (op instanceof Addmm am) return in[0] == out ? Gemm.of(in, 1, out, am.alpha(), 1) : null;
         for (Tensor t : in) if (!t.isContiguous()) return null;
         if (op == Ops.Copy.INSTANCE && Arrays.equals(in[0].shape(), out.shape()) && !in[0].sharesStorageWith(out)) return COPY;
         if (op instanceof Ops.Unary u && Arrays.equals(in[0].shape(), out.shape())) {
@@ -176,12 +177,18 @@ abstract class Direct {
         }
     }
 
-    /** As core's matmul for 2-D operands: a GEMM with transpose flags and leading dims from the operands' strides. */
+    /**
+     * As core's matmul for 2-D operands: a GEMM with transpose flags and leading dims from the
+     * operands' strides; with {@code beta = 1} and the operands from {@code in[1]}, {@link Addmm}
+     * in place ({@code out += alpha * in[1] @ in[2]}).
+     */
     private static final class Gemm extends Direct {
         final boolean ta, tb;
-        final int m, n, k, lda, ldb;
+        final int first, m, n, k, lda, ldb;
+        final double alpha, beta;
 
-        private Gemm(boolean ta, boolean tb, int m, int n, int k, int lda, int ldb) {
+        private Gemm(int first, boolean ta, boolean tb, int m, int n, int k, int lda, int ldb, double alpha, double beta) {
+            this.first = first;
             this.ta = ta;
             this.tb = tb;
             this.m = m;
@@ -189,16 +196,18 @@ abstract class Direct {
             this.k = k;
             this.lda = lda;
             this.ldb = ldb;
+            this.alpha = alpha;
+            this.beta = beta;
         }
 
-        static Gemm of(Tensor[] in, Tensor out) {
-            Tensor a = in[0], b = in[1];
+        static Gemm of(Tensor[] in, int first, Tensor out, double alpha, double beta) {
+            Tensor a = in[first], b = in[first + 1];
             if (a.dim() != 2 || b.dim() != 2) return null;
             int m = a.size(0), k = a.size(1), n = b.size(1);
             if (m < 2 || k < 2 || n < 2) return null;
             int lda = ld(a, m, k), ldb = ld(b, k, n);
             if (lda == 0 || ldb == 0) return null;
-            return new Gemm(lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb));
+            return new Gemm(first, lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb), alpha, beta);
         }
 
         /** The leading dim of a rows x cols operand (both above 1): positive row-major, negative transposed, 0 neither. */
@@ -211,14 +220,14 @@ abstract class Direct {
         }
 
         @Override void run(Tensor[] in, Tensor out) {
-            Tensor a = in[0], b = in[1];
+            Tensor a = in[first], b = in[first + 1];
             int ao = a.storageOffset(), bo = b.storageOffset(), oo = out.storageOffset();
             if (out.dtype() == DType.FLOAT32) {
-                FloatGemm.gemmBatched(ta, tb, 1, m, n, k, 1f, RawArrays.floats(a), ao, 0, lda,
-                        RawArrays.floats(b), bo, 0, ldb, 0f, RawArrays.floats(out), oo, m * n, n);
+                FloatGemm.gemmBatched(ta, tb, 1, m, n, k, (float) alpha, RawArrays.floats(a), ao, 0, lda,
+                        RawArrays.floats(b), bo, 0, ldb, (float) beta, RawArrays.floats(out), oo, m * n, n);
             } else {
-                DoubleGemm.gemmBatched(ta, tb, 1, m, n, k, 1d, RawArrays.doubles(a), ao, 0, lda,
-                        RawArrays.doubles(b), bo, 0, ldb, 0d, RawArrays.doubles(out), oo, m * n, n);
+                DoubleGemm.gemmBatched(ta, tb, 1, m, n, k, alpha, RawArrays.doubles(a), ao, 0, lda,
+                        RawArrays.doubles(b), bo, 0, ldb, beta, RawArrays.doubles(out), oo, m * n, n);
             }
         }
     }

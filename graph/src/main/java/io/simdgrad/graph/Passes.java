@@ -30,7 +30,8 @@ public final class Passes {
 
     /**
      * The default pipeline: {@link #foldConstants}, {@link #eliminateCommonSubexpressions},
-     * {@link #transposeProducts}, {@link #eliminateDeadCode}, {@link #fuseElementwise}.
+     * {@link #transposeProducts}, {@link #fuseParamUpdates}, {@link #eliminateDeadCode},
+     * {@link #fuseElementwise}.
      */
     public static Graph optimize(Graph g) {
         return fuseElementwise(optimizeUnfused(g));
@@ -38,7 +39,7 @@ public final class Passes {
 
     /** {@link #optimize} without {@link #fuseElementwise}: one step per op. */
     public static Graph optimizeUnfused(Graph g) {
-        return eliminateDeadCode(transposeProducts(eliminateCommonSubexpressions(foldConstants(g))));
+        return eliminateDeadCode(fuseParamUpdates(transposeProducts(eliminateCommonSubexpressions(foldConstants(g)))));
     }
 
     /**
@@ -54,24 +55,13 @@ public final class Passes {
      */
     public static Graph transposeProducts(Graph g) {
         List<Step> steps = g.steps();
-        Map<Value, Integer> uses = new IdentityHashMap<>();
-        Map<Value, Integer> at = new IdentityHashMap<>();
+        Map<Value, Integer> uses = new IdentityHashMap<>(), at = new IdentityHashMap<>();
+        countUses(g, uses, at);
         int nextId = 0;
         for (Value v : g.inputs()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.params()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.consts()) nextId = Math.max(nextId, v.id() + 1);
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            if (s instanceof Guard gd) {
-                uses.merge(gd.value(), 1, Integer::sum);
-            } else {
-                Node n = (Node) s;
-                at.put(n.out(), i);
-                nextId = Math.max(nextId, n.out().id() + 1);
-                for (Value v : n.in()) uses.merge(v, 1, Integer::sum);
-            }
-        }
-        for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
+        for (Value v : at.keySet()) nextId = Math.max(nextId, v.id() + 1);
         List<Step> out = new ArrayList<>(steps.size());
         boolean changed = false;
         for (int i = 0; i < steps.size(); i++) {
@@ -89,6 +79,84 @@ public final class Passes {
             changed = true;
         }
         return changed ? new Graph(g.inputs(), g.params(), g.consts(), out, g.outputs()) : g;
+    }
+
+    /**
+     * Makes {@code p.addScaledInPlace(x @ y, alpha)} of a contiguous 2-D param {@code p} whose
+     * update is the only use of a 2-D product into one in-place {@link Addmm} node,
+     * {@code addmmInPlace(p, x, y, alpha)}: a GEMM that adds {@code alpha * x @ y} into
+     * {@code p} (an SGD step on a weight). Exact when {@code FloatGemm.updatesOnce(k)} (it is
+     * skipped otherwise). Also skipped when {@code x} or {@code y} is {@code p} or a view of it,
+     * or is a param that an in-place node between the product and the update changes (the
+     * product now runs at the update's place).
+     */
+    public static Graph fuseParamUpdates(Graph g) {
+        List<Step> steps = g.steps();
+        Map<Value, Integer> uses = new IdentityHashMap<>(), at = new IdentityHashMap<>();
+        countUses(g, uses, at);
+        List<Step> out = new ArrayList<>(steps.size());
+        boolean changed = false;
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            Node mm = s instanceof Node n ? updatedProduct(n, i, steps, at, uses) : null;
+            if (mm == null) {
+                out.add(s);
+                continue;
+            }
+            Node u = (Node) s;
+            double alpha = ((io.simdgrad.core.Ops.AddScaled) u.op()).alpha();
+            out.add(new Node(u.out(), new Addmm(alpha), new Value[] {u.in()[0], mm.in()[0], mm.in()[1]}, true));
+            changed = true;
+        }
+        return changed ? new Graph(g.inputs(), g.params(), g.consts(), out, g.outputs()) : g;
+    }
+
+    /** The matmul node whose product the in-place update {@code u} (step {@code i}) adds into a param, when the fusion applies. */
+    private static Node updatedProduct(Node u, int i, List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> uses) {
+        if (!u.inPlace() || !(u.op() instanceof io.simdgrad.core.Ops.AddScaled) || u.in().length != 2) return null;
+        Value p = u.in()[0];
+        if (p.kind() != Kind.PARAM || p.shapeRef().length != 2 || !p.tensor().isContiguous()) return null;
+        Node mm = producer(u.in()[1], steps, at);
+        if (mm == null || mm.inPlace() || mm.op() != io.simdgrad.core.Ops.Matmul.INSTANCE
+                || uses.getOrDefault(mm.out(), 0) != 1) return null;
+        if (!Arrays.equals(mm.out().shapeRef(), p.shapeRef())) return null;
+        Value x = mm.in()[0], y = mm.in()[1];
+        if (x.shapeRef().length != 2 || y.shapeRef().length != 2 || x.dtype() != p.dtype() || y.dtype() != p.dtype()) return null;
+        int k = x.shapeRef()[1];
+        boolean once = p.dtype() == io.simdgrad.core.DType.FLOAT32 ? io.simdgrad.simd.FloatGemm.updatesOnce(k)
+                : io.simdgrad.simd.DoubleGemm.updatesOnce(k);
+        if (!once) return null;
+        Value rx = root(x, steps, at), ry = root(y, steps, at);
+        if (rx == p || ry == p) return null;
+        for (int j = at.get(mm.out()) + 1; j < i; j++) {
+            if (steps.get(j) instanceof Node n && n.inPlace()) {
+                Value target = root(n.in()[0], steps, at);
+                if (target == rx || target == ry) return null;
+            }
+        }
+        return mm;
+    }
+
+    /** The value whose memory {@code v} is: through views and in-place results to their base. */
+    private static Value root(Value v, List<Step> steps, Map<Value, Integer> at) {
+        for (Node n; (n = producer(v, steps, at)) != null && (n.isView() || n.inPlace()); ) v = n.in()[0];
+        return v;
+    }
+
+    /** Fills {@code uses} (how many operands, guards and outputs name each value) and {@code at} (the step defining each node value). */
+    private static void countUses(Graph g, Map<Value, Integer> uses, Map<Value, Integer> at) {
+        List<Step> steps = g.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            if (s instanceof Guard gd) {
+                uses.merge(gd.value(), 1, Integer::sum);
+            } else {
+                Node n = (Node) s;
+                at.put(n.out(), i);
+                for (Value v : n.in()) uses.merge(v, 1, Integer::sum);
+            }
+        }
+        for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
     }
 
     /** The matmul node whose result {@code n} copies transposed, when the rewrite applies; null otherwise. */

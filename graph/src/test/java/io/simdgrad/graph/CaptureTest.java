@@ -132,7 +132,8 @@ class CaptureTest {
         Graph g = f.graph();
         assertEquals(6, g.params().size(), g.toString());
         assertEquals(6, g.nodes().stream().filter(Graph.Node::inPlace).count(), g.toString());
-        assertTrue(g.toString().contains("addScaledInPlace("), g.toString());
+        assertTrue(g.toString().contains("addScaledInPlace("), g.toString());   // the biases
+        assertTrue(g.toString().contains("addmmInPlace("), g.toString());       // the weights: gradient and update in one GEMM
         assertTrue(f.executable().bufferCount() < g.nodes().size(), "buffers are reused: " + f.executable().bufferCount());
     }
 

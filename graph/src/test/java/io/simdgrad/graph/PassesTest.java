@@ -146,6 +146,37 @@ class PassesTest {
     }
 
     @Test
+    void sgdUpdateByAProductBecomesOneAddmmInPlaceBitForBit() {
+        io.simdgrad.core.Generator gen = new io.simdgrad.core.Generator(11);
+        Tensor w0 = Tensor.randn(gen, 6, 5), xv = Tensor.randn(gen, 6, 9), yv = Tensor.randn(gen, 9, 5);
+        Tensor w = w0.copy();
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 6, 9), y = b.input(DType.FLOAT32, 9, 5);
+        Value pw = b.param(w);
+        b.applyInPlace(new Ops.AddScaled(-0.1), pw, b.apply(Ops.Matmul.INSTANCE, x, y));
+        Graph g = b.output(x).build().check();
+        Graph f = Passes.eliminateDeadCode(Passes.fuseParamUpdates(g)).check();
+        assertEquals(1, f.nodes().size(), f.toString());
+        assertTrue(f.toString().contains("addmmInPlace(%" + pw.id() + ", %" + x.id() + ", %" + y.id() + ", alpha=-0.1)"), f.toString());
+        Executable.compile(f).run(List.of(xv, yv));
+        Tensor eager = w0.copy();
+        eager.addScaledInPlace(xv.matmul(yv), -0.1);
+        assertArrayEquals(eager.toFloatArray(), w.toFloatArray(), "bit for bit");
+    }
+
+    @Test
+    void sgdUpdateStaysWhenTheProductReadsTheParamOrIsUsedElsewhere() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 4, 4);
+        Value w = b.param(Tensor.ones(4, 4)), v = b.param(Tensor.ones(4, 4));
+        b.applyInPlace(new Ops.AddScaled(-0.1), w, b.apply(Ops.Matmul.INSTANCE, b.apply(SWAP, w), x)); // reads w
+        Value used = b.apply(Ops.Matmul.INSTANCE, x, x);
+        b.applyInPlace(new Ops.AddScaled(-0.1), v, used);
+        Graph g = b.output(used).build().check();
+        assertSame(g, Passes.fuseParamUpdates(g));
+    }
+
+    @Test
     void checkerFindsUnboundTwiceAssignedAndWrongShapes() {
         Graph.Builder b = Graph.builder();
         Value x = b.input(DType.FLOAT32, 2, 3);

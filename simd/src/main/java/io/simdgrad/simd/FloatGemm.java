@@ -29,6 +29,17 @@ public final class FloatGemm {
 
     private FloatGemm() {}
 
+    /**
+     * Whether a product over {@code k} writes each element of C once, as
+     * {@code fma(acc, alpha, beta*C)} from one float accumulator {@code acc} of the whole sum:
+     * true up to the vector kernel's k chunk (256; longer sums are added
+     * into C chunk by chunk), and always for the scalar twin. Then {@code C += alpha*AB} in one
+     * call equals, bit for bit, the product followed by {@code axpy(alpha, AB, C)}.
+     */
+    public static boolean updatesOnce(int k) {
+        return Simd.SCALAR || k <= VectorFloatGemm.KC;
+    }
+
     /** The naive scalar kernel, without argument checks: the oracle and benchmark baseline. */
     public static FloatGemmKernels scalar() {
         return SCALAR;

@@ -1,18 +1,33 @@
 package io.simdgrad.simd;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a range of work across the common {@link ForkJoinPool}, the caller's thread included,
- * capped by {@link Simd#maxThreads()}. Small ranges stay on the caller's thread: below the
- * threshold the hand-off costs more than it saves.
+ * Splits work across simdgrad's helper threads and the caller's thread, capped by
+ * {@link Simd#maxThreads()}. Small ranges stay on the caller's thread: below the threshold the
+ * hand-off costs more than it saves.
+ *
+ * <p>The helpers are daemon threads started on first use. After a job a helper spins for the
+ * next one for {@value #DEFAULT_SPIN_MICROS} µs (system property {@value #SPIN_PROPERTY}, 0 to
+ * park at once) before it parks, as OpenMP runtimes do: a parked thread takes tens of µs to
+ * wake on a virtual machine, which made the parallel GEMMs of a replayed training step slower
+ * than one thread when a few small ops ran between them. A helper that is busy (another
+ * thread's call, or a nested call from inside a job) is not waited for: the caller does the
+ * work with the helpers it could take.
  */
 public final class Parallel {
     /** Elementwise kernels and reductions split across threads from this many elements on. */
     public static final int ELEMENTWISE_THRESHOLD = 1 << 17;
+    /** System property: how long an idle helper spins before it parks, in µs. */
+    public static final String SPIN_PROPERTY = "simdgrad.spinMicros";
+    /** The default of {@link #SPIN_PROPERTY}. */
+    public static final int DEFAULT_SPIN_MICROS = 200;
+
+    private static final long SPIN_NANOS = 1000L * Integer.getInteger(SPIN_PROPERTY, DEFAULT_SPIN_MICROS);
 
     private Parallel() {}
 
@@ -35,8 +50,9 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} in {@code parts} contiguous pieces whose boundaries
      * are multiples of {@code align} (so vector loops see full vectors except at the very end).
-     * Piece 0 runs on the caller's thread; the call returns when all pieces are done and
-     * rethrows the first failure.
+     * The caller's thread and the helpers take pieces from a counter, so a helper that starts
+     * late only takes fewer. The call returns when all pieces are done and rethrows the first
+     * failure.
      */
     public static void run(int n, int parts, int align, Range body) {
         if (parts <= 1 || n <= align) {
@@ -44,22 +60,9 @@ public final class Parallel {
             return;
         }
         long per = ((long) n + parts - 1) / parts;
-        per = (per + align - 1) / align * align;
-        int count = (int) ((n + per - 1) / per);
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[count - 1];
-        for (int p = 1; p < count; p++) {
-            int s = (int) (p * per);
-            int e = (int) Math.min(n, s + per);
-            tasks[p - 1] = ForkJoinPool.commonPool().submit(() -> body.run(s, e), null);
-        }
-        Throwable failure = null;
-        try {
-            body.run(0, (int) Math.min(n, per));
-        } catch (Throwable t) {
-            failure = t;
-        }
-        rethrow(joinAll(tasks, failure));
+        int size = (int) ((per + align - 1) / align * align);
+        int count = (n + size - 1) / size;
+        dynamic(count, count, i -> body.run(i * size, (int) Math.min(n, (long) i * size + size)));
     }
 
     /** One item of work, by index. */
@@ -132,24 +135,108 @@ public final class Parallel {
                 failure.compareAndSet(null, t); // the others stop waiting and leave after their current item
             }
         };
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[parts - 1];
-        for (int p = 0; p < tasks.length; p++) tasks[p] = ForkJoinPool.commonPool().submit(take, null);
+        // gate: how many helpers are inside take; its sign bit closes it once the caller is done,
+        // so a helper that wakes after that skips the job and is never waited for
+        AtomicInteger gate = new AtomicInteger();
+        for (Helper h : Helper.take(parts - 1)) h.start(take, gate);
         take.run();
-        Throwable other = joinAll(tasks, null);
-        rethrow(failure.get() != null ? failure.get() : other);
+        int g;
+        while (!gate.compareAndSet(g = gate.get(), g | Integer.MIN_VALUE)) Thread.onSpinWait();
+        for (int spins = 0; (gate.get() & Integer.MAX_VALUE) != 0; spins++) {
+            if (spins < 1000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        rethrow(failure.get());
     }
 
-    /** Waits for every task; returns {@code failure}, or if null the first task's failure. */
-    private static Throwable joinAll(ForkJoinTask<Void>[] tasks, Throwable failure) {
-        for (ForkJoinTask<Void> t : tasks) {
-            try {
-                t.join();
-            } catch (Throwable x) {
-                if (failure == null) failure = x;
+    /**
+     * A helper thread: runs one job at a time, given by {@link #start}; between jobs it spins
+     * for {@link #SPIN_NANOS}, then parks.
+     */
+    private static final class Helper extends Thread {
+        private static final Object LOCK = new Object();
+        private static volatile Helper[] all = new Helper[0];
+
+        /** Taken by a caller (set by the caller, cleared by the helper after the job). */
+        final AtomicBoolean busy = new AtomicBoolean();
+        volatile Runnable job;
+        volatile AtomicInteger gate;
+        volatile boolean sleeping;
+
+        private Helper(int index) {
+            super("simdgrad-helper-" + index);
+            setDaemon(true);
+        }
+
+        /** Up to {@code want} idle helpers, taken for the caller (fewer when others are busy). */
+        static Helper[] take(int want) {
+            Helper[] hs = all;
+            if (hs.length < want) hs = grow(want);
+            Helper[] r = new Helper[want];
+            int got = 0;
+            for (int i = 0; i < hs.length && got < want; i++) {
+                if (hs[i].busy.compareAndSet(false, true)) r[got++] = hs[i];
+            }
+            return got == want ? r : java.util.Arrays.copyOf(r, got);
+        }
+
+        private static Helper[] grow(int want) {
+            synchronized (LOCK) {
+                Helper[] hs = all;
+                if (hs.length >= want) return hs;
+                Helper[] more = java.util.Arrays.copyOf(hs, want);
+                for (int i = hs.length; i < want; i++) {
+                    more[i] = new Helper(i);
+                    more[i].start();
+                }
+                all = more;
+                return more;
             }
         }
-        return failure;
+
+        /** Hands {@code task} to this (taken) helper, which runs it only if {@code gate} is still open. */
+        void start(Runnable task, AtomicInteger gate) {
+            this.gate = gate;
+            job = task;
+            // the helper writes sleeping before it reads job, the caller job before sleeping:
+            // one of the two sees the other's write, so a job is never left unseen by a parked helper
+            if (sleeping) LockSupport.unpark(this);
+        }
+
+        @Override public void run() {
+            while (true) {
+                Runnable j = awaitJob();
+                AtomicInteger g = gate;
+                job = null;
+                gate = null;
+                boolean entered = false;
+                for (int v; !entered && (v = g.get()) >= 0; ) entered = g.compareAndSet(v, v + 1);
+                try {
+                    if (entered) j.run(); // jobs record their own failures
+                } catch (Throwable ignored) {
+                    // a job that lets an exception escape still leaves the gate
+                } finally {
+                    busy.set(false);
+                    if (entered) g.decrementAndGet();
+                }
+            }
+        }
+
+        private Runnable awaitJob() {
+            long spinStart = System.nanoTime();
+            for (int spins = 0; ; spins++) {
+                Runnable j = job;
+                if (j != null) return j;
+                if ((spins & 63) != 0 || System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping = true;
+                if (job == null) LockSupport.park(this);
+                sleeping = false;
+                spinStart = System.nanoTime();
+            }
+        }
     }
 
     private static void rethrow(Throwable failure) {

@@ -26,7 +26,8 @@ public final class ScalarFloatGemm implements FloatGemmKernels {
                 for (int p = 0; p < k; p++) {
                     s += a[aOff + i * aRow + p * aCol] * b[bOff + p * bRow + j * bCol];
                 }
-                c[ci] = beta == 0 ? alpha * s : alpha * s + old;
+                // one rounding for the update, as the vector kernel's fma(acc, alpha, beta*C)
+                c[ci] = beta == 0 ? alpha * s : Math.fma(alpha, s, old);
             }
         }
     }

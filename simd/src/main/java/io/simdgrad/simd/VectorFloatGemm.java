@@ -235,7 +235,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             // Whole MC-row blocks on one thread; on several, about 8 tasks per thread (rows first:
             // column blocks pack the same A strips again), so that a thread that starts late or
             // runs slow leaves little for the others to wait for.
-            int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : 8 * threads;
+            int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : Integer.getInteger("xx.want", 8) * threads;
             int rowTiles = Math.max(1, Math.min(MC / MR, tiles / want));
             taskRows = rowTiles * MR;
             rowBlocks = (tiles + rowTiles - 1) / rowTiles;

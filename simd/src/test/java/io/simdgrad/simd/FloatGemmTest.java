@@ -215,6 +215,26 @@ class FloatGemmTest {
         }
     }
 
+    /**
+     * When {@code updatesOnce(k)}, {@code C += alpha*op(A)op(B)} (beta 1) equals the product
+     * (alpha 1, beta 0) followed by {@code axpy(alpha, product, C)} bit for bit: graph's
+     * fuseParamUpdates pass relies on it. Beyond the chunk it need not, and is not claimed.
+     */
+    @Property(tries = 60)
+    void addingAProductIntoCEqualsProductThenAxpyWithinOneChunk(@ForAll boolean transA, @ForAll boolean transB,
+                                                                @ForAll("nearSmallLimit") int m, @ForAll("nearSmallLimit") int n,
+                                                                @ForAll @IntRange(min = 1, max = 256) int k,
+                                                                @ForAll("scalar") float alpha, @ForAll long seed) {
+        Problem p = Problem.random(transA, transB, m, n, k, 2, false, seed);
+        assertTrue(FloatGemm.updatesOnce(k));
+        float[] fused = p.runFacade(alpha, 1);
+        float[] product = new float[m * n];
+        FloatGemm.gemm(transA, transB, m, n, k, 1, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, 0, product, 0, n);
+        float[] twoSteps = p.c.clone();
+        for (int i = 0; i < m; i++) FloatElementwise.axpy(alpha, product, i * n, twoSteps, p.cOff + i * p.ldc, n);
+        assertArrayEquals(twoSteps, fused, p + ", alpha=" + alpha);
+    }
+
     /** Dims that put m*n*k on either side of {@code VectorFloatGemm.SMALL_MNK}, tiny ones, and some beyond it. */
     @Provide
     Arbitrary<Integer> nearSmallLimit() {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** {@link Parallel#phased} and {@link Parallel#dynamic}: every item once, phases in order, failures surface. */
+/** {@link Parallel#phased}, {@link Parallel#dynamic} and {@link Parallel#run}: every item once, phases in order, failures surface, nested and concurrent calls finish. */
 class ParallelPhasedTest {
     @Test
     void everyItemRunsOnceAndNoPhaseStartsBeforeThePreviousEnds() {
@@ -53,5 +53,45 @@ class ParallelPhasedTest {
             assertSame(boom, e);
             assertTrue(ran.get(0) < 50 * 10, "later phases should not run after a failure, ran " + ran.get(0));
         }
+    }
+
+    @Test
+    void runCoversTheRangeOnceInAlignedPiecesAlsoNestedAndFromSeveralThreads() throws Exception {
+        for (int parts : new int[] {2, 3, 8}) {
+            int n = 1000 + parts;
+            AtomicIntegerArray hits = new AtomicIntegerArray(n);
+            Parallel.run(n, parts, 16, (s, e) -> {
+                assertEquals(0, s % 16, "piece start " + s);
+                for (int i = s; i < e; i++) hits.incrementAndGet(i);
+            });
+            for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "parts " + parts + ", index " + i);
+        }
+        // a piece that splits again (the helpers are then busy: it runs with what it can take)
+        AtomicIntegerArray nested = new AtomicIntegerArray(64 * 64);
+        Parallel.run(64, 4, 1, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int row = r;
+                Parallel.run(64, 4, 1, (s2, e2) -> {
+                    for (int c = s2; c < e2; c++) nested.incrementAndGet(row * 64 + c);
+                });
+            }
+        });
+        for (int i = 0; i < 64 * 64; i++) assertEquals(1, nested.get(i), "nested, index " + i);
+        // several callers at once share the helpers
+        AtomicIntegerArray shared = new AtomicIntegerArray(4 * 5000);
+        Thread[] callers = new Thread[4];
+        for (int t = 0; t < callers.length; t++) {
+            int base = t * 5000;
+            callers[t] = new Thread(() -> {
+                for (int rep = 0; rep < 50; rep++) {
+                    Parallel.run(5000, 3, 8, (s, e) -> {
+                        for (int i = s; i < e; i++) shared.incrementAndGet(base + i);
+                    });
+                }
+            });
+            callers[t].start();
+        }
+        for (Thread t : callers) t.join(60_000);
+        for (int i = 0; i < shared.length(); i++) assertEquals(50, shared.get(i), "concurrent callers, index " + i);
     }
 }
