@@ -737,10 +737,11 @@ public final class Ops {
                 return;
             }
             int d = Shapes.dim(name(), dim, x.dim());
-            int[] perm = lastDimPermutation(d, x.dim());
-            Tensor xp = x.permute(perm).contiguous();
-            int cols = x.shape[d], rows = cols == 0 ? 0 : x.numel() / cols;
             boolean direct = d == x.dim() - 1;
+            // the last dim of a contiguous tensor is already rows: no permuted view to build
+            int[] perm = direct && x.isContiguous() ? null : lastDimPermutation(d, x.dim());
+            Tensor xp = perm == null ? x : x.permute(perm).contiguous();
+            int cols = x.shape[d], rows = cols == 0 ? 0 : x.numel() / cols;
             Tensor target = direct ? out : Tensor.empty(out.dtype(), xp.shape);
             Storage s = xp.storage, o = target.storage;
             if (rows > 0) {
@@ -784,7 +785,7 @@ public final class Ops {
                 return;
             }
             int d = Shapes.dim(name(), dim, x.dim());
-            Tensor xp = x.permute(lastDimPermutation(d, x.dim())).contiguous();
+            Tensor xp = d == x.dim() - 1 && x.isContiguous() ? x : x.permute(lastDimPermutation(d, x.dim())).contiguous();
             int cols = x.shape[d], rows = out.numel();
             if (cols == 0) {
                 Kernels.fill(out.storage, out.offset, rows, Double.NEGATIVE_INFINITY);

@@ -18,4 +18,9 @@ public final class RawArrays {
     public static double[] doubles(Tensor t) {
         return t.storage.d;
     }
+
+    /** The INT64 array of {@code t}'s storage, or null for another dtype. */
+    public static long[] longs(Tensor t) {
+        return t.storage.l;
+    }
 }

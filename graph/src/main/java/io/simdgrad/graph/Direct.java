@@ -22,16 +22,16 @@ import java.util.Arrays;
  * {@code Loops}/{@code Kernels} would make for the same operands, without rebuilding iteration
  * state per call. Only layouts whose eager runs are known exactly qualify: every operand of the
  * result's dtype and contiguous, the result contiguous, and each operand either the result's
- * elements (one run), a single element (a scalar kernel, from two elements on), or one row of
- * the result's last dim (one run per row). The arrays are read from the tensors on each call,
+ * elements (one run), a single element (a scalar kernel, from two elements on), one row of
+ * the result's last dim (one run per row) or one element per row (a scalar kernel per row). The arrays are read from the tensors on each call,
  * because a replay may bind a caller's input tensor into an operand slot.
  *
- * <p>A {@code matmul} of two matrices with every size above 1, each row-major or transposed in
+ * <p>A {@code matmul} of two non-empty matrices, each row-major or transposed in
  * memory, becomes the one GEMM call core's matmul makes for them (same transpose flags and
  * leading dimensions); an in-place {@link Addmm} becomes that call with {@code beta = 1}.
  */
 abstract class Direct {
-    private static final int FULL = 0, ONE = 1, ROW = 2;
+    private static final int FULL = 0, ONE = 1, ROW = 2, COL = 3;
 
     /** Runs the step on {@code in} into {@code out} (the tensors it was made for, or bound inputs of the same layout). */
     abstract void run(Tensor[] in, Tensor out);
@@ -64,7 +64,7 @@ abstract class Direct {
             if (n < 2) return null;
             int ma = mode(in[0], out), mb = mode(in[1], out);
             if (ma < 0 || mb < 0 || (ma != FULL && mb != FULL)) return null;
-            int row = ma == ROW || mb == ROW ? s[s.length - 1] : n;
+            int row = ma == ROW || mb == ROW || ma == COL || mb == COL ? s[s.length - 1] : n;
             return new Binary(b.kind(), ma, mb, n, row);
         }
         return null;
@@ -77,6 +77,9 @@ abstract class Direct {
         if (m == 1) return ONE;
         int d = out.dim(), last = d == 0 ? 0 : out.size(d - 1);
         if (d >= 2 && last >= 2 && m == last && t.dim() >= 1 && t.size(t.dim() - 1) == last) return ROW;
+        // one element per row of the result's last dim ([64, 10] with [64, 1]): core runs each row
+        // with the scalar kernel and that element
+        if (d >= 2 && last >= 2 && m * last == n && t.dim() == d && t.size(d - 1) == 1) return COL;
         return -1;
     }
 
@@ -158,6 +161,8 @@ abstract class Direct {
                 float[] x = RawArrays.floats(a), y = RawArrays.floats(b), o = RawArrays.floats(out);
                 if (mb == ONE) FloatElementwise.binaryScalar(kind, x, ao, y[bo], o, oo, n);
                 else if (ma == ONE) FloatElementwise.scalarBinary(kind, x[ao], y, bo, o, oo, n);
+                else if (mb == COL) for (int r = 0; r < n; r += row) FloatElementwise.binaryScalar(kind, x, ao + r, y[bo++], o, oo + r, row);
+                else if (ma == COL) for (int r = 0; r < n; r += row) FloatElementwise.scalarBinary(kind, x[ao++], y, bo + r, o, oo + r, row);
                 else if (row == n) FloatElementwise.binary(kind, x, ao, y, bo, o, oo, n);
                 else {
                     // one run per row, the row operand read from its start each time (stride 0 over rows)
@@ -168,6 +173,8 @@ abstract class Direct {
                 double[] x = RawArrays.doubles(a), y = RawArrays.doubles(b), o = RawArrays.doubles(out);
                 if (mb == ONE) DoubleElementwise.binaryScalar(kind, x, ao, y[bo], o, oo, n);
                 else if (ma == ONE) DoubleElementwise.scalarBinary(kind, x[ao], y, bo, o, oo, n);
+                else if (mb == COL) for (int r = 0; r < n; r += row) DoubleElementwise.binaryScalar(kind, x, ao + r, y[bo++], o, oo + r, row);
+                else if (ma == COL) for (int r = 0; r < n; r += row) DoubleElementwise.scalarBinary(kind, x[ao++], y, bo + r, o, oo + r, row);
                 else if (row == n) DoubleElementwise.binary(kind, x, ao, y, bo, o, oo, n);
                 else {
                     int as = ma == ROW ? 0 : row, bs = mb == ROW ? 0 : row;
@@ -179,7 +186,8 @@ abstract class Direct {
 
     /**
      * As core's matmul for 2-D operands: a GEMM with transpose flags and leading dims from the
-     * operands' strides; with {@code beta = 1} and the operands from {@code in[1]}, {@link Addmm}
+     * operands' strides (a size-1 dim may give other flags than core picks: GEMM computes each
+     * element the same way under any flags, so the bits agree); with {@code beta = 1} and the operands from {@code in[1]}, {@link Addmm}
      * in place ({@code out += alpha * in[1] @ in[2]}).
      */
     private static final class Gemm extends Direct {
@@ -204,19 +212,10 @@ abstract class Direct {
             Tensor a = in[first], b = in[first + 1];
             if (a.dim() != 2 || b.dim() != 2) return null;
             int m = a.size(0), k = a.size(1), n = b.size(1);
-            if (m < 2 || k < 2 || n < 2) return null;
-            int lda = ld(a, m, k), ldb = ld(b, k, n);
+            if (m == 0 || k == 0 || n == 0) return null;
+            int lda = Addmm.ld(a), ldb = Addmm.ld(b);
             if (lda == 0 || ldb == 0) return null;
             return new Gemm(first, lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb), alpha, beta);
-        }
-
-        /** The leading dim of a rows x cols operand (both above 1): positive row-major, negative transposed, 0 neither. */
-        private static int ld(Tensor t, int rows, int cols) {
-            int[] st = t.strides();
-            int rs = st[0], cs = st[1];
-            if (cs == 1 && rs >= cols) return rs;
-            if (rs == 1 && cs >= rows) return -cs;
-            return 0;
         }
 
         @Override void run(Tensor[] in, Tensor out) {

@@ -4,6 +4,7 @@ import io.simdgrad.core.DType;
 import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Ops;
+import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Tracer;
 import io.simdgrad.core.ViewOps;
@@ -124,13 +125,21 @@ public final class Executable {
         }
 
         @Override void run() {
-            if (expected.length == 1 && t.numel() == 1) {
-                double v = t.item();
-                if (Double.compare(v, expected[0]) != 0) throw new GuardFailure((Guard) step, new double[] {v});
-                return;
+            if (!matches()) throw new GuardFailure((Guard) step, t.toDoubleArray());
+        }
+
+        /** Compares in place (a contiguous tensor, element by element as a double), allocating nothing. */
+        private boolean matches() {
+            if (!t.isContiguous()) return Arrays.equals(t.toDoubleArray(), expected);
+            int o = t.storageOffset(), n = expected.length;
+            float[] f = RawArrays.floats(t);
+            double[] d = RawArrays.doubles(t);
+            long[] l = RawArrays.longs(t);
+            for (int i = 0; i < n; i++) {
+                double v = f != null ? f[o + i] : d != null ? d[o + i] : (double) l[o + i];
+                if (Double.compare(v, expected[i]) != 0) return false;
             }
-            double[] v = t.toDoubleArray();
-            if (!Arrays.equals(v, expected)) throw new GuardFailure((Guard) step, v);
+            return true;
         }
     }
 
@@ -331,7 +340,7 @@ public final class Executable {
     }
 
     /**
-     * Replays the graph on {@code inputs} and returns copies of its outputs.
+     * Replays the graph on {@code inputs} and returns copies of its outputs (an unmodifiable list).
      *
      * @throws IllegalArgumentException when the inputs do not have the graph's signature
      * @throws GuardFailure when a guard sees another value than the capture did (params unchanged)
@@ -364,9 +373,12 @@ public final class Executable {
                 if (e instanceof GuardFailure) throw e;
                 throw new ReplayException(execs[i].step, e);
             }
-            List<Tensor> r = new ArrayList<>(outputs.length);
-            for (Tensor t : outputs) r.add(copyOut(t));
-            return r;
+            // immutable lists: one or two outputs cost one small object, no backing array
+            if (outputs.length == 1) return List.of(copyOut(outputs[0]));
+            if (outputs.length == 2) return List.of(copyOut(outputs[0]), copyOut(outputs[1]));
+            Tensor[] r = new Tensor[outputs.length];
+            for (int k = 0; k < r.length; k++) r[k] = copyOut(outputs[k]);
+            return List.of(r);
         } finally {
             unbind();
             Dispatch.setTracer(prev);
@@ -377,7 +389,7 @@ public final class Executable {
     private static Tensor copyOut(Tensor t) {
         DType dt = t.dtype();
         if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || !t.isContiguous()) return t.copy();
-        Tensor r = Tensor.zeros(dt, t.shape());
+        Tensor r = Tensor.zerosLike(t);
         Direct.copy(t, r);
         return r;
     }

@@ -9,14 +9,18 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** Steps the executor runs as direct kernel calls (elementwise layouts, matmul, copies) equal eager bit for bit. */
+/** Steps the executor runs as direct kernel calls (elementwise layouts incl. one element per row, matmul incl. size-1 dims, copies) equal eager bit for bit. */
 class DirectStepsTest {
     static List<Tensor> program(List<Tensor> in, Tensor w) {
-        Tensor x = in.get(0), row = in.get(1), one = in.get(2);
+        Tensor x = in.get(0), row = in.get(1), one = in.get(2), col = in.get(3);
         Tensor a = x.add(row), b = row.mul(x), c = x.sub(one), d = one.div(x.add(3));
         Tensor e = x.exp(), f = x.mul(0.7), g = x.rsub(2);
         Tensor m1 = x.matmul(w), m2 = x.t().matmul(a), m3 = a.matmul(w.t().t()), m4 = w.t().matmul(x.t());
-        return List.of(a, b, c, d, e, f, g, m1, m2, m3, m4, x.t().contiguous(), x.gt(0.3), x.le(-0.1), x.lt(0.1 + 1e-9));
+        // one element per row, and products with a dim of size 1
+        Tensor h = x.mul(col), k = col.sub(x), p = x.abs().pow(col);
+        Tensor m5 = x.matmul(w.narrow(1, 0, 1)), m6 = col.t().matmul(x), m7 = col.t().matmul(col);
+        return List.of(a, b, c, d, e, f, g, m1, m2, m3, m4, x.t().contiguous(), x.gt(0.3), x.le(-0.1), x.lt(0.1 + 1e-9),
+                h, k, p, m5, m6, m7);
     }
 
     @Test
@@ -26,7 +30,8 @@ class DirectStepsTest {
             Tensor w = Tensor.randn(gen, 37, 19).to(dt);
             CompiledFunction fn = Graphs.compile(in -> program(in, w));
             for (int i = 0; i < 3; i++) {
-                List<Tensor> in = List.of(Tensor.randn(gen, 45, 37).to(dt), Tensor.randn(gen, 37).to(dt), Tensor.randn(gen, 1).to(dt));
+                List<Tensor> in = List.of(Tensor.randn(gen, 45, 37).to(dt), Tensor.randn(gen, 37).to(dt), Tensor.randn(gen, 1).to(dt),
+                        Tensor.randn(gen, 45, 1).to(dt));
                 List<Tensor> eager = program(in, w), replayed = fn.call(in);
                 for (int o = 0; o < eager.size(); o++) {
                     assertArrayEquals(eager.get(o).shape(), replayed.get(o).shape(), dt + " output " + o);

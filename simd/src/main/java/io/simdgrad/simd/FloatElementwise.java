@@ -59,7 +59,8 @@ public final class FloatElementwise {
         check("binary", op, "a", a.length, aOff, n);
         check("binary", op, "b", b.length, bOff, n);
         check("binary", op, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.binary(op, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.binary(op, a, aOff, b, bOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.binary(op, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = a[aOff+i] op s} for {@code i < n}. */
@@ -67,7 +68,8 @@ public final class FloatElementwise {
         Objects.requireNonNull(op, "FloatElementwise.binaryScalar: op is null");
         check("binaryScalar", op, "a", a.length, aOff, n);
         check("binaryScalar", op, "out", out.length, outOff, n);
-        split(n, (lo, hi) -> IMPL.binaryScalar(op, a, aOff + lo, s, out, outOff + lo, hi - lo));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.binaryScalar(op, a, aOff, s, out, outOff, n);
+        else split(n, (lo, hi) -> IMPL.binaryScalar(op, a, aOff + lo, s, out, outOff + lo, hi - lo));
     }
 
     /** {@code out[outOff+i] = s op b[bOff+i]} for {@code i < n}. */
@@ -75,7 +77,8 @@ public final class FloatElementwise {
         Objects.requireNonNull(op, "FloatElementwise.scalarBinary: op is null");
         check("scalarBinary", op, "b", b.length, bOff, n);
         check("scalarBinary", op, "out", out.length, outOff, n);
-        split(n, (lo, hi) -> IMPL.scalarBinary(op, s, b, bOff + lo, out, outOff + lo, hi - lo));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.scalarBinary(op, s, b, bOff, out, outOff, n);
+        else split(n, (lo, hi) -> IMPL.scalarBinary(op, s, b, bOff + lo, out, outOff + lo, hi - lo));
     }
 
     /**
@@ -86,7 +89,8 @@ public final class FloatElementwise {
         Objects.requireNonNull(op, "FloatElementwise.unary: op is null");
         check("unary", op, "a", a.length, aOff, n);
         check("unary", op, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.unary(op, a, aOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.unary(op, a, aOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.unary(op, a, aOff + s, out, outOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = a[aOff+i] op b[bOff+i] ? 1 : 0}; NaN compares false except for NE. */
@@ -95,7 +99,8 @@ public final class FloatElementwise {
         check("compare", op, "a", a.length, aOff, n);
         check("compare", op, "b", b.length, bOff, n);
         check("compare", op, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.compare(op, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.compare(op, a, aOff, b, bOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.compare(op, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = a[aOff+i] op s ? 1 : 0}; NaN compares false except for NE. */
@@ -103,7 +108,8 @@ public final class FloatElementwise {
         Objects.requireNonNull(op, "FloatElementwise.compareScalar: op is null");
         check("compareScalar", op, "a", a.length, aOff, n);
         check("compareScalar", op, "out", out.length, outOff, n);
-        split(n, (lo, hi) -> IMPL.compareScalar(op, a, aOff + lo, s, out, outOff + lo, hi - lo));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.compareScalar(op, a, aOff, s, out, outOff, n);
+        else split(n, (lo, hi) -> IMPL.compareScalar(op, a, aOff + lo, s, out, outOff + lo, hi - lo));
     }
 
     /** {@code out[outOff+i] = mask[maskOff+i] != 0 ? a[aOff+i] : b[bOff+i]} (a NaN mask selects a). */
@@ -113,7 +119,8 @@ public final class FloatElementwise {
         check("where", null, "a", a.length, aOff, n);
         check("where", null, "b", b.length, bOff, n);
         check("where", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.where(mask, maskOff + s, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.where(mask, maskOff, a, aOff, b, bOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.where(mask, maskOff + s, a, aOff + s, b, bOff + s, out, outOff + s, e - s));
     }
 
     /**
@@ -123,7 +130,8 @@ public final class FloatElementwise {
     public static void clamp(float[] a, int aOff, float lo, float hi, float[] out, int outOff, int n) {
         check("clamp", null, "a", a.length, aOff, n);
         check("clamp", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.clamp(a, aOff + s, lo, hi, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.clamp(a, aOff, lo, hi, out, outOff, n);
+        else split(n, (s, e) -> IMPL.clamp(a, aOff + s, lo, hi, out, outOff + s, e - s));
     }
 
     /** ReLU backward: {@code out[outOff+i] = x[xOff+i] > 0 ? g[gOff+i] : 0} (x is the ReLU input). */
@@ -131,7 +139,8 @@ public final class FloatElementwise {
         check("reluBackward", null, "x", x.length, xOff, n);
         check("reluBackward", null, "g", g.length, gOff, n);
         check("reluBackward", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.reluBackward(x, xOff + s, g, gOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.reluBackward(x, xOff, g, gOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.reluBackward(x, xOff + s, g, gOff + s, out, outOff + s, e - s));
     }
 
     /** Sigmoid backward from its output y: {@code out[outOff+i] = g[gOff+i] * y[yOff+i] * (1 - y[yOff+i])}. */
@@ -139,7 +148,8 @@ public final class FloatElementwise {
         check("sigmoidBackward", null, "y", y.length, yOff, n);
         check("sigmoidBackward", null, "g", g.length, gOff, n);
         check("sigmoidBackward", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.sigmoidBackward(y, yOff + s, g, gOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.sigmoidBackward(y, yOff, g, gOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.sigmoidBackward(y, yOff + s, g, gOff + s, out, outOff + s, e - s));
     }
 
     /** Tanh backward from its output y: {@code out[outOff+i] = g[gOff+i] * (1 - y[yOff+i]^2)}, 1 - y^2 by one fma. */
@@ -147,32 +157,38 @@ public final class FloatElementwise {
         check("tanhBackward", null, "y", y.length, yOff, n);
         check("tanhBackward", null, "g", g.length, gOff, n);
         check("tanhBackward", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.tanhBackward(y, yOff + s, g, gOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.tanhBackward(y, yOff, g, gOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.tanhBackward(y, yOff + s, g, gOff + s, out, outOff + s, e - s));
     }
 
     /** {@code y[yOff+i] += alpha * x[xOff+i]}, as one fma per element; modifies y. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         check("axpy", null, "x", x.length, xOff, n);
         check("axpy", null, "y", y.length, yOff, n);
-        split(n, (s, e) -> IMPL.axpy(alpha, x, xOff + s, y, yOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.axpy(alpha, x, xOff, y, yOff, n);
+        else split(n, (s, e) -> IMPL.axpy(alpha, x, xOff + s, y, yOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = alpha * x[xOff+i]}. */
     public static void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
         check("scale", null, "x", x.length, xOff, n);
         check("scale", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.scale(alpha, x, xOff + s, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.scale(alpha, x, xOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.scale(alpha, x, xOff + s, out, outOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = v}. */
     public static void fill(float v, float[] out, int outOff, int n) {
         check("fill", null, "out", out.length, outOff, n);
-        split(n, (s, e) -> IMPL.fill(v, out, outOff + s, e - s));
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.fill(v, out, outOff, n);
+        else split(n, (s, e) -> IMPL.fill(v, out, outOff + s, e - s));
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)}: on the caller's thread below the threshold (C2 inlines
-     * the lambda there and allocates nothing), else in chunks aligned to {@link #ALIGN}.
+     * Runs {@code body} over {@code [0, n)}: on the caller's thread below the threshold, else in
+     * chunks aligned to {@link #ALIGN}. Callers test the threshold themselves first and call the
+     * kernel directly below it: a lambda that C2 does not inline (deep in a replay's call chain)
+     * would be allocated on every call.
      */
     private static void split(int n, Parallel.Range body) {
         int parts = n < Parallel.ELEMENTWISE_THRESHOLD ? 1 : Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2);

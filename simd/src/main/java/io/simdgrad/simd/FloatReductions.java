@@ -159,7 +159,8 @@ public final class FloatReductions {
      */
     public static void sumRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkRows("sumRows", a, off, rows, cols, ld, out.length, outOff, false);
-        overRows(rows, cols, (s, e) -> IMPL.sumRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.sumRows(a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.sumRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /**
@@ -169,55 +170,64 @@ public final class FloatReductions {
      */
     public static void sumColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkColumns("sumColumns", a, off, rows, cols, ld, out.length, outOff, false);
-        overColumns(rows, cols, (s, e) -> IMPL.sumColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.sumColumns(a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> IMPL.sumColumns(a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + r] = max} of row r; cols >= 1 unless rows == 0. */
     public static void maxRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkRows("maxRows", a, off, rows, cols, ld, out.length, outOff, true);
-        overRows(rows, cols, (s, e) -> IMPL.maxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.maxRows(a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.maxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + c] = max} of column c; rows >= 1 unless cols == 0. */
     public static void maxColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkColumns("maxColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        overColumns(rows, cols, (s, e) -> IMPL.maxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.maxColumns(a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> IMPL.maxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + r] = min} of row r; cols >= 1 unless rows == 0. */
     public static void minRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkRows("minRows", a, off, rows, cols, ld, out.length, outOff, true);
-        overRows(rows, cols, (s, e) -> IMPL.minRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.minRows(a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.minRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + c] = min} of column c; rows >= 1 unless cols == 0. */
     public static void minColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
         checkColumns("minColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        overColumns(rows, cols, (s, e) -> IMPL.minColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.minColumns(a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> IMPL.minColumns(a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + r] =} the column of the first max (or NaN) of row r. */
     public static void argmaxRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         checkRows("argmaxRows", a, off, rows, cols, ld, out.length, outOff, true);
-        overRows(rows, cols, (s, e) -> IMPL.argmaxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.argmaxRows(a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.argmaxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + c] =} the row of the first max (or NaN) of column c. */
     public static void argmaxColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         checkColumns("argmaxColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        overColumns(rows, cols, (s, e) -> IMPL.argmaxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.argmaxColumns(a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> IMPL.argmaxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + r] =} the column of the first min (or NaN) of row r. */
     public static void argminRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         checkRows("argminRows", a, off, rows, cols, ld, out.length, outOff, true);
-        overRows(rows, cols, (s, e) -> IMPL.argminRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.argminRows(a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.argminRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /** {@code out[outOff + c] =} the row of the first min (or NaN) of column c. */
     public static void argminColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         checkColumns("argminColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        overColumns(rows, cols, (s, e) -> IMPL.argminColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.argminColumns(a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> IMPL.argminColumns(a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
     /**
@@ -232,7 +242,8 @@ public final class FloatReductions {
      */
     public static void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         checkSoftmax("softmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);
-        overRows(rows, cols, (s, e) -> IMPL.softmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
+        if (!parallel((long) rows * cols)) IMPL.softmaxRows(a, off, rows, cols, lda, out, outOff, ldOut);
+        else overRows(rows, cols, (s, e) -> IMPL.softmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
     }
 
     /**
@@ -241,7 +252,8 @@ public final class FloatReductions {
      */
     public static void logSoftmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         checkSoftmax("logSoftmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);
-        overRows(rows, cols, (s, e) -> IMPL.logSoftmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
+        if (!parallel((long) rows * cols)) IMPL.logSoftmaxRows(a, off, rows, cols, lda, out, outOff, ldOut);
+        else overRows(rows, cols, (s, e) -> IMPL.logSoftmaxRows(a, off + s * lda, e - s, cols, lda, out, outOff + s * ldOut, ldOut));
     }
 
     /**
@@ -250,12 +262,14 @@ public final class FloatReductions {
      */
     public static void logSumExpRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff) {
         checkRows("logSumExpRows", a, off, rows, cols, lda, out.length, outOff, false);
-        overRows(rows, cols, (s, e) -> IMPL.logSumExpRows(a, off + s * lda, e - s, cols, lda, out, outOff + s));
+        if (!parallel((long) rows * cols)) IMPL.logSumExpRows(a, off, rows, cols, lda, out, outOff);
+        else overRows(rows, cols, (s, e) -> IMPL.logSumExpRows(a, off + s * lda, e - s, cols, lda, out, outOff + s));
     }
 
     // ---- threads -------------------------------------------------------------------------
 
-    private static boolean parallel(int n) {
+    /** Whether n elements split across threads; when not, callers call the kernel directly (no lambda to allocate). */
+    private static boolean parallel(long n) {
         return Parallel.parts(n, PER_THREAD) > 1;
     }
 

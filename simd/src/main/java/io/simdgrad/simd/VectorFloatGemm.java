@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * bit-identical for any thread count and any split of C. Against the exact product the error is
  * that of a k-term float sum (about {@code k * ulp(1) * sum|a||b|} at worst).
  *
- * <p>Packing buffers are per thread and reused, so steady-state calls allocate only a small
- * descriptor (and, when parallel, the fork-join tasks).
+ * <p>Packing buffers and the call's plan are per thread and reused, so steady-state calls on
+ * one thread allocate nothing (parallel ones: the phase counters and the helpers' hand-off).
  */
 public final class VectorFloatGemm implements FloatGemmKernels {
     private static final VectorSpecies<Float> SPECIES = Simd.FLOAT_SPECIES;
@@ -48,8 +48,10 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         final float[] tile = new float[MR * NR];
         /** op(B) of an unpacked product, padded, when transposed or not a whole number of vectors wide (never used by a packed one). */
         float[] small = new float[0];
-        /** Set while this thread's call uses {@link #b}: a nested call (FJ helping) gets its own. */
+        /** Set while this thread's call uses {@link #b}: a nested call gets its own scratch. */
         boolean busy;
+        /** The plan of this thread's packed calls, reused. */
+        Product plan;
     }
 
     private static final VectorFloatLayout LAYOUT = new VectorFloatLayout();
@@ -110,11 +112,12 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             ldb = np;
         }
         FloatVector z = FloatVector.zero(SPECIES);
-        float[] part = null;
+        float[] tile = SCRATCH.get().tile;
         int i = 0;
-        // 8 rows x one vector of C: eight independent FMA chains keep both FMA ports busy; a
-        // partial last vector of a row is computed whole (B is padded) and stored lane by lane
-        for (; i + 8 <= m; i += 8) {
+        // 8 rows x one vector of C: eight independent FMA chains keep both FMA ports busy. The
+        // sums go through the tile and update() (no vector crosses a call: that would box it);
+        // a partial last vector is computed whole (B is padded) and stored lane by lane.
+        for (; i + MR <= m; i += MR) {
             int a0 = aOff + i * aX, ci = cOff + i * ldc;
             for (int j = 0; j < n; j += L) {
                 FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
@@ -129,16 +132,15 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                     c6 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 6 * aX]), c6);
                     c7 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 7 * aX]), c7);
                 }
-                int cols = Math.min(L, n - j);
-                if (cols < L && part == null) part = SCRATCH.get().tile;
-                store(c0, alpha, beta, c, ci + j, cols, part);
-                store(c1, alpha, beta, c, ci + ldc + j, cols, part);
-                store(c2, alpha, beta, c, ci + 2 * ldc + j, cols, part);
-                store(c3, alpha, beta, c, ci + 3 * ldc + j, cols, part);
-                store(c4, alpha, beta, c, ci + 4 * ldc + j, cols, part);
-                store(c5, alpha, beta, c, ci + 5 * ldc + j, cols, part);
-                store(c6, alpha, beta, c, ci + 6 * ldc + j, cols, part);
-                store(c7, alpha, beta, c, ci + 7 * ldc + j, cols, part);
+                c0.intoArray(tile, 0);
+                c1.intoArray(tile, NR);
+                c2.intoArray(tile, 2 * NR);
+                c3.intoArray(tile, 3 * NR);
+                c4.intoArray(tile, 4 * NR);
+                c5.intoArray(tile, 5 * NR);
+                c6.intoArray(tile, 6 * NR);
+                c7.intoArray(tile, 7 * NR);
+                update(tile, MR, Math.min(L, n - j), alpha, beta, c, ci + j, ldc);
             }
         }
         for (; i < m; i++) {
@@ -148,26 +150,10 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                 for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     c0 = FloatVector.fromArray(SPECIES, b, bi).fma(FloatVector.broadcast(SPECIES, a[ap]), c0);
                 }
-                int cols = Math.min(L, n - j);
-                if (cols < L && part == null) part = SCRATCH.get().tile;
-                store(c0, alpha, beta, c, ci + j, cols, part);
+                c0.intoArray(tile, 0);
+                update(tile, 1, Math.min(L, n - j), alpha, beta, c, ci + j, ldc);
             }
         }
-    }
-
-    /**
-     * {@code C = alpha*acc + beta*C} on the first {@code cols} lanes of one vector of C, rounded
-     * as {@link #update} does; a partial vector goes through {@code part} (L floats) and scalar stores.
-     */
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci, int cols, float[] part) {
-        if (cols == L) {
-            FloatVector y = beta == 0 ? acc.mul(alpha)
-                    : acc.fma(FloatVector.broadcast(SPECIES, alpha), FloatVector.fromArray(SPECIES, c, ci).mul(beta));
-            y.intoArray(c, ci);
-            return;
-        }
-        acc.intoArray(part, 0);
-        for (int j = 0; j < cols; j++) c[ci + j] = beta == 0 ? part[j] * alpha : Math.fma(part[j], alpha, c[ci + j] * beta);
     }
 
     @Override
@@ -184,8 +170,14 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         if (nested) own = new Scratch();
         own.busy = true;
         try {
-            new Product(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, own)
-                    .run();
+            if (own.plan == null) own.plan = new Product();
+            Product plan = own.plan;
+            plan.set(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, own);
+            try {
+                plan.run();
+            } finally {
+                plan.release();
+            }
         } finally {
             if (!nested) own.busy = false;
         }
@@ -200,19 +192,22 @@ public final class VectorFloatGemm implements FloatGemmKernels {
      * C as step s - 1, and packing step s + 1 overwrites the buffer of step s - 1.
      */
     private static final class Product {
-        final int m, n, k, kChunks, kcMax, threads;
-        final float alpha, beta;
-        final float[] a, b, c, bp;
+        int m, n, k, kChunks, kcMax, threads;
+        float alpha, beta;
+        float[] a, b, c, bp;
         // op(A)[i][p] = a[aOff + i*aX + p*aP], op(B)[p][j] = b[bOff + j*bX + p*bP]
-        final int aOff, aX, aP, bOff, bX, bP, cOff, ldc;
+        int aOff, aX, aP, bOff, bX, bP, cOff, ldc;
         // tasks: row blocks x colBlocks column blocks of taskRows rows and taskPanels NR panels;
         // index 0 for a full NC column block, 1 for the last, narrower one
         final int[] taskPanels = new int[2], colBlocks = new int[2], tasks = new int[2];
-        final int taskRows, rowBlocks, bufferSize, buffers;
+        int taskRows, rowBlocks, bufferSize, buffers;
+        // made once: a plan is reused by its thread's calls, so a call allocates nothing here
+        final Parallel.PhaseSizes sizes = this::items;
+        final Parallel.PhaseItem body = this::item;
 
-        Product(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                float beta, float[] c, int cOff, int ldc, Scratch own) {
+        void set(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc, Scratch own) {
             this.threads = threads;
             this.m = m;
             this.n = n;
@@ -232,10 +227,11 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             this.bP = transB ? 1 : ldb;
             this.cOff = cOff;
             this.ldc = ldc;
-            // Whole MC-row blocks on one thread; on several, about 8 tasks per thread (rows first:
-            // column blocks pack the same A strips again), so that a thread that starts late or
-            // runs slow leaves little for the others to wait for.
-            int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : Integer.getInteger("xx.want", 8) * threads;
+            // Whole MC-row blocks on one thread; on several, about two tasks per thread (rows
+            // first: column blocks pack the same A strips again). The helpers spin between calls,
+            // so they rarely start late; more, smaller tasks measured slower (64 x 256 x 784 on
+            // two threads: 150 µs with two per thread, 178 with eight).
+            int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : 2 * threads;
             int rowTiles = Math.max(1, Math.min(MC / MR, tiles / want));
             taskRows = rowTiles * MR;
             rowBlocks = (tiles + rowTiles - 1) / rowTiles;
@@ -253,6 +249,11 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             this.bp = own.b;
         }
 
+        /** Drops the references to the caller's arrays, which a plan kept in a thread-local must not hold. */
+        void release() {
+            a = b = c = null;
+        }
+
         /** First row of op(B) in chunk q: k is cut into kChunks nearly equal chunks, by k alone. */
         int chunkStart(int q) {
             return (int) ((long) k * q / kChunks);
@@ -264,7 +265,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         }
 
         void run() {
-            Parallel.phased(steps() + 1, this::items, threads, this::item);
+            Parallel.phased(steps() + 1, sizes, threads, body);
         }
 
         int steps() {
@@ -364,13 +365,14 @@ public final class VectorFloatGemm implements FloatGemmKernels {
 
     /**
      * {@code C = alpha*tile + beta*C} on the rows x cols corner of an MR x NR tile of sums
+     * (whole vectors of columns by vector, the rest lane by lane)
      * ({@code alpha*tile} when beta is 0, C not read); vector and scalar lanes round alike (one
      * fused multiply-add after {@code beta*C}).
      */
     private static void update(float[] tile, int rows, int cols, float alpha, float beta,
                                float[] c, int ci, int ldc) {
         FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-        int vecCols = cols == NR ? NR : 0;
+        int vecCols = cols - cols % L;
         for (int r = 0; r < rows; r++) {
             int t = r * NR, row = ci + r * ldc;
             for (int j = 0; j < vecCols; j += L) {
