@@ -359,6 +359,10 @@ public final class Executable {
                     continue;
                 }
                 if (inputSlots[i] != null) for (Slot sl : inputSlots[i]) sl.args[sl.index] = inputBufs[i];
+                if (t.isContiguous()) {
+                    copyContiguous(t, inputBufs[i]); // the signature matched: same dtype and size
+                    continue;
+                }
                 Tensor[] a = inputCopyArgs[i];
                 a[0] = t;
                 Ops.Copy.INSTANCE.forward(a, inputBufs[i]);
@@ -382,6 +386,16 @@ public final class Executable {
         } finally {
             unbind();
             Dispatch.setTracer(prev);
+        }
+    }
+
+    /** Copies contiguous {@code src} into contiguous {@code dst} of its dtype and size, any dtype, allocating nothing. */
+    private static void copyContiguous(Tensor src, Tensor dst) {
+        int n = dst.numel(), so = src.storageOffset(), o = dst.storageOffset();
+        switch (dst.dtype()) {
+            case FLOAT32 -> System.arraycopy(RawArrays.floats(src), so, RawArrays.floats(dst), o, n);
+            case FLOAT64 -> System.arraycopy(RawArrays.doubles(src), so, RawArrays.doubles(dst), o, n);
+            case INT64 -> System.arraycopy(RawArrays.longs(src), so, RawArrays.longs(dst), o, n);
         }
     }
 
