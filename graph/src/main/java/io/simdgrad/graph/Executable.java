@@ -34,8 +34,9 @@ import java.util.Map;
  *
  * <p><b>Buffer plan.</b> Each node result gets a contiguous buffer; a buffer whose value (and
  * every view of it) has had its last use is reused by a later result of the same dtype and
- * size. Inputs, params, consts and returned values are never reused. A node never writes into
- * a buffer one of its own operands still occupies.
+ * size. Inputs, params, consts and returned values are never reused. An elementwise step whose
+ * operand dies at that step writes its result over that operand ({@link #inPlaceSteps}); no
+ * other node writes into a buffer one of its own operands occupies.
  *
  * <p><b>Parameters.</b> In-place nodes write into the bound param tensors and bump their
  * version as eager in-place ops do. When the in-place nodes are the graph's last steps (the
@@ -156,6 +157,7 @@ public final class Executable {
     private final Tensor[][] restoreArgs;
     private final Tensor[] outputs;
     private final int bufferCount;
+    private final int inPlaceSteps;
     private final long bufferBytes;
 
     private Executable(Graph g) {
@@ -203,8 +205,9 @@ public final class Executable {
         for (Map.Entry<Value, Integer> e : lastUse.entrySet()) {
             if (e.getKey().kind() == Kind.NODE) dyingAt.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
         }
-        int count = 0;
+        int count = 0, inPlaceSteps = 0;
         long bytes = 0;
+        java.util.Set<Value> reused = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Exec> execList = new ArrayList<>();
         List<Tensor> viewBases = new ArrayList<>();
         int firstInPlace = -1;
@@ -237,8 +240,14 @@ public final class Executable {
                 } else {
                     String key = n.out().dtype() + ":" + n.out().numel();
                     ArrayDeque<Tensor> free = pool.get(key);
+                    Value into = inPlaceOperand(n, i, in, root, lastUse);
                     Tensor buf;
-                    if (free != null && !free.isEmpty()) {
+                    if (into != null) {
+                        // the operand's last use: the result overwrites it element by element
+                        buf = phys.get(into);
+                        reused.add(into);
+                        inPlaceSteps++;
+                    } else if (free != null && !free.isEmpty()) {
                         buf = Snapshots.untraced(() -> free.pop().reshape(n.out().shapeRef()));
                     } else {
                         buf = Tensor.zeros(n.out().dtype(), n.out().shapeRef());
@@ -251,6 +260,7 @@ public final class Executable {
                 }
             }
             for (Value dead : dyingAt.getOrDefault(i, List.of())) {
+                if (reused.contains(dead)) continue; // its buffer now holds a live result
                 Tensor t = phys.get(dead);
                 if (t != null) pool.computeIfAbsent(dead.dtype() + ":" + dead.numel(), k -> new ArrayDeque<>()).push(t);
             }
@@ -264,6 +274,7 @@ public final class Executable {
         for (int i = 0; i < paramTensors.length; i++) paramTensors[i] = g.params().get(i).tensor();
         bufferCount = count;
         bufferBytes = bytes;
+        this.inPlaceSteps = inPlaceSteps;
         boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
         List<Tensor> targets = new ArrayList<>();
         if (!tail) {
@@ -278,6 +289,31 @@ public final class Executable {
             backupArgs[i] = new Tensor[] {backupTargets[i]};
             restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
         }
+    }
+
+    /**
+     * The operand of elementwise node {@code n} (step {@code i}) whose buffer the result may
+     * take, or null: a node result (not an input, param, const or output), used for the last
+     * time here (nor through a view later), of the result's dtype and shape, read directly (not
+     * through a view), by an op whose direct kernels read and write each element at the same
+     * index (unary, with a scalar, binary, comparison with a scalar), and sharing no memory with
+     * another operand unless it is that same tensor ({@code x * x}). Fused chains, GEMMs and
+     * core's general paths are never run in place.
+     */
+    private static Value inPlaceOperand(Node n, int i, Tensor[] in, Map<Value, Value> root, Map<Value, Integer> lastUse) {
+        Op op = n.op();
+        if (!(op instanceof Ops.Unary || op instanceof Ops.BinaryScalar || op instanceof Ops.Binary || op instanceof Ops.CompareScalar)) {
+            return null;
+        }
+        for (int k = 0; k < in.length; k++) {
+            Value v = n.in()[k];
+            if (v.kind() != Kind.NODE || root.get(v) != v || lastUse.get(v) != i || v.dtype() != n.out().dtype()
+                    || !Arrays.equals(v.shapeRef(), n.out().shapeRef()) || !in[k].isContiguous()) continue;
+            boolean alone = true;
+            for (int j = 0; j < in.length; j++) alone &= j == k || in[j] == in[k] || !in[j].sharesStorageWith(in[k]);
+            if (alone && Direct.of(op, in, in[k]) != null) return v;
+        }
+        return null;
     }
 
     /** An operand position: {@code args[index]}. */
@@ -318,6 +354,11 @@ public final class Executable {
     /** How many intermediate buffers the plan allocated (after reuse). */
     public int bufferCount() {
         return bufferCount;
+    }
+
+    /** How many steps write their result over an operand's buffer (its last use) instead of a buffer of their own. */
+    public int inPlaceSteps() {
+        return inPlaceSteps;
     }
 
     /** The bytes of those buffers. */

@@ -93,7 +93,9 @@ class PassesTest {
         Value d = b.apply(ADD, t, c);
         Graph g = b.output(kept).output(d).build().check();
         Executable ex = Executable.compile(g);
-        assertTrue(ex.bufferCount() <= 5, "chain of ten reuses two buffers: " + ex.bufferCount());
+        // the chain in one buffer (in place), neg(kept), exp(x), and d (t's base is still live)
+        assertTrue(ex.bufferCount() <= 4, "a chain of ten runs in place in one buffer: " + ex.bufferCount());
+        assertTrue(ex.inPlaceSteps() >= 9, "in place: " + ex.inPlaceSteps());
         Tensor xt = Tensor.arange(16).reshape(4, 4).div(16);
         Tensor e = xt;
         for (int i = 0; i < 10; i++) e = i % 2 == 0 ? e.exp() : e.neg();
@@ -174,6 +176,31 @@ class PassesTest {
         b.applyInPlace(new Ops.AddScaled(-0.1), v, used);
         Graph g = b.output(used).build().check();
         assertSame(g, Passes.fuseParamUpdates(g));
+    }
+
+    @Test
+    void stepsRunInPlaceOnlyOverOperandsThatDieThere() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 3, 4);
+        Value e = b.apply(EXP, x);                       // x is an input: never overwritten
+        Value sq = b.apply(MUL, e, e);                   // e * e: may overwrite e (same tensor twice)
+        Value keep = b.apply(NEG, sq);                   // sq is read again below: not over sq
+        Value t = b.apply(SWAP, keep);                   // a view of keep, read later
+        Value r = b.apply(ADD, sq, keep);                // sq dies here: r may take sq's buffer
+        Value u = b.apply(NEG, r);
+        Value out = b.apply(ADD, u, b.apply(Ops.Copy.INSTANCE, b.apply(SWAP, t)));
+        Graph g = b.output(out).output(e).build().check();   // e returned: never overwritten either
+        Executable ex = Executable.compile(g);
+        Tensor xv = Tensor.arange(12).reshape(3, 4).div(10);
+        Tensor ev = xv.exp(), sv = ev.mul(ev), kv = sv.neg(), rv = sv.add(kv);
+        Tensor expected = rv.neg().add(kv);
+        for (int rep = 0; rep < 2; rep++) {
+            List<Tensor> res = ex.run(List.of(xv));
+            assertArrayEquals(expected.toFloatArray(), res.get(0).toFloatArray());
+            assertArrayEquals(ev.toFloatArray(), res.get(1).toFloatArray());
+        }
+        assertArrayEquals(Tensor.arange(12).reshape(3, 4).div(10).toFloatArray(), xv.toFloatArray(), "the input is untouched");
+        assertTrue(ex.inPlaceSteps() >= 2, "r over sq, u over r: " + ex.inPlaceSteps());
     }
 
     @Test

@@ -201,6 +201,8 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         // index 0 for a full NC column block, 1 for the last, narrower one
         final int[] taskPanels = new int[2], colBlocks = new int[2], tasks = new int[2];
         int taskRows, rowBlocks, bufferSize, buffers;
+        /** Whether each task packs its own B panels (few rows, several threads). */
+        boolean ownPack;
         // made once: a plan is reused by its thread's calls, so a call allocates nothing here
         final Parallel.PhaseSizes sizes = this::items;
         final Parallel.PhaseItem body = this::item;
@@ -232,7 +234,11 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             // so they rarely start late; more, smaller tasks measured slower (64 x 256 x 784 on
             // two threads: 150 µs with two per thread, 178 with eight).
             int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : 2 * threads;
-            int rowTiles = Math.max(1, Math.min(MC / MR, tiles / want));
+            // At most MC rows on several threads: tasks over columns only, each packing its own B
+            // panels (no pack phase, no packed B read from another core; 64 x 256 x 784 on two threads
+            // measured ~150 µs with shared packing).
+            ownPack = threads > 1 && tiles * MR <= MC;
+            int rowTiles = ownPack ? tiles : Math.max(1, Math.min(MC / MR, tiles / want));
             taskRows = rowTiles * MR;
             rowBlocks = (tiles + rowTiles - 1) / rowTiles;
             for (int last = 0; last < 2; last++) {
@@ -243,8 +249,9 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                 tasks[last] = rowBlocks * colBlocks[last];
             }
             bufferSize = kcMax * panels(0) * NR;
-            // one thread packs step s only after the tasks of step s - 1: one buffer will do
-            buffers = threads > 1 && steps() > 1 ? 2 : 1;
+            // one thread packs step s only after the tasks of step s - 1 (and own packing happens
+            // in the step's phase): one buffer will do
+            buffers = threads > 1 && steps() > 1 && !ownPack ? 2 : 1;
             if (own.b.length < buffers * bufferSize) own.b = new float[buffers * bufferSize];
             this.bp = own.b;
         }
@@ -265,7 +272,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         }
 
         void run() {
-            Parallel.phased(steps() + 1, sizes, threads, body);
+            Parallel.phased(ownPack ? steps() : steps() + 1, sizes, threads, body);
         }
 
         int steps() {
@@ -278,10 +285,22 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         }
 
         private int items(int phase) {
+            if (ownPack) return tasks(phase);
             return (phase > 0 ? tasks(phase - 1) : 0) + (phase < steps() ? panels(phase / kChunks * NC) : 0);
         }
 
         private void item(int phase, int i) {
+            if (ownPack) {
+                // phase = step: the task packs the B panels of its own columns, then multiplies them
+                int jc = phase / kChunks * NC, q = phase % kChunks, pq = chunkStart(q), kc = chunkStart(q + 1) - pq;
+                int last = jc + NC >= n ? 1 : 0, width = taskPanels[last] * NR, j0 = i % colBlocks[last] * width;
+                int nc = Math.min(NC, n - jc);
+                for (int j = j0; j < Math.min(nc, j0 + width); j += NR) {
+                    pack(b, bOff + (jc + j) * bX + pq * bP, bX, bP, Math.min(NR, nc - j), NR, kc, bp, j * kc);
+                }
+                block(jc, nc, q, pq, kc, 0, i / colBlocks[last] * taskRows, j0, width);
+                return;
+            }
             int computing = phase > 0 ? tasks(phase - 1) : 0;
             int step = i < computing ? phase - 1 : phase, jc = step / kChunks * NC, q = step % kChunks;
             int pq = chunkStart(q), kc = chunkStart(q + 1) - pq, buffer = step % buffers * bufferSize;
