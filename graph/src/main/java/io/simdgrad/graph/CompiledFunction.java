@@ -4,6 +4,7 @@ import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Tracer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -11,15 +12,25 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A function compiled by {@link Graphs#compile}: one executable per input signature, captured
- * on the first call with that signature. Calls are serialised (a replay uses the executable's
- * buffers). Called inside another capture, it runs eagerly so the outer capture records its ops.
+ * A function compiled by {@link Graphs#compile}: executables per input signature, captured on
+ * the first call with that signature. When a replay fails a guard (Java code took another path
+ * for these values), the other executables of the signature are tried, most recently used first,
+ * and only if all fail is the function captured again; each signature keeps up to
+ * {@value #MAX_VARIANTS} such guarded variants (the least recently used one is dropped), as
+ * {@code torch.compile} keeps a few guarded graphs per frame. A failed attempt costs the steps
+ * up to its failed guard and changes nothing. Calls are serialised (a replay uses the
+ * executable's buffers). Called inside another capture, it runs eagerly so the outer capture
+ * records its ops.
  */
 public final class CompiledFunction {
     private final Function<List<Tensor>, List<Tensor>> fn;
     private final boolean strict;
     private final boolean fuse;
-    private final Map<Executable.Signature, Executable> cache = new HashMap<>();
+    /** Guarded variants kept per input signature. */
+    public static final int MAX_VARIANTS = 8;
+
+    /** Per signature, its executables, most recently used first. */
+    private final Map<Executable.Signature, List<Executable>> cache = new HashMap<>();
     private Executable last;
     private Graph lastCaptured;
     private int captures;
@@ -37,8 +48,8 @@ public final class CompiledFunction {
     }
 
     /**
-     * Runs the function on {@code inputs}: replays the executable for their signature, or
-     * captures (runs eagerly) when there is none or its replay failed a guard. Returns new
+     * Runs the function on {@code inputs}: replays an executable for their signature, or
+     * captures (runs eagerly) when there is none or every one's replay failed a guard. Returns new
      * tensors on a replay, what the function returned on a capture.
      *
      * @throws IllegalArgumentException in strict mode, for a signature other than the captured one
@@ -49,23 +60,39 @@ public final class CompiledFunction {
         Tracer outer = Dispatch.setTracer(null);
         Dispatch.setTracer(outer);
         if (outer != null) return fn.apply(inputs);
-        Executable ex = last != null && last.accepts(inputs) ? last : cache.get(Executable.Signature.of(inputs));
-        if (ex == null) {
+        if (last != null && last.accepts(inputs)) {
+            try {
+                List<Tensor> r = last.run(inputs);
+                replays++;
+                return r;
+            } catch (GuardFailure e) {
+                if (strict) throw e;
+            }
+        }
+        Executable.Signature sig = Executable.Signature.of(inputs);
+        List<Executable> variants = cache.get(sig);
+        if (variants == null) {
             if (strict && captures > 0) {
                 throw new IllegalArgumentException("compiled function (strict): expected inputs " + cache.keySet().iterator().next()
-                        + ", got " + Executable.Signature.of(inputs));
+                        + ", got " + sig);
             }
             return capture(inputs);
         }
-        last = ex;
-        try {
-            List<Tensor> r = ex.run(inputs);
-            replays++;
-            return r;
-        } catch (GuardFailure e) {
-            if (strict) throw e;
-            return capture(inputs);
+        for (int i = 0; i < variants.size(); i++) {
+            Executable ex = variants.get(i);
+            if (ex == last) continue; // just failed its guard above
+            try {
+                List<Tensor> r = ex.run(inputs);
+                replays++;
+                variants.remove(i);
+                variants.add(0, ex);
+                last = ex;
+                return r;
+            } catch (GuardFailure e) {
+                if (strict) throw e;
+            }
         }
+        return capture(inputs);
     }
 
     private List<Tensor> capture(List<Tensor> inputs) {
@@ -73,15 +100,24 @@ public final class CompiledFunction {
         Graph g = fuse ? Passes.optimize(r.graph()) : Passes.optimizeUnfused(r.graph());
         assert g.check() != null;
         Executable ex = Executable.compile(g);
-        cache.put(Executable.Signature.of(g), ex);
+        List<Executable> variants = cache.computeIfAbsent(Executable.Signature.of(g), k -> new ArrayList<>());
+        variants.add(0, ex);
+        if (variants.size() > MAX_VARIANTS) variants.remove(variants.size() - 1);
         captures++;
         last = ex;
         lastCaptured = r.graph();
         return r.outputs();
     }
 
-    /** How many executables are cached (one per input signature seen). */
+    /** How many executables are cached: per input signature seen, one per guarded variant. */
     public synchronized int cacheSize() {
+        int n = 0;
+        for (List<Executable> v : cache.values()) n += v.size();
+        return n;
+    }
+
+    /** How many input signatures have executables. */
+    public synchronized int signatureCount() {
         return cache.size();
     }
 

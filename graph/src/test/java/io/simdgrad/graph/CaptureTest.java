@@ -63,11 +63,38 @@ class CaptureTest {
         Tensor other = Tensor.of(new float[] {10, 20, 30});    // fewer doublings: a guard fails
         assertBitsEqual(tutorial(List.of(other, GRADIENT)), f.call(other, GRADIENT));
         assertEquals(2, f.captureCount());
-        assertEquals(1, f.cacheSize(), "one signature, the newer capture replaces the older");
+        assertEquals(2, f.cacheSize(), "one signature, two guarded variants");
+        assertEquals(1, f.signatureCount());
         Tensor near = other.mul(1.01);
         assertBitsEqual(tutorial(List.of(near, GRADIENT)), f.call(near, GRADIENT));
         assertEquals(2, f.captureCount(), "the new capture replays");
         assertEquals(2, f.replayCount());
+        // alternating trip counts: each call finds its variant, nothing is captured again
+        for (int i = 0; i < 4; i++) {
+            Tensor in = i % 2 == 0 ? same : near;
+            assertBitsEqual(tutorial(List.of(in, GRADIENT)), f.call(in, GRADIENT));
+        }
+        assertEquals(2, f.captureCount());
+        assertEquals(6, f.replayCount());
+    }
+
+    @Test
+    void guardedVariantsPerSignatureAreCappedLeastRecentlyUsedFirstOut() {
+        CompiledFunction f = Graphs.compile(CaptureTest::tutorial);
+        // norms 3.74 * 2^j, j = 0..8, give nine trip counts (8 down to 0): one more than the cap
+        int count = CompiledFunction.MAX_VARIANTS + 1;
+        for (int j = 0; j < count; j++) {
+            Tensor x = Tensor.of(new float[] {1, 2, 3}).mul(Math.pow(2, j));
+            assertBitsEqual(tutorial(List.of(x, GRADIENT)), f.call(x, GRADIENT));
+        }
+        assertEquals(count, f.captureCount());
+        assertEquals(CompiledFunction.MAX_VARIANTS, f.cacheSize());
+        Tensor newest = Tensor.of(new float[] {1, 2, 3}).mul(Math.pow(2, count - 1) * 1.01);
+        assertBitsEqual(tutorial(List.of(newest, GRADIENT)), f.call(newest, GRADIENT));
+        Tensor oldest = Tensor.of(new float[] {1.01f, 2, 3});              // its variant was dropped
+        assertBitsEqual(tutorial(List.of(oldest, GRADIENT)), f.call(oldest, GRADIENT));
+        assertEquals(count + 1, f.captureCount());
+        assertEquals(1, f.replayCount());
     }
 
     @Test

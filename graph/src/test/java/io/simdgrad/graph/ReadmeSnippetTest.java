@@ -27,7 +27,7 @@ class ReadmeSnippetTest {
         List<Tensor> r = f.call(Tensor.of(new float[] {1.1f, -2, 2.9f}), gradient);
         assertEquals(2, r.size());
         f.call(Tensor.of(new float[] {10, 20, 30}), gradient);
-        assertEquals("1 cached, 2 captures, 1 replays", f.cacheSize() + " cached, " + f.captureCount() + " captures, " + f.replayCount() + " replays");
+        assertEquals("2 cached, 2 captures, 1 replays", f.cacheSize() + " cached, " + f.captureCount() + " captures, " + f.replayCount() + " replays");
     }
 
     /**
