@@ -62,7 +62,11 @@ public final class Parallel {
         long per = ((long) n + parts - 1) / parts;
         int size = (int) ((per + align - 1) / align * align);
         int count = (n + size - 1) / size;
-        dynamic(count, count, i -> body.run(i * size, (int) Math.min(n, (long) i * size + size)));
+        Job job = Job.acquire();
+        job.range = body;
+        job.n = n;
+        job.size = size;
+        job.execute(1, null, count, null);
     }
 
     /** One item of work, by index. */
@@ -95,7 +99,10 @@ public final class Parallel {
             for (int i = 0; i < count; i++) body.run(i);
             return;
         }
-        phased(1, p -> count, parts, (p, i) -> body.run(i));
+        Job job = Job.acquire();
+        job.item = body;
+        job.count = count;
+        job.execute(1, null, parts, null);
     }
 
     /**
@@ -113,40 +120,105 @@ public final class Parallel {
             }
             return;
         }
-        AtomicIntegerArray next = new AtomicIntegerArray(phases), done = new AtomicIntegerArray(phases);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable take = () -> {
+        Job.acquire().execute(phases, sizes, parts, body);
+    }
+
+    /**
+     * One parallel call's shared state, reused by the calling thread's next call (a nested call
+     * while it is in use gets a fresh one), so a steady-state call allocates nothing. Its
+     * {@link #run} is what every thread of the call executes: take items phase by phase.
+     */
+    private static final class Job implements Runnable {
+        private static final ThreadLocal<Job> OWN = ThreadLocal.withInitial(Job::new);
+
+        int phases;
+        Parallel.PhaseSizes sizes;
+        PhaseItem body;
+        // the run and dynamic forms: pieces of a range, or items, in one phase
+        Range range;
+        Item item;
+        int n, size, count;
+        AtomicIntegerArray next = new AtomicIntegerArray(4), done = new AtomicIntegerArray(4);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** How many helpers are inside run; its sign bit closes it once the caller is done. */
+        final AtomicInteger gate = new AtomicInteger(Integer.MIN_VALUE);
+        Helper[] taken = new Helper[0];
+        boolean busy;
+
+        static Job acquire() {
+            Job j = OWN.get();
+            return j.busy ? new Job() : j;
+        }
+
+        void execute(int phases, Parallel.PhaseSizes sizes, int parts, PhaseItem body) {
+            busy = true;
+            try {
+                this.phases = phases;
+                this.sizes = sizes;
+                this.body = body;
+                if (next.length() < phases) {
+                    next = new AtomicIntegerArray(phases);
+                    done = new AtomicIntegerArray(phases);
+                }
+                for (int p = 0; p < phases; p++) {
+                    next.set(p, 0);
+                    done.set(p, 0);
+                }
+                failure.set(null);
+                gate.set(0); // opens: the fields above are published to helpers that enter
+                int got = Helper.take(parts - 1, this);
+                for (int h = 0; h < got; h++) taken[h].start(this, gate);
+                run();
+                int g;
+                while (!gate.compareAndSet(g = gate.get(), g | Integer.MIN_VALUE)) Thread.onSpinWait();
+                // a helper that wakes after this skips the job and is never waited for
+                for (int spins = 0; (gate.get() & Integer.MAX_VALUE) != 0; spins++) {
+                    if (spins < 1000) Thread.onSpinWait();
+                    else Thread.yield();
+                }
+                for (int h = 0; h < got; h++) taken[h] = null;
+                rethrow(failure.getAndSet(null));
+            } finally {
+                this.sizes = null;
+                this.body = null;
+                this.range = null;
+                this.item = null;
+                busy = false;
+            }
+        }
+
+        private int items(int p) {
+            return range != null ? count(p) : item != null ? count : sizes.items(p);
+        }
+
+        private int count(int p) {
+            return (n + size - 1) / size;
+        }
+
+        private void runItem(int p, int i) {
+            if (range != null) range.run(i * size, (int) Math.min(n, (long) i * size + size));
+            else if (item != null) item.run(i);
+            else body.run(p, i);
+        }
+
+        /** Takes items phase by phase; waits at the end of each phase for the others' last items. */
+        @Override public void run() {
             try {
                 for (int p = 0; p < phases && failure.get() == null; p++) {
-                    int n = sizes.items(p);
-                    for (int i; (i = next.getAndIncrement(p)) < n; ) {
-                        body.run(p, i);
+                    int m = items(p);
+                    for (int i; (i = next.getAndIncrement(p)) < m; ) {
+                        runItem(p, i);
                         done.incrementAndGet(p);
                     }
-                    for (int spins = 0; done.get(p) < n && failure.get() == null; spins++) {
-                        if (spins < 1000) {
-                            Thread.onSpinWait();
-                        } else {
-                            Thread.yield();
-                        }
+                    for (int spins = 0; done.get(p) < m && failure.get() == null; spins++) {
+                        if (spins < 1000) Thread.onSpinWait();
+                        else Thread.yield();
                     }
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t); // the others stop waiting and leave after their current item
             }
-        };
-        // gate: how many helpers are inside take; its sign bit closes it once the caller is done,
-        // so a helper that wakes after that skips the job and is never waited for
-        AtomicInteger gate = new AtomicInteger();
-        for (Helper h : Helper.take(parts - 1)) h.start(take, gate);
-        take.run();
-        int g;
-        while (!gate.compareAndSet(g = gate.get(), g | Integer.MIN_VALUE)) Thread.onSpinWait();
-        for (int spins = 0; (gate.get() & Integer.MAX_VALUE) != 0; spins++) {
-            if (spins < 1000) Thread.onSpinWait();
-            else Thread.yield();
         }
-        rethrow(failure.get());
     }
 
     /**
@@ -168,16 +240,16 @@ public final class Parallel {
             setDaemon(true);
         }
 
-        /** Up to {@code want} idle helpers, taken for the caller (fewer when others are busy). */
-        static Helper[] take(int want) {
+        /** Takes up to {@code want} idle helpers into {@code job.taken} (fewer when others are busy); returns how many. */
+        static int take(int want, Job job) {
             Helper[] hs = all;
             if (hs.length < want) hs = grow(want);
-            Helper[] r = new Helper[want];
+            if (job.taken.length < want) job.taken = new Helper[want];
             int got = 0;
             for (int i = 0; i < hs.length && got < want; i++) {
-                if (hs[i].busy.compareAndSet(false, true)) r[got++] = hs[i];
+                if (hs[i].busy.compareAndSet(false, true)) job.taken[got++] = hs[i];
             }
-            return got == want ? r : java.util.Arrays.copyOf(r, got);
+            return got;
         }
 
         private static Helper[] grow(int want) {
