@@ -60,9 +60,9 @@ public final class VectorFloatGemm implements FloatGemmKernels {
 
     /**
      * Most m*n*k the unpacked path takes (about 50^3). Measured one thread, f32, AVX-512
-     * ({@code SmallGemmBench}): unpacked 0.21 µs vs packed 0.91 µs at 32x16x16, 0.66 vs 1.03 at
-     * 32^3, 2.2 vs 3.8 at 48^3, even at 64^3: packing, the plan and the phase machinery cost
-     * more than the packed micro-kernel saves below that.
+     * ({@code SmallGemmBench}, 2026-11-25): unpacked 0.20 µs vs packed 0.72 µs at 32x16x16 NN,
+     * 0.67 vs 0.82 at 32^3, 2.1 vs 3.5 at 48^3, even at 64^3: packing and the plan cost more than
+     * the packed micro-kernel saves below that.
      */
     static final long SMALL_MNK = 1L << 17;
 
@@ -111,12 +111,12 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             bOff = 0;
             ldb = np;
         }
-        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector z = FloatVector.zero(SPECIES), av = FloatVector.broadcast(SPECIES, alpha);
         float[] tile = SCRATCH.get().tile;
         int i = 0;
-        // 8 rows x one vector of C: eight independent FMA chains keep both FMA ports busy. The
-        // sums go through the tile and update() (no vector crosses a call: that would box it);
-        // a partial last vector is computed whole (B is padded) and stored lane by lane.
+        // 8 rows x one vector of C: eight independent FMA chains keep both FMA ports busy. Whole
+        // vectors are stored here; a partial last vector is computed whole (B is padded) and goes
+        // through the tile and update() (no call takes a vector: one that is not inlined boxes it).
         for (; i + MR <= m; i += MR) {
             int a0 = aOff + i * aX, ci = cOff + i * ldc;
             for (int j = 0; j < n; j += L) {
@@ -132,6 +132,30 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                     c6 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 6 * aX]), c6);
                     c7 = bv.fma(FloatVector.broadcast(SPECIES, a[ap + 7 * aX]), c7);
                 }
+                if (j + L <= n) {
+                    // whole vectors: C = alpha*acc + beta*C written out here (no call takes a vector)
+                    int r = ci + j;
+                    if (beta == 0) {
+                        c0.mul(av).intoArray(c, r);
+                        c1.mul(av).intoArray(c, r + ldc);
+                        c2.mul(av).intoArray(c, r + 2 * ldc);
+                        c3.mul(av).intoArray(c, r + 3 * ldc);
+                        c4.mul(av).intoArray(c, r + 4 * ldc);
+                        c5.mul(av).intoArray(c, r + 5 * ldc);
+                        c6.mul(av).intoArray(c, r + 6 * ldc);
+                        c7.mul(av).intoArray(c, r + 7 * ldc);
+                    } else {
+                        c0.fma(av, FloatVector.fromArray(SPECIES, c, r).mul(beta)).intoArray(c, r);
+                        c1.fma(av, FloatVector.fromArray(SPECIES, c, r + ldc).mul(beta)).intoArray(c, r + ldc);
+                        c2.fma(av, FloatVector.fromArray(SPECIES, c, r + 2 * ldc).mul(beta)).intoArray(c, r + 2 * ldc);
+                        c3.fma(av, FloatVector.fromArray(SPECIES, c, r + 3 * ldc).mul(beta)).intoArray(c, r + 3 * ldc);
+                        c4.fma(av, FloatVector.fromArray(SPECIES, c, r + 4 * ldc).mul(beta)).intoArray(c, r + 4 * ldc);
+                        c5.fma(av, FloatVector.fromArray(SPECIES, c, r + 5 * ldc).mul(beta)).intoArray(c, r + 5 * ldc);
+                        c6.fma(av, FloatVector.fromArray(SPECIES, c, r + 6 * ldc).mul(beta)).intoArray(c, r + 6 * ldc);
+                        c7.fma(av, FloatVector.fromArray(SPECIES, c, r + 7 * ldc).mul(beta)).intoArray(c, r + 7 * ldc);
+                    }
+                    continue;
+                }
                 c0.intoArray(tile, 0);
                 c1.intoArray(tile, NR);
                 c2.intoArray(tile, 2 * NR);
@@ -140,7 +164,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                 c5.intoArray(tile, 5 * NR);
                 c6.intoArray(tile, 6 * NR);
                 c7.intoArray(tile, 7 * NR);
-                update(tile, MR, Math.min(L, n - j), alpha, beta, c, ci + j, ldc);
+                update(tile, MR, n - j, alpha, beta, c, ci + j, ldc);
             }
         }
         for (; i < m; i++) {
@@ -150,8 +174,12 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                 for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     c0 = FloatVector.fromArray(SPECIES, b, bi).fma(FloatVector.broadcast(SPECIES, a[ap]), c0);
                 }
+                if (j + L <= n) {
+                    (beta == 0 ? c0.mul(av) : c0.fma(av, FloatVector.fromArray(SPECIES, c, ci + j).mul(beta))).intoArray(c, ci + j);
+                    continue;
+                }
                 c0.intoArray(tile, 0);
-                update(tile, 1, Math.min(L, n - j), alpha, beta, c, ci + j, ldc);
+                update(tile, 1, n - j, alpha, beta, c, ci + j, ldc);
             }
         }
     }
