@@ -89,9 +89,10 @@ public final class Parallel {
 
     /**
      * Runs {@code body} for every index in {@code [0, count)} on up to {@code parts} threads (the
-     * caller's included) that take the next index from a shared counter. Unlike {@link #run},
-     * a helper thread that wakes late (tens of µs on a virtual machine) or runs slower only takes
-     * fewer items, so the caller never waits for a fixed share. With {@code parts <= 1} the
+     * caller's included) that take indexes from counters, each thread starting on its own
+     * contiguous share (the caller on the first) and then taking from the others'. A helper
+     * thread that wakes late or runs slower only takes fewer items, so the caller never waits
+     * for a fixed share. With {@code parts <= 1} the
      * items run in order on the caller's thread, allocating nothing.
      */
     public static void dynamic(int count, int parts, Item body) {
@@ -128,7 +129,7 @@ public final class Parallel {
      * while it is in use gets a fresh one), so a steady-state call allocates nothing. Its
      * {@link #run} is what every thread of the call executes: take items phase by phase.
      */
-    private static final class Job implements Runnable {
+    private static final class Job {
         private static final ThreadLocal<Job> OWN = ThreadLocal.withInitial(Job::new);
 
         int phases;
@@ -138,7 +139,9 @@ public final class Parallel {
         Range range;
         Item item;
         int n, size, count;
+        /** Per phase and segment, the next item; per phase, the items done. */
         AtomicIntegerArray next = new AtomicIntegerArray(4), done = new AtomicIntegerArray(4);
+        int participants;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         /** How many helpers are inside run; its sign bit closes it once the caller is done. */
         final AtomicInteger gate = new AtomicInteger(Integer.MIN_VALUE);
@@ -156,19 +159,19 @@ public final class Parallel {
                 this.phases = phases;
                 this.sizes = sizes;
                 this.body = body;
-                if (next.length() < phases) {
-                    next = new AtomicIntegerArray(phases);
-                    done = new AtomicIntegerArray(phases);
-                }
+                int got = Helper.take(parts - 1, this);
+                int np = participants = 1 + got;
+                if (next.length() < phases * np) next = new AtomicIntegerArray(phases * np);
+                if (done.length() < phases) done = new AtomicIntegerArray(phases);
                 for (int p = 0; p < phases; p++) {
-                    next.set(p, 0);
+                    int m = items(p);
+                    for (int sg = 0; sg < np; sg++) next.set(p * np + sg, (int) ((long) m * sg / np));
                     done.set(p, 0);
                 }
                 failure.set(null);
                 gate.set(0); // opens: the fields above are published to helpers that enter
-                int got = Helper.take(parts - 1, this);
-                for (int h = 0; h < got; h++) taken[h].start(this, gate);
-                run();
+                for (int h = 0; h < got; h++) taken[h].start(this, gate, h + 1);
+                work(0);
                 int g;
                 while (!gate.compareAndSet(g = gate.get(), g | Integer.MIN_VALUE)) Thread.onSpinWait();
                 // a helper that wakes after this skips the job and is never waited for
@@ -201,14 +204,25 @@ public final class Parallel {
             else body.run(p, i);
         }
 
-        /** Takes items phase by phase; waits at the end of each phase for the others' last items. */
-        @Override public void run() {
+        /**
+         * Takes items phase by phase; waits at the end of each phase for the others' last items.
+         * Each phase's items are cut into one segment per participant: participant {@code who}
+         * drains its own segment first, then takes from the others'. So the same thread tends to
+         * get the same part of consecutive calls (the caller the first), and the data it wrote
+         * stays in its core's cache (two GEMMs on one weight: ~30 µs of cross-core traffic less
+         * on 800 KB); a helper that starts late still only takes less.
+         */
+        void work(int who) {
             try {
+                int np = participants;
                 for (int p = 0; p < phases && failure.get() == null; p++) {
                     int m = items(p);
-                    for (int i; (i = next.getAndIncrement(p)) < m; ) {
-                        runItem(p, i);
-                        done.incrementAndGet(p);
+                    for (int k = 0; k < np; k++) {
+                        int sg = (who + k) % np, end = (int) ((long) m * (sg + 1) / np);
+                        for (int i; (i = next.getAndIncrement(p * np + sg)) < end; ) {
+                            runItem(p, i);
+                            done.incrementAndGet(p);
+                        }
                     }
                     for (int spins = 0; done.get(p) < m && failure.get() == null; spins++) {
                         if (spins < 1000) Thread.onSpinWait();
@@ -231,7 +245,8 @@ public final class Parallel {
 
         /** Taken by a caller (set by the caller, cleared by the helper after the job). */
         final AtomicBoolean busy = new AtomicBoolean();
-        volatile Runnable job;
+        volatile Job job;
+        volatile int who;
         volatile AtomicInteger gate;
         volatile boolean sleeping;
 
@@ -266,9 +281,10 @@ public final class Parallel {
             }
         }
 
-        /** Hands {@code task} to this (taken) helper, which runs it only if {@code gate} is still open. */
-        void start(Runnable task, AtomicInteger gate) {
+        /** Hands {@code task} to this (taken) helper as participant {@code who}; it runs it only if {@code gate} is still open. */
+        void start(Job task, AtomicInteger gate, int who) {
             this.gate = gate;
+            this.who = who;
             job = task;
             // the helper writes sleeping before it reads job, the caller job before sleeping:
             // one of the two sees the other's write, so a job is never left unseen by a parked helper
@@ -277,14 +293,15 @@ public final class Parallel {
 
         @Override public void run() {
             while (true) {
-                Runnable j = awaitJob();
+                Job j = awaitJob();
                 AtomicInteger g = gate;
+                int w = who;
                 job = null;
                 gate = null;
                 boolean entered = false;
                 for (int v; !entered && (v = g.get()) >= 0; ) entered = g.compareAndSet(v, v + 1);
                 try {
-                    if (entered) j.run(); // jobs record their own failures
+                    if (entered) j.work(w); // jobs record their own failures
                 } catch (Throwable ignored) {
                     // a job that lets an exception escape still leaves the gate
                 } finally {
@@ -294,10 +311,10 @@ public final class Parallel {
             }
         }
 
-        private Runnable awaitJob() {
+        private Job awaitJob() {
             long spinStart = System.nanoTime();
             for (int spins = 0; ; spins++) {
-                Runnable j = job;
+                Job j = job;
                 if (j != null) return j;
                 if ((spins & 63) != 0 || System.nanoTime() - spinStart < SPIN_NANOS) {
                     Thread.onSpinWait();
