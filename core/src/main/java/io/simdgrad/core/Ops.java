@@ -876,11 +876,24 @@ public final class Ops {
             Variable g2 = g;
             if (a.dim() == 1) g2 = g2.unsqueeze(-2);
             if (b.dim() == 1) g2 = g2.unsqueeze(-1);
-            Variable ga = s.needsGrad(0) ? g2.matmul(b2.transpose(-1, -2)) : null;
-            Variable gb = s.needsGrad(1) ? a2.transpose(-1, -2).matmul(g2) : null;
+            // As PyTorch's mm backward: the gradient of a 2-D operand stored transposed (w.t(), as
+            // linear passes its weight) is computed in that layout, (g^T a)^T rather than a^T g, so
+            // it reaches the weight as a contiguous product, not a transposed copy (bit for bit
+            // the same numbers: a product's factors commute exactly)
+            boolean twoD = a.dim() == 2 && b.dim() == 2;
+            Variable ga = !s.needsGrad(0) ? null : twoD && storedTransposed(a)
+                    ? b2.matmul(g2.transpose(-1, -2)).transpose(-1, -2) : g2.matmul(b2.transpose(-1, -2));
+            Variable gb = !s.needsGrad(1) ? null : twoD && storedTransposed(b)
+                    ? g2.transpose(-1, -2).matmul(a2).transpose(-1, -2) : a2.transpose(-1, -2).matmul(g2);
             if (ga != null && a.dim() == 1) ga = Autograd.sumTo(ga, a2.shape()).reshape(a.shape());
             if (gb != null && b.dim() == 1) gb = Autograd.sumTo(gb, b2.shape()).reshape(b.shape());
             return new Variable[] {ga, gb};
+        }
+
+        /** Whether a 2-D operand with both sizes above 1 lies in memory as the transpose of a row-major matrix. */
+        private static boolean storedTransposed(Variable v) {
+            Tensor t = v.data();
+            return t.shape[0] > 1 && t.shape[1] > 1 && t.strides[0] == 1 && t.strides[1] != 1;
         }
 
         @Override public int[] shape(Tensor[] in) {

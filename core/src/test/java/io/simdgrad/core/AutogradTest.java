@@ -24,6 +24,21 @@ class AutogradTest {
     }
 
     @Test
+    void gradientOfATransposedWeightIsComputedInTheWeightsLayoutWithTheSameBits() {
+        Generator gen = new Generator(21);
+        Tensor xv = Tensor.randn(gen, 37, 70), wv = Tensor.randn(gen, 45, 70), gv = Tensor.randn(gen, 37, 45);
+        Variable x = new Variable(xv, true), w = new Variable(wv, true);
+        x.matmul(w.t()).backward(gv);                        // as linear: the weight stored transposed
+        // oracle: the plain formulas, a^T g for the weight, g b^T for the input
+        Tensor expectedW = xv.t().matmul(gv).t().contiguous(), expectedX = gv.matmul(wv);
+        assertArrayEquals(expectedW.toFloatArray(), w.grad().toFloatArray(), "(g^T x) equals (x^T g)^T bit for bit");
+        assertArrayEquals(expectedX.toFloatArray(), x.grad().toFloatArray());
+        Variable a = new Variable(xv.t().contiguous().t(), true);   // an input stored transposed too
+        a.matmul(new Variable(wv.t())).backward(gv);
+        assertArrayEquals(expectedX.toFloatArray(), a.grad().toFloatArray());
+    }
+
+    @Test
     void gradientsAccumulateUntilZeroed() {
         Variable x = leaf(1, 2, 3);
         x.mul(x).sum().backward();

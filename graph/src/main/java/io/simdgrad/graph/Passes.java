@@ -83,7 +83,8 @@ public final class Passes {
 
     /**
      * Makes {@code p.addScaledInPlace(x @ y, alpha)} of a contiguous 2-D param {@code p} whose
-     * update is the only use of a 2-D product into one in-place {@link Addmm} node,
+     * update is the only use of a 2-D product (or of a copy of it in the same layout, see
+     * {@link #productBehind}) into one in-place {@link Addmm} node,
      * {@code addmmInPlace(p, x, y, alpha)}: a GEMM that adds {@code alpha * x @ y} into
      * {@code p} (an SGD step on a weight). Exact when {@code FloatGemm.updatesOnce(k)} (it is
      * skipped otherwise). Also skipped when {@code x} or {@code y} is {@code p} or a view of it,
@@ -116,10 +117,8 @@ public final class Passes {
         if (!u.inPlace() || !(u.op() instanceof io.simdgrad.core.Ops.AddScaled) || u.in().length != 2) return null;
         Value p = u.in()[0];
         if (p.kind() != Kind.PARAM || p.shapeRef().length != 2 || !p.tensor().isContiguous()) return null;
-        Node mm = producer(u.in()[1], steps, at);
-        if (mm == null || mm.inPlace() || mm.op() != io.simdgrad.core.Ops.Matmul.INSTANCE
-                || uses.getOrDefault(mm.out(), 0) != 1) return null;
-        if (!Arrays.equals(mm.out().shapeRef(), p.shapeRef())) return null;
+        Node mm = productBehind(u.in()[1], steps, at, uses);
+        if (mm == null || !Arrays.equals(mm.out().shapeRef(), p.shapeRef())) return null;
         Value x = mm.in()[0], y = mm.in()[1];
         if (x.shapeRef().length != 2 || y.shapeRef().length != 2 || x.dtype() != p.dtype() || y.dtype() != p.dtype()) return null;
         int k = x.shapeRef()[1];
@@ -135,6 +134,29 @@ public final class Passes {
             }
         }
         return mm;
+    }
+
+    /**
+     * The matmul whose result {@code v} holds in the same layout, each step used once: the
+     * product itself, or a contiguous copy of it and/or an even number of 2-D swaps of it (core
+     * computes the gradient of a weight used as {@code w.t()} as {@code (gᵀx)ᵀ}, which its
+     * transpose's backward swaps back, and accumulates a copy); null otherwise.
+     */
+    private static Node productBehind(Value v, List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> uses) {
+        Node n = producer(v, steps, at);
+        if (n != null && !n.inPlace() && n.op() == io.simdgrad.core.Ops.Copy.INSTANCE && uses.getOrDefault(v, 0) == 1) {
+            v = n.in()[0];
+            n = producer(v, steps, at);
+        }
+        int swaps = 0;
+        while (n != null && isSwap(n) && uses.getOrDefault(v, 0) == 1) {
+            swaps++;
+            v = n.in()[0];
+            n = producer(v, steps, at);
+        }
+        if (swaps % 2 != 0 || n == null || n.inPlace() || n.op() != io.simdgrad.core.Ops.Matmul.INSTANCE
+                || uses.getOrDefault(v, 0) != 1) return null;
+        return n;
     }
 
     /** The value whose memory {@code v} is: through views and in-place results to their base. */
