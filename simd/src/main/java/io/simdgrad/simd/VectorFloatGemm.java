@@ -36,6 +36,13 @@ public final class VectorFloatGemm implements FloatGemmKernels {
     static final int NR = NV * L;
     /** Longest chunk of k: a KC x NR panel of packed B is 32 KiB (of a 48 KiB L1d) at any vector width. */
     static final int KC = 256;
+    /**
+     * Most rows for which a call on several threads splits only columns, each task packing its
+     * own B panels (and a thread reusing its packed A across its tasks). Measured on two threads:
+     * 64 x 256 x 784 150 -> 116 µs, 128 x 256 x 784 241 -> 178-209 µs; at 256 rows the shared
+     * packing was faster (256^3: 110 vs 120 µs).
+     */
+    static final int OWN_PACK_ROWS = 128;
     /** Most rows of C per task: its KC x MC block of packed A (96 KiB in f32) stays in L2. */
     static final int MC = 96;
     /** Most columns of C per block: their KC rows of packed B (1 MiB, half of L2) are shared by the threads. */
@@ -52,6 +59,9 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         boolean busy;
         /** The plan of this thread's packed calls, reused. */
         Product plan;
+        /** What {@link #a} holds: the rows from aRow of k chunk aChunk of call aCall of plan aPlan. */
+        Product aPlan;
+        int aCall, aChunk, aRow;
     }
 
     private static final VectorFloatLayout LAYOUT = new VectorFloatLayout();
@@ -231,6 +241,8 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         int taskRows, rowBlocks, bufferSize, buffers;
         /** Whether each task packs its own B panels (few rows, several threads). */
         boolean ownPack;
+        /** Counts the calls this plan served: tells a thread's packed A of this call from an older one's. */
+        int serial;
         // made once: a plan is reused by its thread's calls, so a call allocates nothing here
         final Parallel.PhaseSizes sizes = this::items;
         final Parallel.PhaseItem body = this::item;
@@ -238,6 +250,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         void set(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                  float beta, float[] c, int cOff, int ldc, Scratch own) {
+            this.serial++;
             this.threads = threads;
             this.m = m;
             this.n = n;
@@ -262,10 +275,9 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             // so they rarely start late; more, smaller tasks measured slower (64 x 256 x 784 on
             // two threads: 150 µs with two per thread, 178 with eight).
             int tiles = (m + MR - 1) / MR, want = threads <= 1 ? 1 : 2 * threads;
-            // At most MC rows on several threads: tasks over columns only, each packing its own B
-            // panels (no pack phase, no packed B read from another core; 64 x 256 x 784 on two threads
-            // measured ~150 µs with shared packing).
-            ownPack = threads > 1 && tiles * MR <= MC;
+            // At most OWN_PACK_ROWS rows on several threads: tasks over columns only, each packing
+            // its own B panels (no pack phase, no packed B read from another core).
+            ownPack = threads > 1 && tiles * MR <= OWN_PACK_ROWS;
             int rowTiles = ownPack ? tiles : Math.max(1, Math.min(MC / MR, tiles / want));
             taskRows = rowTiles * MR;
             rowBlocks = (tiles + rowTiles - 1) / rowTiles;
@@ -349,8 +361,16 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             Scratch s = SCRATCH.get();
             if (s.a.length < taskRows * kcMax) s.a = new float[taskRows * kcMax];
             float[] ap = s.a, tile = s.tile;
-            for (int ir = i0; ir < i1; ir += MR) {
-                pack(a, aOff + ir * aX + pq * aP, aX, aP, Math.min(MR, i1 - ir), MR, kc, ap, (ir - i0) * kc);
+            // a thread that already packed these rows of this k chunk in this call (its previous
+            // task, another column block) reuses them: with few rows every task has all of A
+            if (s.aPlan != this || s.aCall != serial || s.aChunk != q || s.aRow != i0) {
+                for (int ir = i0; ir < i1; ir += MR) {
+                    pack(a, aOff + ir * aX + pq * aP, aX, aP, Math.min(MR, i1 - ir), MR, kc, ap, (ir - i0) * kc);
+                }
+                s.aPlan = this;
+                s.aCall = serial;
+                s.aChunk = q;
+                s.aRow = i0;
             }
             float betaQ = q == 0 ? beta : 1;
             for (int jr = j0; jr < j1; jr += NR) {

@@ -253,7 +253,8 @@ class FloatGemmTest {
      */
     @Example
     void largeProductsAreCorrectAndIndependentOfThreadCount() {
-        int[][] shapes = {{300, 300, 300}, {40, 700, 530}, {517, 33, 260}, {9, 1100, 300}};
+        // 40 and 120 rows: on several threads each task packs its own B panels (OWN_PACK_ROWS)
+        int[][] shapes = {{300, 300, 300}, {40, 700, 530}, {517, 33, 260}, {9, 1100, 300}, {120, 400, 530}};
         for (int si = 0; si < shapes.length; si++) {
             int[] s = shapes[si];
             for (int form = 0; form < 4; form++) {
