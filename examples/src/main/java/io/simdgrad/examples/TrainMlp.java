@@ -90,16 +90,13 @@ public final class TrainMlp {
         List<Variable> params = init(2);
         CompiledFunction compiled = Graphs.compile(batch -> step(params, batch, 0.1));
         double[] losses = new double[steps];
-        long start = 0;
         for (int i = 0; i < steps; i++) {
-            if (i == steps / 2) start = System.nanoTime(); // the second half: after the JIT warmed up
             losses[i] = compiled.call(data).get(0).item();
             if (i % 250 == 0 || i == steps - 1) out.printf("step %4d  loss %.4f%n", i, losses[i]);
         }
-        long took = System.nanoTime() - start;
-        out.printf("accuracy %.3f after %d steps (%d captured, %d replayed; the last %d took %.1f µs a step, wall clock)%n",
-                accuracy(params, data), steps, compiled.captureCount(), compiled.replayCount(), steps - steps / 2,
-                took / 1e3 / (steps - steps / 2));
+        // speed is measured with JMH in benchmarks (GraphBench, GraphCompileBench), not here
+        out.printf("accuracy %.3f after %d steps (%d captured, %d replayed)%n",
+                accuracy(params, data), steps, compiled.captureCount(), compiled.replayCount());
         out.println(compiled.graph().nodes().size() + " steps in the compiled graph; its first lines:");
         String[] lines = compiled.graph().toString().split("\n");
         for (int i = 0; i < Math.min(12, lines.length); i++) out.println("  " + lines[i]);

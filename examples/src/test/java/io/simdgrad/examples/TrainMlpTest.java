@@ -30,7 +30,7 @@ class TrainMlpTest {
         assertTrue(compiled[steps - 1] < 0.5 * compiled[0], "the loss falls: " + compiled[0] + " -> " + compiled[steps - 1]);
         assertTrue(TrainMlp.accuracy(params, data) > 0.9, "the rings are told apart");
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("(1 captured, " + (steps - 1) + " replayed;"), out);
+        assertTrue(out.contains("(1 captured, " + (steps - 1) + " replayed)"), out);
         assertTrue(out.contains("addmmInPlace") || out.contains("steps in the compiled graph"), out);
     }
 }
