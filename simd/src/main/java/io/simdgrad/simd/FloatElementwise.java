@@ -19,10 +19,7 @@ import java.util.Objects;
  * ({@link #scalar()}, which compute {@link Math}'s functions in double and round once):
  * add, sub, mul, div, max, min (as {@link Math#max}: NaN and -0.0 handled), neg, abs, sqrt,
  * square, reciprocal, relu, compare, where, clamp, the fused backward forms, axpy, scale and fill
- * are bit-identical. EXP (and so SIGMOID) is computed by {@link FloatVectorExp} in plain vector
- * arithmetic, the same bits in every JIT tier (measured on every 16th float bit pattern in
- * [-110, 90], 140M values, and 21M doubles: at most 1 ulp); the other transcendentals use the
- * Vector API's math library, whose lanes can differ in the last bit between JIT tiers. Their largest
+ * are bit-identical. The transcendentals use the Vector API's math library; their largest
  * difference from the twin, measured on an AVX-512 machine with JDK 25 over every 29th float bit
  * pattern (148M values; pow: 21M random pairs) and 25M random doubles, at 512, 256 and 128 bits:
  * <table>

@@ -237,8 +237,8 @@ public final class FloatReductions {
      * r*ldOut + c]}; modifies only that block of out, which may be the input block (in place).
      * The tests hold each output of both twins within {@code (8 + 2n + |a(r,c) - m_r|) * ulp(1)}
      * relative of the exact value (n = cols; the sum's rounding and the shift's), or a few
-     * smallest normals where it underflows; the exponential is {@link FloatVectorExp} and the
-     * row sums a fixed lane tree in the vector twin, so its results do not depend on the JIT tier.
+     * smallest normals where it underflows; the exponential itself is {@link
+     * jdk.incubator.vector.VectorOperators#EXP} in the vector twin.
      */
     public static void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         checkSoftmax("softmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);

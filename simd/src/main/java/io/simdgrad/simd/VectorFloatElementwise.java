@@ -2,6 +2,7 @@ package io.simdgrad.simd;
 
 import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
@@ -33,9 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Accuracy against {@link ScalarFloatElementwise} (measured over wide ranges, held by the
  * tests): + - * / sqrt, neg, abs, square, reciprocal, relu, max, min, compare, where, clamp and
- * the fused forms are bit-identical. EXP and SIGMOID use {@link FloatVectorExp}; the other
- * transcendentals use the JDK's vector math library; see {@link FloatElementwise} for the ulp
- * bounds.
+ * the fused forms are bit-identical. The transcendentals use the JDK's vector math library; see
+ * {@link FloatElementwise} for the ulp bounds.
  */
 public final class VectorFloatElementwise implements FloatElementwiseKernels {
     private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
@@ -127,7 +127,7 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
         switch (op) {
             case NEG -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).neg().intoArray(out, outOff + i); }
             case ABS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).abs().intoArray(out, outOff + i); }
-            case EXP -> expRange(a, aOff, out, outOff, bound);
+            case EXP -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(EXP).intoArray(out, outOff + i); }
             case LOG -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG).intoArray(out, outOff + i); }
             case SQRT -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SQRT).intoArray(out, outOff + i); }
             case SQUARE -> {
@@ -138,7 +138,7 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             }
             case RECIPROCAL -> { for (int i = 0; i < bound; i += L) one.div(v(a, aOff + i)).intoArray(out, outOff + i); }
             case TANH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(TANH).intoArray(out, outOff + i); }
-            case SIGMOID -> sigmoidRange(a, aOff, out, outOff, bound);
+            case SIGMOID -> { for (int i = 0; i < bound; i += L) sigmoid(v(a, aOff + i), one, zero).intoArray(out, outOff + i); }
             case RELU -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i); }
             case SIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i); }
             case COS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i); }
@@ -146,24 +146,9 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
     }
 
-    /**
-     * The EXP loop as a method of its own: inside the large switch of {@link #unary}, C2 ran out
-     * of inlining budget and called the exponential with boxed vectors (measured 42 vs 19 µs at
-     * 1e5 floats).
-     */
-    private static void expRange(float[] a, int aOff, float[] out, int outOff, int bound) {
-        for (int i = 0; i < bound; i += L) FloatVectorExp.exp(v(a, aOff + i)).intoArray(out, outOff + i);
-    }
-
-    /** The SIGMOID loop, a method of its own for the reason given at {@link #expRange}. */
-    private static void sigmoidRange(float[] a, int aOff, float[] out, int outOff, int bound) {
-        FloatVector one = splat(1), zero = splat(0);
-        for (int i = 0; i < bound; i += L) sigmoid(v(a, aOff + i), one, zero).intoArray(out, outOff + i);
-    }
-
     /** Same formula as {@link ScalarFloatElementwise#sigmoid}: e = exp(-|x|) never overflows. */
     private static FloatVector sigmoid(FloatVector x, FloatVector one, FloatVector zero) {
-        FloatVector e = FloatVectorExp.exp(x.abs().neg());
+        FloatVector e = x.abs().neg().lanewise(EXP);
         FloatVector d = one.add(e);
         return e.div(d).blend(one.div(d), x.compare(GE, zero));
     }

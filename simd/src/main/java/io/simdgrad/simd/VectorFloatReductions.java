@@ -5,7 +5,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * follow the order defined in {@link FloatReductions} (P interleaved partials, a fixed pairwise
  * tree, a sequential tail, chunks of {@link #CHUNK} combined pairwise), so their results are the
  * same bits at every vector width whose lane count divides P. Max, min and the arg-forms are exact.
- * Softmax uses {@link FloatVectorExp} (within an ulp of {@link Math#exp}, the same bits in every JIT tier).
+ * Softmax uses {@link VectorOperators#EXP} (within a few ulps of {@link Math#exp}).
  */
 public final class VectorFloatReductions implements FloatReductionKernels {
     private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
@@ -533,8 +532,8 @@ public final class VectorFloatReductions implements FloatReductionKernels {
         for (int r = 0; r < rows; r++) {
             FloatVector v = FloatVector.fromArray(S, a, off + r * lda, in);
             FloatVector d = v.sub(v.reduceLanes(VectorOperators.MAX, in));
-            FloatVector e = FloatVectorExp.exp(d);
-            float s = laneSum(FloatVector.zero(S).blend(e, in));
+            FloatVector e = d.lanewise(VectorOperators.EXP);
+            float s = e.reduceLanes(VectorOperators.ADD, in);
             if (log) d.sub((float) Math.log(s)).intoArray(out, outOff + r * ldOut, in);
             else e.mul(1 / s).intoArray(out, outOff + r * ldOut, in);
         }
@@ -549,38 +548,16 @@ public final class VectorFloatReductions implements FloatReductionKernels {
         FloatVector s0 = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVectorExp.exp(FloatVector.fromArray(S, a, off + i).sub(vs));
+            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vs).lanewise(VectorOperators.EXP);
             if (out != null) e.intoArray(out, outOff + i);
             s0 = s0.add(e);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVectorExp.exp(FloatVector.fromArray(S, a, off + i, m).sub(vs));
+            FloatVector e = FloatVector.fromArray(S, a, off + i, m).sub(vs).lanewise(VectorOperators.EXP);
             if (out != null) e.intoArray(out, outOff + i, m);
             s0 = s0.add(e, m);
         }
-        return laneSum(s0);
-    }
-
-    /** H[j] moves lane i + L/2^j to lane i (mod L): the steps of {@link #laneSum}'s tree, as constants C2 can intrinsify. */
-    private static final VectorShuffle<Float> H1 = half(1), H2 = half(2), H3 = half(3), H4 = half(4), H5 = half(5);
-
-    private static VectorShuffle<Float> half(int j) {
-        int h = Math.max(1, L >> j);
-        return VectorShuffle.fromOp(S, i -> (i + h) % L);
-    }
-
-    /**
-     * The sum of the lanes in a fixed pairwise tree (lane i + lane i + L/2, then + L/4, ...).
-     * {@code reduceLanes(ADD)} leaves the order open, and C2's order differs from the
-     * interpreter's, so its last bit depended on the JIT tier.
-     */
-    private static float laneSum(FloatVector v) {
-        if (L >= 2) v = v.add(v.rearrange(H1));
-        if (L >= 4) v = v.add(v.rearrange(H2));
-        if (L >= 8) v = v.add(v.rearrange(H3));
-        if (L >= 16) v = v.add(v.rearrange(H4));
-        if (L >= 32) v = v.add(v.rearrange(H5));
-        return v.lane(0);
+        return s0.reduceLanes(VectorOperators.ADD);
     }
 }
