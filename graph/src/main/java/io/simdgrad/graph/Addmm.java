@@ -3,9 +3,7 @@ package io.simdgrad.graph;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Ops;
-import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.simd.DoubleGemm;
 import io.simdgrad.simd.FloatGemm;
 
 import java.util.Arrays;
@@ -62,33 +60,15 @@ final class Addmm implements Op {
 
     /** {@code out = in[0] + alpha * in[1] @ in[2]}; {@code out} contiguous (it is {@code in[0]} when in place). */
     @Override public void forward(Tensor[] in, Tensor out) {
-        Tensor a = layout(in[1]), b = layout(in[2]);
         if (!out.isContiguous()) throw new IllegalArgumentException("addmm: the result must be contiguous");
         if (in[0] != out) Ops.CopyInto.INSTANCE.forward(new Tensor[] {out, in[0]}, out);
-        int m = a.size(0), k = a.size(1), n = b.size(1);
-        if (m == 0 || n == 0) return;
-        int lda = ld(a), ldb = ld(b);
-        boolean ta = lda < 0, tb = ldb < 0;
-        if (out.dtype() == DType.FLOAT32) {
-            FloatGemm.gemm(ta, tb, m, n, k, (float) alpha, RawArrays.floats(a), a.storageOffset(), Math.abs(lda),
-                    RawArrays.floats(b), b.storageOffset(), Math.abs(ldb), 1f, RawArrays.floats(out), out.storageOffset(), n);
-        } else {
-            DoubleGemm.gemm(ta, tb, m, n, k, alpha, RawArrays.doubles(a), a.storageOffset(), Math.abs(lda),
-                    RawArrays.doubles(b), b.storageOffset(), Math.abs(ldb), 1d, RawArrays.doubles(out), out.storageOffset(), n);
-        }
+        Tensor[] ops = {out, layout(in[1]), layout(in[2])};
+        Direct gemm = Direct.gemm(ops, 1, out, alpha, 1);
+        if (gemm != null) gemm.run(ops, out); // null: a size is 0, nothing to add
     }
 
     /** {@code t} when GEMM can read it where it lies, else a contiguous copy. */
     private static Tensor layout(Tensor t) {
-        return ld(t) == 0 ? t.contiguous() : t;
-    }
-
-    /** The leading dim of a 2-D operand: positive row-major, negative transposed, 0 neither. */
-    static int ld(Tensor t) {
-        int[] st = t.strides();
-        int rows = t.size(0), cols = t.size(1), rs = st[0], cs = st[1];
-        if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= cols)) return Math.max(rows <= 1 ? cols : rs, 1);
-        if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= rows)) return -Math.max(cols <= 1 ? rows : cs, 1);
-        return 0;
+        return Direct.ld(t) == 0 ? t.contiguous() : t;
     }
 }

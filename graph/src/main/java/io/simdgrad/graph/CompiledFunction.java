@@ -61,13 +61,8 @@ public final class CompiledFunction {
         Dispatch.setTracer(outer);
         if (outer != null) return fn.apply(inputs);
         if (last != null && last.accepts(inputs)) {
-            try {
-                List<Tensor> r = last.run(inputs);
-                replays++;
-                return r;
-            } catch (GuardFailure e) {
-                if (strict) throw e;
-            }
+            List<Tensor> r = tryReplay(last, inputs);
+            if (r != null) return r;
         }
         Executable.Signature sig = Executable.Signature.of(inputs);
         List<Executable> variants = cache.get(sig);
@@ -81,18 +76,26 @@ public final class CompiledFunction {
         for (int i = 0; i < variants.size(); i++) {
             Executable ex = variants.get(i);
             if (ex == last) continue; // just failed its guard above
-            try {
-                List<Tensor> r = ex.run(inputs);
-                replays++;
-                variants.remove(i);
-                variants.add(0, ex);
-                last = ex;
+            List<Tensor> r = tryReplay(ex, inputs);
+            if (r != null) {
+                variants.add(0, variants.remove(i));
                 return r;
-            } catch (GuardFailure e) {
-                if (strict) throw e;
             }
         }
         return capture(inputs);
+    }
+
+    /** Replays {@code ex}; null when a guard fails (rethrown in strict mode). */
+    private List<Tensor> tryReplay(Executable ex, List<Tensor> inputs) {
+        try {
+            List<Tensor> r = ex.run(inputs);
+            replays++;
+            last = ex;
+            return r;
+        } catch (GuardFailure e) {
+            if (strict) throw e;
+            return null;
+        }
     }
 
     private List<Tensor> capture(List<Tensor> inputs) {

@@ -23,8 +23,9 @@ import java.util.Arrays;
  * state per call. Only layouts whose eager runs are known exactly qualify: every operand of the
  * result's dtype and contiguous, the result contiguous, and each operand either the result's
  * elements (one run), a single element (a scalar kernel, from two elements on), one row of
- * the result's last dim (one run per row) or one element per row (a scalar kernel per row). The arrays are read from the tensors on each call,
- * because a replay may bind a caller's input tensor into an operand slot.
+ * the result's last dim (one run per row) or one element per row (a scalar kernel per row).
+ * The arrays are read from the tensors on each call, because a replay may bind a caller's
+ * input tensor into an operand slot.
  *
  * <p>A {@code matmul} of two non-empty matrices, each row-major or transposed in
  * memory, becomes the one GEMM call core's matmul makes for them (same transpose flags and
@@ -90,11 +91,28 @@ abstract class Direct {
         }
     };
 
-    /** Copies contiguous {@code src} into contiguous {@code dst} of its dtype and size (the core copy kernel). */
+    /** Copies contiguous {@code src} into contiguous {@code dst} of its dtype and size (the core copy kernel; int64 by arraycopy). */
     static void copy(Tensor src, Tensor dst) {
         int n = dst.numel(), so = src.storageOffset(), oo = dst.storageOffset();
-        if (dst.dtype() == DType.FLOAT32) FloatLayout.copy(RawArrays.floats(src), so, RawArrays.floats(dst), oo, n);
-        else DoubleLayout.copy(RawArrays.doubles(src), so, RawArrays.doubles(dst), oo, n);
+        switch (dst.dtype()) {
+            case FLOAT32 -> FloatLayout.copy(RawArrays.floats(src), so, RawArrays.floats(dst), oo, n);
+            case FLOAT64 -> DoubleLayout.copy(RawArrays.doubles(src), so, RawArrays.doubles(dst), oo, n);
+            case INT64 -> System.arraycopy(RawArrays.longs(src), so, RawArrays.longs(dst), oo, n);
+        }
+    }
+
+    /** The leading dim of a 2-D operand for GEMM: positive row-major, negative transposed, 0 neither. */
+    static int ld(Tensor t) {
+        int[] st = t.strides();
+        int rows = t.size(0), cols = t.size(1), rs = st[0], cs = st[1];
+        if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= cols)) return Math.max(rows <= 1 ? cols : rs, 1);
+        if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= rows)) return -Math.max(cols <= 1 ? rows : cs, 1);
+        return 0;
+    }
+
+    /** The GEMM {@code out = alpha * in[first] @ in[first + 1] + beta * out} as a direct step, or null when a size is 0 or an operand has no leading dim. */
+    static Direct gemm(Tensor[] in, int first, Tensor out, double alpha, double beta) {
+        return Gemm.of(in, first, out, alpha, beta);
     }
 
     private static final class Unary extends Direct {
@@ -187,8 +205,8 @@ abstract class Direct {
     /**
      * As core's matmul for 2-D operands: a GEMM with transpose flags and leading dims from the
      * operands' strides (a size-1 dim may give other flags than core picks: GEMM computes each
-     * element the same way under any flags, so the bits agree); with {@code beta = 1} and the operands from {@code in[1]}, {@link Addmm}
-     * in place ({@code out += alpha * in[1] @ in[2]}).
+     * element the same way under any flags, so the bits agree); with {@code beta = 1} and the
+     * operands from {@code in[1]}, {@link Addmm} in place ({@code out += alpha * in[1] @ in[2]}).
      */
     private static final class Gemm extends Direct {
         final boolean ta, tb;
@@ -213,7 +231,7 @@ abstract class Direct {
             if (a.dim() != 2 || b.dim() != 2) return null;
             int m = a.size(0), k = a.size(1), n = b.size(1);
             if (m == 0 || k == 0 || n == 0) return null;
-            int lda = Addmm.ld(a), ldb = Addmm.ld(b);
+            int lda = ld(a), ldb = ld(b);
             if (lda == 0 || ldb == 0) return null;
             return new Gemm(first, lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb), alpha, beta);
         }

@@ -401,7 +401,7 @@ public final class Executable {
                 }
                 if (inputSlots[i] != null) for (Slot sl : inputSlots[i]) sl.args[sl.index] = inputBufs[i];
                 if (t.isContiguous()) {
-                    copyContiguous(t, inputBufs[i]); // the signature matched: same dtype and size
+                    Direct.copy(t, inputBufs[i]); // the signature matched: same dtype and size
                     continue;
                 }
                 Tensor[] a = inputCopyArgs[i];
@@ -430,20 +430,9 @@ public final class Executable {
         }
     }
 
-    /** Copies contiguous {@code src} into contiguous {@code dst} of its dtype and size, any dtype, allocating nothing. */
-    private static void copyContiguous(Tensor src, Tensor dst) {
-        int n = dst.numel(), so = src.storageOffset(), o = dst.storageOffset();
-        switch (dst.dtype()) {
-            case FLOAT32 -> System.arraycopy(RawArrays.floats(src), so, RawArrays.floats(dst), o, n);
-            case FLOAT64 -> System.arraycopy(RawArrays.doubles(src), so, RawArrays.doubles(dst), o, n);
-            case INT64 -> System.arraycopy(RawArrays.longs(src), so, RawArrays.longs(dst), o, n);
-        }
-    }
-
-    /** A copy of an output: a contiguous float tensor by the copy kernel directly, anything else by {@link Tensor#copy}. */
+    /** A copy of an output: a contiguous tensor by {@link Direct#copy}, a strided one by {@link Tensor#copy}. */
     private static Tensor copyOut(Tensor t) {
-        DType dt = t.dtype();
-        if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || !t.isContiguous()) return t.copy();
+        if (!t.isContiguous()) return t.copy();
         Tensor r = Tensor.zerosLike(t);
         Direct.copy(t, r);
         return r;

@@ -1,9 +1,13 @@
 package io.simdgrad.graph;
 
+import io.simdgrad.core.DType;
 import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
+import io.simdgrad.core.Ops;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.ViewOps;
+import io.simdgrad.simd.DoubleGemm;
+import io.simdgrad.simd.FloatGemm;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Node;
@@ -54,28 +58,23 @@ public final class Passes {
      * between the product and the copy (the operands would be read after it).
      */
     public static Graph transposeProducts(Graph g) {
-        List<Step> steps = g.steps();
-        Map<Value, Integer> uses = new IdentityHashMap<>(), at = new IdentityHashMap<>();
-        countUses(g, uses, at);
+        Index ix = Index.of(g);
         int nextId = 0;
         for (Value v : g.inputs()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.params()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.consts()) nextId = Math.max(nextId, v.id() + 1);
-        for (Value v : at.keySet()) nextId = Math.max(nextId, v.id() + 1);
-        List<Step> out = new ArrayList<>(steps.size());
+        for (Value v : ix.at.keySet()) nextId = Math.max(nextId, v.id() + 1);
+        List<Step> out = new ArrayList<>(ix.steps.size());
         boolean changed = false;
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            Node product = s instanceof Node n ? transposedProduct(n, steps, at, uses) : null;
+        for (Step s : ix.steps) {
+            Node product = s instanceof Node n ? transposedProduct(n, ix) : null;
             if (product == null) {
                 out.add(s);
                 continue;
             }
-            Node copy = (Node) s;
-            Value x = product.in()[0], y = product.in()[1];
-            Value yt = transposeOf(y, steps, at, out, nextId++);
-            Value xt = transposeOf(x, steps, at, out, nextId++);
-            out.add(new Node(copy.out(), product.op(), new Value[] {yt, xt}, false));
+            Value yt = transposeOf(product.in()[1], ix, out, nextId++);
+            Value xt = transposeOf(product.in()[0], ix, out, nextId++);
+            out.add(new Node(((Node) s).out(), product.op(), new Value[] {yt, xt}, false));
             changed = true;
         }
         return changed ? new Graph(g.inputs(), g.params(), g.consts(), out, g.outputs()) : g;
@@ -92,20 +91,18 @@ public final class Passes {
      * product now runs at the update's place).
      */
     public static Graph fuseParamUpdates(Graph g) {
-        List<Step> steps = g.steps();
-        Map<Value, Integer> uses = new IdentityHashMap<>(), at = new IdentityHashMap<>();
-        countUses(g, uses, at);
-        List<Step> out = new ArrayList<>(steps.size());
+        Index ix = Index.of(g);
+        List<Step> out = new ArrayList<>(ix.steps.size());
         boolean changed = false;
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            Node mm = s instanceof Node n ? updatedProduct(n, i, steps, at, uses) : null;
+        for (int i = 0; i < ix.steps.size(); i++) {
+            Step s = ix.steps.get(i);
+            Node mm = s instanceof Node n ? updatedProduct(n, i, ix) : null;
             if (mm == null) {
                 out.add(s);
                 continue;
             }
             Node u = (Node) s;
-            double alpha = ((io.simdgrad.core.Ops.AddScaled) u.op()).alpha();
+            double alpha = ((Ops.AddScaled) u.op()).alpha();
             out.add(new Node(u.out(), new Addmm(alpha), new Value[] {u.in()[0], mm.in()[0], mm.in()[1]}, true));
             changed = true;
         }
@@ -113,23 +110,22 @@ public final class Passes {
     }
 
     /** The matmul node whose product the in-place update {@code u} (step {@code i}) adds into a param, when the fusion applies. */
-    private static Node updatedProduct(Node u, int i, List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> uses) {
-        if (!u.inPlace() || !(u.op() instanceof io.simdgrad.core.Ops.AddScaled) || u.in().length != 2) return null;
+    private static Node updatedProduct(Node u, int i, Index ix) {
+        if (!u.inPlace() || !(u.op() instanceof Ops.AddScaled) || u.in().length != 2) return null;
         Value p = u.in()[0];
         if (p.kind() != Kind.PARAM || p.shapeRef().length != 2 || !p.tensor().isContiguous()) return null;
-        Node mm = productBehind(u.in()[1], steps, at, uses);
+        Node mm = productBehind(u.in()[1], ix);
         if (mm == null || !Arrays.equals(mm.out().shapeRef(), p.shapeRef())) return null;
         Value x = mm.in()[0], y = mm.in()[1];
         if (x.shapeRef().length != 2 || y.shapeRef().length != 2 || x.dtype() != p.dtype() || y.dtype() != p.dtype()) return null;
         int k = x.shapeRef()[1];
-        boolean once = p.dtype() == io.simdgrad.core.DType.FLOAT32 ? io.simdgrad.simd.FloatGemm.updatesOnce(k)
-                : io.simdgrad.simd.DoubleGemm.updatesOnce(k);
+        boolean once = p.dtype() == DType.FLOAT32 ? FloatGemm.updatesOnce(k) : DoubleGemm.updatesOnce(k);
         if (!once) return null;
-        Value rx = root(x, steps, at), ry = root(y, steps, at);
+        Value rx = ix.root(x), ry = ix.root(y);
         if (rx == p || ry == p) return null;
-        for (int j = at.get(mm.out()) + 1; j < i; j++) {
-            if (steps.get(j) instanceof Node n && n.inPlace()) {
-                Value target = root(n.in()[0], steps, at);
+        for (int j = ix.at.get(mm.out()) + 1; j < i; j++) {
+            if (ix.steps.get(j) instanceof Node n && n.inPlace()) {
+                Value target = ix.root(n.in()[0]);
                 if (target == rx || target == ry) return null;
             }
         }
@@ -142,64 +138,38 @@ public final class Passes {
      * computes the gradient of a weight used as {@code w.t()} as {@code (gᵀx)ᵀ}, which its
      * transpose's backward swaps back, and accumulates a copy); null otherwise.
      */
-    private static Node productBehind(Value v, List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> uses) {
-        Node n = producer(v, steps, at);
-        if (n != null && !n.inPlace() && n.op() == io.simdgrad.core.Ops.Copy.INSTANCE && uses.getOrDefault(v, 0) == 1) {
+    private static Node productBehind(Value v, Index ix) {
+        Node n = ix.producer(v);
+        if (n != null && !n.inPlace() && n.op() == Ops.Copy.INSTANCE && ix.uses(v) == 1) {
             v = n.in()[0];
-            n = producer(v, steps, at);
+            n = ix.producer(v);
         }
         int swaps = 0;
-        while (n != null && isSwap(n) && uses.getOrDefault(v, 0) == 1) {
+        while (n != null && isSwap(n) && ix.uses(v) == 1) {
             swaps++;
             v = n.in()[0];
-            n = producer(v, steps, at);
+            n = ix.producer(v);
         }
-        if (swaps % 2 != 0 || n == null || n.inPlace() || n.op() != io.simdgrad.core.Ops.Matmul.INSTANCE
-                || uses.getOrDefault(v, 0) != 1) return null;
-        return n;
-    }
-
-    /** The value whose memory {@code v} is: through views and in-place results to their base. */
-    private static Value root(Value v, List<Step> steps, Map<Value, Integer> at) {
-        for (Node n; (n = producer(v, steps, at)) != null && (n.isView() || n.inPlace()); ) v = n.in()[0];
-        return v;
-    }
-
-    /** Fills {@code uses} (how many operands, guards and outputs name each value) and {@code at} (the step defining each node value). */
-    private static void countUses(Graph g, Map<Value, Integer> uses, Map<Value, Integer> at) {
-        List<Step> steps = g.steps();
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            if (s instanceof Guard gd) {
-                uses.merge(gd.value(), 1, Integer::sum);
-            } else {
-                Node n = (Node) s;
-                at.put(n.out(), i);
-                for (Value v : n.in()) uses.merge(v, 1, Integer::sum);
-            }
-        }
-        for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
+        return swaps % 2 == 0 && isProduct(n) && ix.uses(v) == 1 ? n : null;
     }
 
     /** The matmul node whose result {@code n} copies transposed, when the rewrite applies; null otherwise. */
-    private static Node transposedProduct(Node n, List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> uses) {
-        if (n.inPlace() || n.op() != io.simdgrad.core.Ops.Copy.INSTANCE) return null;
-        Node view = producer(n.in()[0], steps, at);
-        if (view == null || !isSwap(view) || uses.getOrDefault(view.out(), 0) != 1) return null;
-        Node mm = producer(view.in()[0], steps, at);
-        if (mm == null || mm.inPlace() || mm.op() != io.simdgrad.core.Ops.Matmul.INSTANCE
-                || uses.getOrDefault(mm.out(), 0) != 1) return null;
+    private static Node transposedProduct(Node n, Index ix) {
+        if (n.inPlace() || n.op() != Ops.Copy.INSTANCE) return null;
+        Node view = ix.producer(n.in()[0]);
+        if (view == null || !isSwap(view) || ix.uses(view.out()) != 1) return null;
+        Node mm = ix.producer(view.in()[0]);
+        if (!isProduct(mm) || ix.uses(mm.out()) != 1) return null;
         if (mm.in()[0].shapeRef().length != 2 || mm.in()[1].shapeRef().length != 2) return null;
-        for (int i = at.get(mm.out()) + 1, end = at.get(n.out()); i < end; i++) {
-            if (steps.get(i) instanceof Node between && between.inPlace()) return null;
+        for (int i = ix.at.get(mm.out()) + 1, end = ix.at.get(n.out()); i < end; i++) {
+            if (ix.steps.get(i) instanceof Node between && between.inPlace()) return null;
         }
         return mm;
     }
 
-    /** The node that defines {@code v}, or null for an input, param or const. */
-    private static Node producer(Value v, List<Step> steps, Map<Value, Integer> at) {
-        Integer i = at.get(v);
-        return i == null ? null : (Node) steps.get(i);
+    /** Whether {@code n} is an out-of-place matmul. */
+    private static boolean isProduct(Node n) {
+        return n != null && !n.inPlace() && n.op() == Ops.Matmul.INSTANCE;
     }
 
     /** Whether {@code n} is a view swapping the two dims of a 2-D value. */
@@ -210,13 +180,48 @@ public final class Passes {
     }
 
     /** {@code v} transposed: the operand of {@code v} when {@code v} is itself a swap, else a new transpose view appended to {@code out}. */
-    private static Value transposeOf(Value v, List<Step> steps, Map<Value, Integer> at, List<Step> out, int id) {
-        Node p = producer(v, steps, at);
+    private static Value transposeOf(Value v, Index ix, List<Step> out, int id) {
+        Node p = ix.producer(v);
         if (p != null && isSwap(p)) return p.in()[0];
         int[] s = v.shapeRef();
         Value t = new Value(id, new int[] {s[1], s[0]}, v.dtype(), Kind.NODE, null);
         out.add(new Node(t, new ViewOps.Permute(new int[] {1, 0}, "transpose"), new Value[] {v}, false));
         return t;
+    }
+
+    /** A graph's steps with, per node value, the step that defines it and, per value, how many operands, guards and outputs name it. */
+    private record Index(List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> useCounts) {
+        static Index of(Graph g) {
+            Map<Value, Integer> at = new IdentityHashMap<>(), uses = new IdentityHashMap<>();
+            List<Step> steps = g.steps();
+            for (int i = 0; i < steps.size(); i++) {
+                if (steps.get(i) instanceof Guard gd) {
+                    uses.merge(gd.value(), 1, Integer::sum);
+                } else {
+                    Node n = (Node) steps.get(i);
+                    at.put(n.out(), i);
+                    for (Value v : n.in()) uses.merge(v, 1, Integer::sum);
+                }
+            }
+            for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
+            return new Index(steps, at, uses);
+        }
+
+        /** The node that defines {@code v}, or null for an input, param or const. */
+        Node producer(Value v) {
+            Integer i = at.get(v);
+            return i == null ? null : (Node) steps.get(i);
+        }
+
+        int uses(Value v) {
+            return useCounts.getOrDefault(v, 0);
+        }
+
+        /** The value whose memory {@code v} is: through views and in-place results to their base. */
+        Value root(Value v) {
+            for (Node n; (n = producer(v)) != null && (n.isView() || n.inPlace()); ) v = n.in()[0];
+            return v;
+        }
     }
 
     /**

@@ -50,8 +50,8 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} in {@code parts} contiguous pieces whose boundaries
      * are multiples of {@code align} (so vector loops see full vectors except at the very end).
-     * The caller's thread and the helpers take pieces from a counter, so a helper that starts
-     * late only takes fewer. The call returns when all pieces are done and rethrows the first
+     * The caller's thread and the helpers take pieces as {@link #dynamic} takes items, so a
+     * helper that starts late only takes fewer. The call returns when all pieces are done and rethrows the first
      * failure.
      */
     public static void run(int n, int parts, int align, Range body) {
@@ -66,6 +66,7 @@ public final class Parallel {
         job.range = body;
         job.n = n;
         job.size = size;
+        job.count = count;
         job.execute(1, null, count, null);
     }
 
@@ -92,8 +93,8 @@ public final class Parallel {
      * caller's included) that take indexes from counters, each thread starting on its own
      * contiguous share (the caller on the first) and then taking from the others'. A helper
      * thread that wakes late or runs slower only takes fewer items, so the caller never waits
-     * for a fixed share. With {@code parts <= 1} the
-     * items run in order on the caller's thread, allocating nothing.
+     * for a fixed share. With {@code parts <= 1} the items run in order on the caller's thread,
+     * allocating nothing.
      */
     public static void dynamic(int count, int parts, Item body) {
         if (parts <= 1 || count <= 1) {
@@ -108,8 +109,8 @@ public final class Parallel {
 
     /**
      * Like {@link #dynamic} over a sequence of phases: every item of a phase finishes before any
-     * item of the next one starts (a barrier), while the threads are forked only once. Threads
-     * take items from each phase's counter; one that starts late joins the current phase. A
+     * item of the next one starts (a barrier), while the helpers are handed the call only once.
+     * Threads take items from each phase's counters; one that starts late joins the current phase. A
      * thread that runs out of items waits for the others' last items (spinning briefly, then
      * yielding). A failing item stops the rest; the call rethrows the first failure itself.
      * With {@code parts <= 1} everything runs in order on the caller's thread.
@@ -127,7 +128,7 @@ public final class Parallel {
     /**
      * One parallel call's shared state, reused by the calling thread's next call (a nested call
      * while it is in use gets a fresh one), so a steady-state call allocates nothing. Its
-     * {@link #run} is what every thread of the call executes: take items phase by phase.
+     * {@link #work} is what every thread of the call executes: take items phase by phase.
      */
     private static final class Job {
         private static final ThreadLocal<Job> OWN = ThreadLocal.withInitial(Job::new);
@@ -135,7 +136,7 @@ public final class Parallel {
         int phases;
         Parallel.PhaseSizes sizes;
         PhaseItem body;
-        // the run and dynamic forms: pieces of a range, or items, in one phase
+        // the run and dynamic forms: count pieces of size of the range [0, n), or count items
         Range range;
         Item item;
         int n, size, count;
@@ -190,12 +191,9 @@ public final class Parallel {
             }
         }
 
+        /** Items of phase p: {@link #count} in the one phase of {@link #run} and {@link #dynamic}. */
         private int items(int p) {
-            return range != null ? count(p) : item != null ? count : sizes.items(p);
-        }
-
-        private int count(int p) {
-            return (n + size - 1) / size;
+            return sizes == null ? count : sizes.items(p);
         }
 
         private void runItem(int p, int i) {

@@ -116,7 +116,7 @@ public final class VectorFloatGemm implements FloatGemmKernels {
             float[] bt = s.small;
             if (transB) LAYOUT.transpose(b, bOff, n, k, ldb, bt, 0, np);
             else for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb, bt, p * np, n);
-            for (int p = 0; p < k; p++) java.util.Arrays.fill(bt, p * np + n, (p + 1) * np, 0f);
+            for (int p = 0; p < k; p++) java.util.Arrays.fill(bt, p * np + n, (p + 1) * np, (float) 0);
             b = bt;
             bOff = 0;
             ldb = np;
