@@ -1,11 +1,16 @@
 package io.simdgrad.core;
 
+import java.util.Arrays;
+
 /**
  * Runs elementwise work over the innermost runs of an output shape. Dims of size 1 are dropped and
  * adjacent dims that are contiguous for every operand are merged, so a contiguous op is one run
  * (one kernel call) and a broadcast op is a few long runs. Inputs are brought to the output's
  * dtype and shape first; an input whose innermost stride is neither 0 (broadcast) nor 1 is made
  * contiguous, so a run body only sees unit or zero strides.
+ *
+ * <p>The merged layout is a {@link Plan}; eager calls make one and walk it once, bound kernels
+ * ({@link #bind}) make it once and walk it on every run, so both issue the same kernel calls.
  */
 final class Loops {
     private Loops() {}
@@ -15,47 +20,65 @@ final class Loops {
         void run(int[] offs, int[] innerStrides, int n);
     }
 
-    /**
-     * Calls {@code body} for every innermost run of {@code out}. {@code inputs} are converted to
-     * out's dtype and broadcast to its shape (their storages, in order, are then in
-     * {@code prepared}).
-     */
-    static void elementwise(Tensor out, Tensor[] inputs, Tensor[] prepared, Run body) {
-        if (allContiguousLike(out, inputs)) {
-            // the common case: one kernel call over the whole range, no views, no iteration state
-            int k = inputs.length + 1;
+    /** Eager forward of an elementwise op: bind the layout and run it once (one run when all is contiguous). */
+    static void elementwise(ElementwiseOp op, Tensor[] in, Tensor out) {
+        int k = in.length + 1;
+        if (allContiguousLike(out, in)) {
+            // the common case: one kernel call over the whole range, no plan, no iteration state
+            Storage[] s = new Storage[k];
             int[] offs = new int[k], unit = new int[k];
-            for (int i = 0; i < inputs.length; i++) {
-                prepared[i] = inputs[i];
-                offs[i] = inputs[i].offset;
+            for (int i = 0; i < in.length; i++) {
+                s[i] = in[i].storage;
+                offs[i] = in[i].offset;
                 unit[i] = 1;
             }
+            s[k - 1] = out.storage;
             offs[k - 1] = out.offset;
             unit[k - 1] = 1;
             int n = out.numel();
-            if (n > 0) body.run(offs, unit, n);
+            if (n > 0) op.run(s, offs, unit, n);
             return;
         }
-        for (int i = 0; i < inputs.length; i++) {
-            Tensor t = inputs[i].to(out.dtype());
-            prepared[i] = t.expand(out.shape);
+        Kernel bound = bind(op, in, out);
+        if (bound != null) {
+            bound.run(in, out);
+            return;
         }
-        int k = inputs.length + 1;
-        Tensor[] ops = new Tensor[k];
-        System.arraycopy(prepared, 0, ops, 0, inputs.length);
-        ops[k - 1] = out;
-        int inner = innerStrideIssue(out.shape, ops);
+        Tensor[] prepared = new Tensor[k];
+        for (int i = 0; i < in.length; i++) prepared[i] = in[i].to(out.dtype()).expand(out.shape);
+        prepared[k - 1] = out;
+        int inner = innerStrideIssue(out.shape, prepared);
         while (inner >= 0) {
-            prepared[inner] = inputs[inner].to(out.dtype()).contiguous().expand(out.shape);
-            ops[inner] = prepared[inner];
-            inner = innerStrideIssue(out.shape, ops);
+            prepared[inner] = in[inner].to(out.dtype()).contiguous().expand(out.shape);
+            inner = innerStrideIssue(out.shape, prepared);
         }
-        iterate(out.shape, ops, body);
+        Storage[] s = new Storage[k];
+        for (int i = 0; i < k; i++) s[i] = prepared[i].storage;
+        iterate(out.shape, prepared, (offs, st, n) -> op.run(s, offs, st, n));
+    }
+
+    /**
+     * The runs of {@code op} over this layout, resolved once: null (and the general path of
+     * {@link #elementwise} runs) when an operand needs a conversion or a copy first, or the
+     * result is not contiguous. The plan's offsets are relative to each operand's own offset,
+     * read again on every run.
+     */
+    static Kernel bind(ElementwiseOp op, Tensor[] in, Tensor out) {
+        if (!out.isContiguous()) return null;
+        int k = in.length + 1;
+        Tensor[] ops = new Tensor[k];
+        for (int i = 0; i < in.length; i++) {
+            if (in[i].dtype() != out.dtype()) return null;
+            ops[i] = in[i].expand(out.shape);
+        }
+        ops[k - 1] = out;
+        if (innerStrideIssue(out.shape, ops) >= 0) return null;
+        return new Bound(op, new Plan(out.shape, ops));
     }
 
     private static boolean allContiguousLike(Tensor out, Tensor[] inputs) {
         for (Tensor t : inputs) {
-            if (t.dtype() != out.dtype() || !java.util.Arrays.equals(t.shape, out.shape) || !t.isContiguous()) return false;
+            if (t.dtype() != out.dtype() || !Arrays.equals(t.shape, out.shape) || !t.isContiguous()) return false;
         }
         return out.isContiguous();
     }
@@ -74,45 +97,117 @@ final class Loops {
 
     /** Iterates the runs of {@code shape} for operands viewed with that shape. */
     static void iterate(int[] shape, Tensor[] ops, Run body) {
-        int k = ops.length;
-        int nd = shape.length;
-        for (int s : shape) if (s == 0) return;
-        int[] sizes = new int[nd];
-        int[][] st = new int[k][nd];
-        int m = 0;
-        for (int d = 0; d < nd; d++) {
-            if (shape[d] == 1) continue;
-            boolean merge = m > 0;
-            for (int o = 0; o < k && merge; o++) merge = st[o][m - 1] == ops[o].strides[d] * shape[d];
-            if (merge) {
-                sizes[m - 1] *= shape[d];
-                for (int o = 0; o < k; o++) st[o][m - 1] = ops[o].strides[d];
+        Plan p = new Plan(shape, ops);
+        int[] offs = new int[ops.length];
+        for (int o = 0; o < ops.length; o++) offs[o] = ops[o].offset;
+        p.walk(offs, new int[Math.max(p.m, 1)], body);
+    }
+
+    /**
+     * A shape's runs for some operand strides: the dims left after dropping size 1 and merging
+     * contiguous neighbours, the innermost one the run length.
+     */
+    static final class Plan {
+        /** Operands (inputs, then out). */
+        final int k;
+        /** Merged dims; 0 for one element; -1 for no element. */
+        final int m;
+        final int[] sizes;
+        /** Per operand, per merged dim, the stride. */
+        final int[][] st;
+        /** Per operand, the stride of the innermost merged dim (the run's). */
+        final int[] innerStrides;
+
+        Plan(int[] shape, Tensor[] ops) {
+            k = ops.length;
+            int nd = shape.length;
+            boolean empty = false;
+            for (int s : shape) empty |= s == 0;
+            sizes = new int[nd];
+            st = new int[k][nd];
+            innerStrides = new int[k];
+            if (empty) {
+                m = -1;
+                return;
+            }
+            int merged = 0;
+            for (int d = 0; d < nd; d++) {
+                if (shape[d] == 1) continue;
+                boolean merge = merged > 0;
+                for (int o = 0; o < k && merge; o++) merge = st[o][merged - 1] == ops[o].strides[d] * shape[d];
+                if (merge) {
+                    sizes[merged - 1] *= shape[d];
+                    for (int o = 0; o < k; o++) st[o][merged - 1] = ops[o].strides[d];
+                } else {
+                    sizes[merged] = shape[d];
+                    for (int o = 0; o < k; o++) st[o][merged] = ops[o].strides[d];
+                    merged++;
+                }
+            }
+            m = merged;
+            // one element is a contiguous run of one, as the all-contiguous fast path runs it: a
+            // run body may pick another kernel for stride 0 (addScaled: add vs fma)
+            for (int o = 0; o < k; o++) innerStrides[o] = m > 0 ? st[o][m - 1] : 1;
+        }
+
+        /** Calls {@code body} per run, starting from the operands' offsets {@code offs} (moved, then restored); {@code count} is scratch of length >= m. */
+        void walk(int[] offs, int[] count, Run body) {
+            if (m < 0) return;
+            if (m == 0) {
+                body.run(offs, innerStrides, 1);
+                return;
+            }
+            int n = sizes[m - 1];
+            Arrays.fill(count, 0, m, 0);
+            while (true) {
+                body.run(offs, innerStrides, n);
+                int d = m - 2;
+                for (; d >= 0; d--) {
+                    for (int o = 0; o < k; o++) offs[o] += st[o][d];
+                    if (++count[d] < sizes[d]) break;
+                    for (int o = 0; o < k; o++) offs[o] -= st[o][d] * sizes[d];
+                    count[d] = 0;
+                }
+                if (d < 0) return;
+            }
+        }
+    }
+
+    /** An elementwise op bound to a plan: per run, the operands' storages and offsets are read again; no allocation. */
+    private static final class Bound implements Kernel, Run {
+        private final ElementwiseOp op;
+        private final Plan plan;
+        private final Storage[] s;
+        private final int[] offs;
+        private final int[] count;
+
+        Bound(ElementwiseOp op, Plan plan) {
+            this.op = op;
+            this.plan = plan;
+            this.s = new Storage[plan.k];
+            this.offs = new int[plan.k];
+            this.count = new int[Math.max(plan.m, 1)];
+        }
+
+        @Override public void run(Tensor[] in, Tensor out) {
+            int k = plan.k;
+            for (int i = 0; i < k - 1; i++) {
+                s[i] = in[i].storage;
+                offs[i] = in[i].offset;
+            }
+            s[k - 1] = out.storage;
+            offs[k - 1] = out.offset;
+            if (plan.m == 1) {
+                // one run (contiguous, or one operand broadcast whole): no odometer
+                op.run(s, offs, plan.innerStrides, plan.sizes[0]);
             } else {
-                sizes[m] = shape[d];
-                for (int o = 0; o < k; o++) st[o][m] = ops[o].strides[d];
-                m++;
+                plan.walk(offs, count, this);
             }
+            Arrays.fill(s, null); // a bound kernel must not keep a caller's tensor alive
         }
-        int[] offs = new int[k];
-        for (int o = 0; o < k; o++) offs[o] = ops[o].offset;
-        int[] innerStrides = new int[k];
-        if (m == 0) {
-            body.run(offs, innerStrides, 1);
-            return;
-        }
-        int n = sizes[m - 1];
-        for (int o = 0; o < k; o++) innerStrides[o] = st[o][m - 1];
-        int[] count = new int[m];
-        while (true) {
-            body.run(offs, innerStrides, n);
-            int d = m - 2;
-            for (; d >= 0; d--) {
-                for (int o = 0; o < k; o++) offs[o] += st[o][d];
-                if (++count[d] < sizes[d]) break;
-                for (int o = 0; o < k; o++) offs[o] -= st[o][d] * sizes[d];
-                count[d] = 0;
-            }
-            if (d < 0) return;
+
+        @Override public void run(int[] o, int[] strides, int n) {
+            op.run(s, o, strides, n);
         }
     }
 }

@@ -26,6 +26,16 @@ public interface Op {
     /** Computes the result of {@code in} into {@code out}; inputs are left unchanged. */
     void forward(Tensor[] in, Tensor out);
 
+    /**
+     * The forward bound to the layouts of {@code in} and {@code out} (see {@link Kernel}): what
+     * the layout decides is resolved here, once. Shapes and dtypes were checked by {@link #shape}.
+     * The default runs {@link #forward}; ops with layout-specific fast paths resolve them here,
+     * and their {@code forward} is "bind, run".
+     */
+    default Kernel bind(Tensor[] in, Tensor out) {
+        return this::forward;
+    }
+
     /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
     default String attributes() {
         return "";

@@ -2,14 +2,8 @@ package io.simdgrad.core;
 
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
-import io.simdgrad.simd.DoubleElementwise;
-import io.simdgrad.simd.DoubleGemm;
-import io.simdgrad.simd.DoubleLayout;
-import io.simdgrad.simd.DoubleReductions;
-import io.simdgrad.simd.FloatElementwise;
+import io.simdgrad.simd.ReduceOp;
 import io.simdgrad.simd.FloatGemm;
-import io.simdgrad.simd.FloatLayout;
-import io.simdgrad.simd.FloatReductions;
 import io.simdgrad.simd.UnaryOp;
 
 import java.util.Arrays;
@@ -85,8 +79,32 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) { CopyInto.copy(in[0], out); }
+        /** A contiguous operand of the result's dtype, in other memory: one copy kernel call. */
+        @Override public Kernel bind(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            if (a.isContiguous() && out.isContiguous() && a.dtype() == out.dtype() && !a.sharesStorageWith(out)) return (i, o) -> copyContiguous(i[0], o);
+            return this::forward;
+        }
         @Override public String gradFnName(Tensor[] in) { return "CloneBackward0"; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g}; }
+    }
+
+    /**
+     * Copies contiguous {@code a} into contiguous {@code out} of its dtype and element count: one
+     * copy kernel (int64 by arraycopy), nothing allocated. For executors that move tensors into
+     * and out of their buffers.
+     *
+     * @throws IllegalArgumentException when the operands do not fit
+     */
+    public static void copyContiguous(Tensor a, Tensor out) {
+        if (!a.isContiguous() || !out.isContiguous() || a.dtype() != out.dtype() || a.numel() != out.numel()) {
+            throw new IllegalArgumentException("copyContiguous: expected two contiguous tensors of one dtype and size, got "
+                    + a.dtype().shortName() + Shapes.str(a.shape) + " and " + out.dtype().shortName() + Shapes.str(out.shape));
+        }
+        Storage o = out.storage;
+        int n = out.numel();
+        if (o.k != null) o.k.copy(a.storage.array, a.offset, o.array, out.offset, n);
+        else System.arraycopy(a.storage.l, a.offset, o.l, out.offset, n);
     }
 
     /** {@code self.copy_(src)}: src broadcast to self's shape and converted to its dtype. */
@@ -143,8 +161,7 @@ public final class Ops {
             Loops.iterate(outerShape, new Tensor[] {so, d0}, (offs, st, n) -> {
                 for (int i = 0; i < n; i++) {
                     int so0 = offs[0] + i * st[0], do0 = offs[1] + i * st[1];
-                    if (dst.storage.f != null) FloatLayout.transpose(s.storage.f, so0, cols, rows, ld, dst.storage.f, do0, cols);
-                    else if (dst.storage.d != null) DoubleLayout.transpose(s.storage.d, so0, cols, rows, ld, dst.storage.d, do0, cols);
+                    if (dst.storage.k != null) dst.storage.k.transpose(s.storage.array, so0, cols, rows, ld, dst.storage.array, do0, cols);
                     else {
                         for (int x = 0; x < rows; x++) {
                             for (int y = 0; y < cols; y++) dst.storage.l[do0 + x * cols + y] = s.storage.l[so0 + x + y * ld];
@@ -199,7 +216,7 @@ public final class Ops {
     // ------------------------------------------------------------------ elementwise
 
     /** {@code a op b} with broadcasting. */
-    public record Binary(BinaryOp kind) implements Op {
+    public record Binary(BinaryOp kind) implements ElementwiseOp {
         private static final Map<BinaryOp, Binary> ALL_KINDS = new EnumMap<>(BinaryOp.class);
 
         static {
@@ -220,13 +237,11 @@ public final class Ops {
         }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[2];
-            Loops.elementwise(out, in, p, (offs, st, n) ->
-                    Kernels.binary(kind, p[0].storage, offs[0], st[0], p[1].storage, offs[1], st[1], out.storage, offs[2], n));
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            Kernels.binary(kind, s[0], o[0], st[0], s[1], o[1], st[1], s[2], o[2], n);
         }
         @Override public String gradFnName(Tensor[] in) {
-            return kind == BinaryOp.POW ? "PowBackward1" : Op.super.gradFnName(in);
+            return kind == BinaryOp.POW ? "PowBackward1" : ElementwiseOp.super.gradFnName(in);
         }
         @Override public boolean savesInput(int i) { return kind != BinaryOp.ADD && kind != BinaryOp.SUB; }
         @Override public boolean savesOutput() { return kind == BinaryOp.POW; }
@@ -254,7 +269,7 @@ public final class Ops {
     }
 
     /** {@code a op s} or, reversed, {@code s op a}, for a constant {@code s}. */
-    public record BinaryScalar(BinaryOp kind, double scalar, boolean reversed) implements Op {
+    public record BinaryScalar(BinaryOp kind, double scalar, boolean reversed) implements ElementwiseOp {
         @Override public String name() {
             String base = Binary.of(kind).name();
             return reversed ? "r" + base : base;
@@ -262,10 +277,8 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "scalar=" + scalar; }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[1];
-            Loops.elementwise(out, in, p, (offs, st, n) ->
-                    Kernels.binaryScalar(kind, p[0].storage, offs[0], st[0], scalar, reversed, out.storage, offs[1], n));
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            Kernels.binaryScalar(kind, s[0], o[0], st[0], scalar, reversed, s[1], o[1], n);
         }
         @Override public String gradFnName(Tensor[] in) {
             if (reversed) {
@@ -273,13 +286,13 @@ public final class Ops {
                     case SUB -> "RsubBackward1";
                     case DIV -> "MulBackward0"; // torch computes s / x as reciprocal(x) * s
                     case POW -> "PowBackward1";
-                    default -> Op.super.gradFnName(in);
+                    default -> ElementwiseOp.super.gradFnName(in);
                 };
             }
             return switch (kind) {
                 case MAX -> "ClampMinBackward0";
                 case MIN -> "ClampMaxBackward0";
-                default -> Op.super.gradFnName(in);
+                default -> ElementwiseOp.super.gradFnName(in);
             };
         }
         @Override public boolean savesInput(int i) {
@@ -304,7 +317,7 @@ public final class Ops {
     }
 
     /** A unary elementwise op. */
-    public record Unary(UnaryOp kind) implements Op {
+    public record Unary(UnaryOp kind) implements ElementwiseOp {
         private static final Map<UnaryOp, Unary> ALL_KINDS = new EnumMap<>(UnaryOp.class);
 
         static {
@@ -319,13 +332,11 @@ public final class Ops {
         @Override public String name() { return lower(kind); }
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[1];
-            Loops.elementwise(out, in, p, (offs, st, n) ->
-                    Kernels.unary(kind, p[0].storage, offs[0], st[0], out.storage, offs[1], n));
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            Kernels.unary(kind, s[0], o[0], st[0], s[1], o[1], n);
         }
         @Override public String gradFnName(Tensor[] in) {
-            return kind == UnaryOp.SQUARE ? "PowBackward0" : Op.super.gradFnName(in);
+            return kind == UnaryOp.SQUARE ? "PowBackward0" : ElementwiseOp.super.gradFnName(in);
         }
         @Override public boolean savesInput(int i) {
             return switch (kind) {
@@ -362,7 +373,7 @@ public final class Ops {
     }
 
     /** {@code min(max(x, lo), hi)}. */
-    public record Clamp(double min, double max) implements Op {
+    public record Clamp(double min, double max) implements ElementwiseOp {
         @Override public String name() { return "clamp"; }
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
@@ -373,26 +384,21 @@ public final class Ops {
             Tensor x = s.input(0).data();
             return new Variable[] {g.mul(constant(x.ge(min).mul(x.le(max))))};
         }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[1];
-            Loops.elementwise(out, in, p, (offs, st, n) -> {
-                Storage a = p[0].storage, o = out.storage;
-                if (st[0] == 0) {
-                    double v = Math.min(Math.max(a.get(offs[0]), min), max);
-                    Kernels.fill(o, offs[1], n, Double.isNaN(a.get(offs[0])) ? Double.NaN : v);
-                } else if (o.f != null) {
-                    FloatElementwise.clamp(a.f, offs[0], (float) min, (float) max, o.f, offs[1], n);
-                } else if (o.d != null) {
-                    DoubleElementwise.clamp(a.d, offs[0], min, max, o.d, offs[1], n);
-                } else {
-                    for (int i = 0; i < n; i++) o.l[offs[1] + i] = (long) Math.min(Math.max(a.l[offs[0] + i], min), max);
-                }
-            });
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            Storage a = s[0], o = s[1];
+            if (st[0] == 0) {
+                double v = Math.min(Math.max(a.get(offs[0]), min), max);
+                Kernels.fill(o, offs[1], n, Double.isNaN(a.get(offs[0])) ? Double.NaN : v);
+            } else if (o.k != null) {
+                o.k.clamp(a.array, offs[0], min, max, o.array, offs[1], n);
+            } else {
+                for (int i = 0; i < n; i++) o.l[offs[1] + i] = (long) Math.min(Math.max(a.l[offs[0] + i], min), max);
+            }
         }
     }
 
     /** A comparison giving a 0/1 mask in the promoted dtype. */
-    public record Compare(CompareOp kind) implements Op {
+    public record Compare(CompareOp kind) implements ElementwiseOp {
         private static final Map<CompareOp, Compare> ALL_KINDS = new EnumMap<>(CompareOp.class);
 
         static {
@@ -408,28 +414,31 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public boolean differentiable() { return false; }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[2];
-            Loops.elementwise(out, in, p, (offs, st, n) ->
-                    Kernels.compare(kind, p[0].storage, offs[0], st[0], p[1].storage, offs[1], st[1], out.storage, offs[2], n));
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            Kernels.compare(kind, s[0], o[0], st[0], s[1], o[1], st[1], s[2], o[2], n);
         }
     }
 
     /** A comparison with a constant, giving a 0/1 mask in the input's dtype. */
-    public record CompareScalar(CompareOp kind, double scalar) implements Op {
+    public record CompareScalar(CompareOp kind, double scalar) implements ElementwiseOp {
         @Override public String name() { return lower(kind); }
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "scalar=" + scalar; }
         @Override public boolean differentiable() { return false; }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor s = Tensor.scalar(in[0].dtype(), scalar);
-            Compare.of(kind).forward(new Tensor[] {in[0], s}, out);
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            if (s[1].k != null && st[0] == 1) {
+                s[1].k.compareScalar(kind, s[0].array, o[0], scalar, s[1].array, o[1], n);
+            } else {
+                // int64 (compares as longs) or a broadcast element: the constant as an element of the dtype
+                Storage c = Tensor.scalar(s[1].dtype, scalar).storage;
+                Kernels.compare(kind, s[0], o[0], st[0], c, 0, 0, s[1], o[1], n);
+            }
         }
     }
 
     /** {@code mask != 0 ? a : b}, broadcasting all three. */
-    public static final class Where implements Op {
+    public static final class Where implements ElementwiseOp {
         /** The one instance. */
         public static final Where INSTANCE = new Where();
 
@@ -445,46 +454,39 @@ public final class Ops {
             Tensor m = s.input(0).data().to(g.dtype()).ne(0.0);
             return new Variable[] {null, g.mul(constant(m)), g.mul(constant(m.rsub(1)))};
         }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[3];
-            Loops.elementwise(out, in, p, (offs, st, n) -> {
-                Storage m = p[0].storage, a = p[1].storage, b = p[2].storage, o = out.storage;
-                if (st[0] == 1 && st[1] == 1 && st[2] == 1 && o.f != null) {
-                    FloatElementwise.where(m.f, offs[0], a.f, offs[1], b.f, offs[2], o.f, offs[3], n);
-                } else if (st[0] == 1 && st[1] == 1 && st[2] == 1 && o.d != null) {
-                    DoubleElementwise.where(m.d, offs[0], a.d, offs[1], b.d, offs[2], o.d, offs[3], n);
-                } else if (o.l != null) {
-                    for (int i = 0; i < n; i++) {
-                        o.l[offs[3] + i] = m.l[offs[0] + i * st[0]] != 0 ? a.l[offs[1] + i * st[1]] : b.l[offs[2] + i * st[2]];
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        o.set(offs[3] + i, m.get(offs[0] + i * st[0]) != 0 ? a.get(offs[1] + i * st[1]) : b.get(offs[2] + i * st[2]));
-                    }
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            Storage m = s[0], a = s[1], b = s[2], o = s[3];
+            if (st[0] == 1 && st[1] == 1 && st[2] == 1 && o.k != null) {
+                o.k.where(m.array, offs[0], a.array, offs[1], b.array, offs[2], o.array, offs[3], n);
+            } else if (o.l != null) {
+                for (int i = 0; i < n; i++) {
+                    o.l[offs[3] + i] = m.l[offs[0] + i * st[0]] != 0 ? a.l[offs[1] + i * st[1]] : b.l[offs[2] + i * st[2]];
                 }
-            });
+            } else {
+                for (int i = 0; i < n; i++) {
+                    o.set(offs[3] + i, m.get(offs[0] + i * st[0]) != 0 ? a.get(offs[1] + i * st[1]) : b.get(offs[2] + i * st[2]));
+                }
+            }
         }
     }
 
     /** {@code self + alpha * other}: the optimisers' update, one pass. */
-    public record AddScaled(double alpha) implements Op {
+    public record AddScaled(double alpha) implements ElementwiseOp {
         @Override public String name() { return "addScaled"; }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public String attributes() { return "alpha=" + alpha; }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor[] p = new Tensor[2];
-            Loops.elementwise(out, in, p, (offs, st, n) -> {
-                Storage a = p[0].storage, b = p[1].storage, o = out.storage;
-                if (st[1] == 0) {
-                    Kernels.binaryScalar(BinaryOp.ADD, a, offs[0], st[0], alpha * b.get(offs[1]), false, o, offs[2], n);
-                    return;
-                }
-                if (a != o || offs[0] != offs[2] || st[0] != 1) Kernels.copy(a, offs[0], st[0], o, offs[2], n);
-                if (o.f != null) FloatElementwise.axpy((float) alpha, b.f, offs[1], o.f, offs[2], n);
-                else if (o.d != null) DoubleElementwise.axpy(alpha, b.d, offs[1], o.d, offs[2], n);
-                else throw new IllegalArgumentException("addScaled: arithmetic on int64 tensors is not supported");
-            });
+        /** Not over {@code other}: the run copies {@code self} into the result first, then adds. */
+        @Override public boolean writesOverOperand(int k) { return k == 0; }
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            Storage a = s[0], b = s[1], o = s[2];
+            if (o.k == null) throw new IllegalArgumentException("addScaled: arithmetic on int64 tensors is not supported");
+            if (st[1] == 0) {
+                Kernels.binaryScalar(BinaryOp.ADD, a, offs[0], st[0], alpha * b.get(offs[1]), false, o, offs[2], n);
+                return;
+            }
+            if (a != o || offs[0] != offs[2] || st[0] != 1) Kernels.copy(a, offs[0], st[0], o, offs[2], n);
+            o.k.axpy(alpha, b.array, offs[1], o.array, offs[2], n);
         }
     }
 
@@ -600,13 +602,14 @@ public final class Ops {
                 return kind == ReduceKind.ARGMAX ? at : best;
             }
             boolean f = s.f != null;
+            Object a = s.array;
             return switch (kind) {
-                case SUM -> f ? FloatReductions.sum(s.f, o, n) : DoubleReductions.sum(s.d, o, n);
-                case MEAN -> meanOf(f ? FloatReductions.sum(s.f, o, n) : DoubleReductions.sum(s.d, o, n), n, f);
-                case MAX -> f ? FloatReductions.max(s.f, o, n) : DoubleReductions.max(s.d, o, n);
-                case MIN -> f ? FloatReductions.min(s.f, o, n) : DoubleReductions.min(s.d, o, n);
-                case ARGMAX -> f ? FloatReductions.argmax(s.f, o, n) : DoubleReductions.argmax(s.d, o, n);
-                case NORM2 -> f ? (float) Math.sqrt(FloatReductions.sumSquares(s.f, o, n)) : Math.sqrt(DoubleReductions.sumSquares(s.d, o, n));
+                case SUM -> s.k.sum(a, o, n);
+                case MEAN -> meanOf(s.k.sum(a, o, n), n, f);
+                case MAX -> s.k.max(a, o, n);
+                case MIN -> s.k.min(a, o, n);
+                case ARGMAX -> s.k.argmax(a, o, n);
+                case NORM2 -> f ? (float) Math.sqrt(s.k.sumSquares(a, o, n)) : Math.sqrt(s.k.sumSquares(a, o, n));
             };
         }
 
@@ -626,44 +629,25 @@ public final class Ops {
             if (kind == ReduceKind.ARGMAX) {
                 int[] idx = new int[outer * inner];
                 if (inner == 1) {
-                    if (s.f != null) FloatReductions.argmaxRows(s.f, xo, outer, size, size, idx, 0);
-                    else DoubleReductions.argmaxRows(s.d, xo, outer, size, size, idx, 0);
+                    s.k.argmaxRows(s.array, xo, outer, size, size, idx, 0);
                 } else {
-                    for (int b = 0; b < outer; b++) {
-                        int base = xo + b * size * inner;
-                        if (s.f != null) FloatReductions.argmaxColumns(s.f, base, size, inner, inner, idx, b * inner);
-                        else DoubleReductions.argmaxColumns(s.d, base, size, inner, inner, idx, b * inner);
-                    }
+                    for (int b = 0; b < outer; b++) s.k.argmaxColumns(s.array, xo + b * size * inner, size, inner, inner, idx, b * inner);
                 }
                 for (int i = 0; i < idx.length; i++) o.l[out.offset + i] = idx[i];
                 return;
             }
+            ReduceOp r = switch (kind) {
+                case SUM, MEAN -> ReduceOp.SUM;
+                case MAX -> ReduceOp.MAX;
+                case MIN -> ReduceOp.MIN;
+                default -> throw new AssertionError(kind);
+            };
             if (inner == 1) {
-                rows(s, xo, outer, size, o, out.offset);
+                s.k.reduceRows(r, s.array, xo, outer, size, size, o.array, out.offset);
             } else {
-                for (int b = 0; b < outer; b++) columns(s, xo + b * size * inner, size, inner, o, out.offset + b * inner);
+                for (int b = 0; b < outer; b++) s.k.reduceColumns(r, s.array, xo + b * size * inner, size, inner, inner, o.array, out.offset + b * inner);
             }
             if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, out.offset, 1, size, false, o, out.offset, outer * inner);
-        }
-
-        private void rows(Storage s, int off, int rows, int cols, Storage o, int oo) {
-            boolean f = s.f != null;
-            switch (kind) {
-                case SUM, MEAN -> { if (f) FloatReductions.sumRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.sumRows(s.d, off, rows, cols, cols, o.d, oo); }
-                case MAX -> { if (f) FloatReductions.maxRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.maxRows(s.d, off, rows, cols, cols, o.d, oo); }
-                case MIN -> { if (f) FloatReductions.minRows(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.minRows(s.d, off, rows, cols, cols, o.d, oo); }
-                default -> throw new AssertionError(kind);
-            }
-        }
-
-        private void columns(Storage s, int off, int rows, int cols, Storage o, int oo) {
-            boolean f = s.f != null;
-            switch (kind) {
-                case SUM, MEAN -> { if (f) FloatReductions.sumColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.sumColumns(s.d, off, rows, cols, cols, o.d, oo); }
-                case MAX -> { if (f) FloatReductions.maxColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.maxColumns(s.d, off, rows, cols, cols, o.d, oo); }
-                case MIN -> { if (f) FloatReductions.minColumns(s.f, off, rows, cols, cols, o.f, oo); else DoubleReductions.minColumns(s.d, off, rows, cols, cols, o.d, oo); }
-                default -> throw new AssertionError(kind);
-            }
         }
 
         /** int64 max/min/argmax along a dim: a plain loop. */
@@ -744,15 +728,7 @@ public final class Ops {
             int cols = x.shape[d], rows = cols == 0 ? 0 : x.numel() / cols;
             Tensor target = direct ? out : Tensor.empty(out.dtype(), xp.shape);
             Storage s = xp.storage, o = target.storage;
-            if (rows > 0) {
-                if (s.f != null) {
-                    if (log) FloatReductions.logSoftmaxRows(s.f, xp.offset, rows, cols, cols, o.f, target.offset, cols);
-                    else FloatReductions.softmaxRows(s.f, xp.offset, rows, cols, cols, o.f, target.offset, cols);
-                } else {
-                    if (log) DoubleReductions.logSoftmaxRows(s.d, xp.offset, rows, cols, cols, o.d, target.offset, cols);
-                    else DoubleReductions.softmaxRows(s.d, xp.offset, rows, cols, cols, o.d, target.offset, cols);
-                }
-            }
+            if (rows > 0) s.k.softmaxRows(log, s.array, xp.offset, rows, cols, cols, o.array, target.offset, cols);
             if (!direct) CopyInto.copy(target.permute(inverse(perm)), out);
         }
     }
@@ -792,8 +768,7 @@ public final class Ops {
                 return;
             }
             Storage s = xp.storage, o = out.storage;
-            if (s.f != null) FloatReductions.logSumExpRows(s.f, xp.offset, rows, cols, cols, o.f, out.offset);
-            else DoubleReductions.logSumExpRows(s.d, xp.offset, rows, cols, cols, o.d, out.offset);
+            s.k.logSumExpRows(s.array, xp.offset, rows, cols, cols, o.array, out.offset);
         }
     }
 
@@ -846,8 +821,7 @@ public final class Ops {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0].to(out.dtype()).contiguous(), b = in[1].to(out.dtype()).contiguous();
             int n = a.numel();
-            double v = out.storage.f != null ? FloatReductions.dot(a.storage.f, a.offset, b.storage.f, b.offset, n)
-                    : DoubleReductions.dot(a.storage.d, a.offset, b.storage.d, b.offset, n);
+            double v = out.storage.k.dot(a.storage.array, a.offset, b.storage.array, b.offset, n);
             out.storage.set(out.offset, v);
         }
     }
@@ -927,7 +901,17 @@ public final class Ops {
 
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
 
+        /** Two matrices, each row-major or transposed in memory, bind to one GEMM call (flags and leading dims resolved). */
+        @Override public Kernel bind(Tensor[] in, Tensor out) {
+            Kernel k = in[0].dim() == 2 && in[1].dim() == 2 ? Gemm.of(in, 0, out, 1, 0) : null;
+            return k != null ? k : this::general;
+        }
+
         @Override public void forward(Tensor[] in, Tensor out) {
+            bind(in, out).run(in, out);
+        }
+
+        private void general(Tensor[] in, Tensor out) {
             if (in[0].dim() == 1 && in[1].dim() == 1) {
                 Dot.INSTANCE.forward(in, out);
                 return;
@@ -940,14 +924,100 @@ public final class Ops {
             int count = Shapes.numel(batch);
             if (count == 0 || m == 0 || n == 0) return;
             Operand pa = Operand.of(a, batch, m, k), pb = Operand.of(b, batch, k, n);
-            Storage o = out.storage;
-            if (o.f != null) {
-                FloatGemm.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1f, pa.t.storage.f, pa.t.offset, pa.batchStride, pa.ld,
-                        pb.t.storage.f, pb.t.offset, pb.batchStride, pb.ld, 0f, o.f, out.offset, m * n, n);
-            } else {
-                DoubleGemm.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1d, pa.t.storage.d, pa.t.offset, pa.batchStride, pa.ld,
-                        pb.t.storage.d, pb.t.offset, pb.batchStride, pb.ld, 0d, o.d, out.offset, m * n, n);
+            out.storage.k.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1, pa.t.storage.array, pa.t.offset, pa.batchStride, pa.ld,
+                    pb.t.storage.array, pb.t.offset, pb.batchStride, pb.ld, 0, out.storage.array, out.offset, m * n, n);
+        }
+    }
+
+    /**
+     * {@code self + alpha * (mat1 @ mat2)} for 2-D operands, as PyTorch's {@code addmm} with
+     * {@code beta = 1}: one GEMM that adds its product into {@code self} ({@code C = alpha*AB + C}).
+     * Compiled graphs turn an SGD step on a weight gradient that is a product,
+     * {@code w.addScaledInPlace(x @ y, alpha)}, into it: the gradient is never written to memory
+     * and read back. Bit for bit the same as the two steps whenever {@link FloatGemm#updatesOnce}
+     * holds for k: each element is then {@code fma(acc, alpha, self)}, as the axpy of the update
+     * computes it from the product {@code acc}. It has no derivative.
+     */
+    public record Addmm(double alpha) implements Op {
+        @Override public String name() { return "addmm"; }
+        @Override public String attributes() { return "alpha=" + alpha; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor self = in[0], a = in[1], b = in[2];
+            if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)
+                    || !Arrays.equals(self.shape, new int[] {a.size(0), b.size(1)})
+                    || a.dtype() != self.dtype() || b.dtype() != self.dtype() || !self.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException("addmm: expected self [m, n] and matrices [m, k], [k, n] of one floating point dtype, got "
+                        + self.dtype().shortName() + Shapes.str(self.shape) + ", " + a.dtype().shortName()
+                        + Shapes.str(a.shape) + ", " + b.dtype().shortName() + Shapes.str(b.shape));
             }
+            return self.shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+
+        /** In place ({@code out} is {@code in[0]}) on matrices GEMM reads where they lie: one GEMM with {@code beta = 1}. */
+        @Override public Kernel bind(Tensor[] in, Tensor out) {
+            Kernel k = in[0] == out ? Gemm.of(in, 1, out, alpha, 1) : null;
+            return k != null ? k : this::forward;
+        }
+
+        /** {@code out = in[0] + alpha * in[1] @ in[2]}; {@code out} contiguous. */
+        @Override public void forward(Tensor[] in, Tensor out) {
+            if (in[0] != out) CopyInto.copy(in[0], out);
+            Tensor[] ops = {out, Gemm.ld(in[1]) == 0 ? in[1].contiguous() : in[1], Gemm.ld(in[2]) == 0 ? in[2].contiguous() : in[2]};
+            Kernel gemm = Gemm.of(ops, 1, out, alpha, 1);
+            if (gemm != null) gemm.run(ops, out); // null: a size is 0, nothing to add
+        }
+    }
+
+    /**
+     * {@code out = alpha * in[first] @ in[first + 1] + beta * out} for 2-D operands bound to one
+     * GEMM call: transpose flags and leading dims from the operands' strides (a size-1 dim may
+     * give other flags than {@link Operand} picks: GEMM computes each element the same way under
+     * any flags, so the bits agree).
+     */
+    static final class Gemm implements Kernel {
+        final boolean ta, tb;
+        final int first, m, n, k, lda, ldb;
+        final double alpha, beta;
+
+        private Gemm(int first, boolean ta, boolean tb, int m, int n, int k, int lda, int ldb, double alpha, double beta) {
+            this.first = first;
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.lda = lda;
+            this.ldb = ldb;
+            this.alpha = alpha;
+            this.beta = beta;
+        }
+
+        /** The bound GEMM, or null when a size is 0, a dtype differs from out's, out is strided, or an operand has no leading dim. */
+        static Gemm of(Tensor[] in, int first, Tensor out, double alpha, double beta) {
+            Tensor a = in[first], b = in[first + 1];
+            if (a.dim() != 2 || b.dim() != 2 || !out.isContiguous() || out.storage.k == null
+                    || a.dtype() != out.dtype() || b.dtype() != out.dtype()) return null;
+            int m = a.size(0), k = a.size(1), n = b.size(1);
+            if (m == 0 || k == 0 || n == 0) return null;
+            int lda = ld(a), ldb = ld(b);
+            if (lda == 0 || ldb == 0) return null;
+            return new Gemm(first, lda < 0, ldb < 0, m, n, k, Math.abs(lda), Math.abs(ldb), alpha, beta);
+        }
+
+        /** The leading dim of a 2-D operand for GEMM: positive row-major, negative transposed, 0 neither. */
+        static int ld(Tensor t) {
+            int rows = t.shape[0], cols = t.shape[1], rs = t.strides[0], cs = t.strides[1];
+            if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= cols)) return Math.max(rows <= 1 ? cols : rs, 1);
+            if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= rows)) return -Math.max(cols <= 1 ? rows : cs, 1);
+            return 0;
+        }
+
+        @Override public void run(Tensor[] in, Tensor out) {
+            Tensor a = in[first], b = in[first + 1];
+            out.storage.k.gemmBatched(ta, tb, 1, m, n, k, alpha, a.storage.array, a.offset, 0, lda,
+                    b.storage.array, b.offset, 0, ldb, beta, out.storage.array, out.offset, m * n, n);
         }
     }
 

@@ -2,9 +2,10 @@ package io.simdgrad.core;
 
 /**
  * The one array behind a tensor and all its views, with the version counter that in-place writes
- * bump (autograd compares it with the version a node saved, as PyTorch does).
+ * bump (autograd compares it with the version a node saved, as PyTorch does). Outside
+ * {@code core} it is an opaque handle: op kernels ({@link ElementwiseOp#run}) receive storages.
  */
-final class Storage {
+public final class Storage {
     private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creation order: a storage created later has a larger serial (see {@link Tensor#storageSerial()}). */
@@ -13,6 +14,10 @@ final class Storage {
     final float[] f;
     final double[] d;
     final long[] l;
+    /** The array, whichever its type. */
+    final Object array;
+    /** The kernels of the array's type, null for INT64 (which has no arithmetic kernels). */
+    final io.simdgrad.simd.ArrayKernels k;
     private int version;
     private String lastInPlaceOp;
 
@@ -21,6 +26,8 @@ final class Storage {
         this.f = f;
         this.d = d;
         this.l = l;
+        this.array = f != null ? f : d != null ? d : l;
+        this.k = f != null ? io.simdgrad.simd.ArrayKernels.FLOAT : d != null ? io.simdgrad.simd.ArrayKernels.DOUBLE : null;
     }
 
     static Storage of(float[] f) {

@@ -1,6 +1,8 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
+import io.simdgrad.core.ElementwiseOp;
+import io.simdgrad.core.Kernel;
 import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Ops;
@@ -23,9 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A graph compiled for replay: a flat array of op calls ({@code op.forward(in, out)}) into
- * buffers allocated once, with every view made once over those fixed buffers. Steps whose
- * layout gives a known kernel sequence in core call those kernels directly ({@link Direct}).
+ * A graph compiled for replay: a flat array of op calls into buffers allocated once, with every
+ * view made once over those fixed buffers. Each op is bound once, at compile time, to the
+ * layouts of its operands ({@link Op#bind}: the very kernel eager code binds and runs for those
+ * layouts), and the replay runs the bound kernels.
  *
  * <p><b>Inputs.</b> An input that op steps only read is read in place: the steps get the
  * caller's tensor when it is contiguous and shares no memory with a param. Otherwise (it is
@@ -60,37 +63,32 @@ public final class Executable {
     }
 
     private static final class OpExec extends Exec {
-        final Op op;
         final Tensor[] in;
         final Tensor out;
-        final Direct direct;
+        final Kernel kernel;
 
         OpExec(Node n, Tensor[] in, Tensor out) {
             super(n);
-            this.op = n.op();
             this.in = in;
             this.out = out;
-            this.direct = Direct.of(op, in, out);
+            this.kernel = n.op().bind(in, out);
         }
 
         @Override void run() {
-            if (direct != null) direct.run(in, out);
-            else op.forward(in, out);
+            kernel.run(in, out);
         }
     }
 
     private static final class InPlaceExec extends Exec {
-        final Op op;
         final Tensor[] in;
         final Tensor target;
         final Tensor tmp;
         final Tensor[] copyIn;
-        final Direct direct;
+        final Kernel kernel;
         final String inPlaceName;
 
         InPlaceExec(Node n, Tensor[] in, Tensor target) {
             super(n);
-            this.op = n.op();
             this.in = in;
             this.target = target;
             boolean overlaps = false;
@@ -98,17 +96,15 @@ public final class Executable {
             // as Dispatch.inPlace: compute into a temporary when the target is strided or read by another operand
             this.tmp = target.isContiguous() && !overlaps ? null : Tensor.zeros(target.dtype(), target.shape());
             this.copyIn = tmp == null ? null : new Tensor[] {target, tmp};
-            this.direct = tmp == null ? Direct.of(op, in, target) : null;
-            this.inPlaceName = Dispatch.inPlaceName(op);
+            this.kernel = n.op().bind(in, tmp == null ? target : tmp);
+            this.inPlaceName = Dispatch.inPlaceName(n.op());
         }
 
         @Override void run() {
-            if (direct != null) {
-                direct.run(in, target);
-            } else if (tmp == null) {
-                op.forward(in, target);
+            if (tmp == null) {
+                kernel.run(in, target);
             } else {
-                op.forward(in, tmp);
+                kernel.run(in, tmp);
                 Ops.CopyInto.INSTANCE.forward(copyIn, target);
             }
             Dispatch.markInPlace(inPlaceName, target);
@@ -296,22 +292,22 @@ public final class Executable {
      * take, or null: a node result (not an input, param, const or output), used for the last
      * time here (nor through a view later), of the result's dtype and shape, read directly (not
      * through a view), by an op whose direct kernels read and write each element at the same
-     * index (unary, with a scalar, binary, comparison with a scalar), and sharing no memory with
-     * another operand unless it is that same tensor ({@code x * x}). Fused chains, GEMMs and
-     * core's general paths are never run in place.
+     * index ({@link ElementwiseOp#writesOverOperand}), and sharing no memory with another operand
+     * unless it is that same tensor ({@code x * x}). Fused chains, GEMMs and other ops are never
+     * run in place.
      */
     private static Value inPlaceOperand(Node n, int i, Tensor[] in, Map<Value, Value> root, Map<Value, Integer> lastUse) {
-        Op op = n.op();
-        if (!(op instanceof Ops.Unary || op instanceof Ops.BinaryScalar || op instanceof Ops.Binary || op instanceof Ops.CompareScalar)) {
-            return null;
-        }
+        if (!(n.op() instanceof ElementwiseOp op)) return null;
         for (int k = 0; k < in.length; k++) {
             Value v = n.in()[k];
             if (v.kind() != Kind.NODE || root.get(v) != v || lastUse.get(v) != i || v.dtype() != n.out().dtype()
                     || !Arrays.equals(v.shapeRef(), n.out().shapeRef()) || !in[k].isContiguous()) continue;
             boolean alone = true;
-            for (int j = 0; j < in.length; j++) alone &= j == k || in[j] == in[k] || !in[j].sharesStorageWith(in[k]);
-            if (alone && Direct.of(op, in, in[k]) != null) return v;
+            for (int j = 0; j < in.length; j++) {
+                alone &= j == k || (in[j] == in[k] ? op.writesOverOperand(j) : !in[j].sharesStorageWith(in[k]));
+                alone &= in[j].dtype() == n.out().dtype();
+            }
+            if (alone && op.writesOverOperand(k)) return v;
         }
         return null;
     }
@@ -401,7 +397,7 @@ public final class Executable {
                 }
                 if (inputSlots[i] != null) for (Slot sl : inputSlots[i]) sl.args[sl.index] = inputBufs[i];
                 if (t.isContiguous()) {
-                    Direct.copy(t, inputBufs[i]); // the signature matched: same dtype and size
+                    Ops.copyContiguous(t, inputBufs[i]); // the signature matched: same dtype and size
                     continue;
                 }
                 Tensor[] a = inputCopyArgs[i];
@@ -430,11 +426,11 @@ public final class Executable {
         }
     }
 
-    /** A copy of an output: a contiguous tensor by {@link Direct#copy}, a strided one by {@link Tensor#copy}. */
+    /** A copy of an output: a contiguous tensor by {@link Ops#copyContiguous}, a strided one by {@link Tensor#copy}. */
     private static Tensor copyOut(Tensor t) {
         if (!t.isContiguous()) return t.copy();
         Tensor r = Tensor.zerosLike(t);
-        Direct.copy(t, r);
+        Ops.copyContiguous(t, r);
         return r;
     }
 

@@ -1,184 +1,26 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.Op;
-import io.simdgrad.core.Ops;
-import io.simdgrad.core.RawArrays;
-import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ElementwiseOp;
+import io.simdgrad.core.Fused;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Step;
 import io.simdgrad.graph.Graph.Value;
-import io.simdgrad.simd.BinaryOp;
-import io.simdgrad.simd.DoubleElementwise;
-import io.simdgrad.simd.FloatElementwise;
-import io.simdgrad.simd.Parallel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Fusion of elementwise chains: {@link Ops.Unary}, {@link Ops.BinaryScalar} and {@link Ops.Binary}
- * nodes of one float dtype, each taking the previous link's result (which nothing else uses) and
- * otherwise operands of the result's size or single elements, become one {@link Fused} node. Its
- * forward runs the whole chain over tiles of {@link #TILE} elements, calling the same {@code simd}
- * kernel per link that the eager op calls, with the tile of the result as the running value, so
- * the data is read from memory once instead of once per link.
- *
- * <p>Results are bit for bit those of the unfused ops: every element goes through the same
- * kernel, and tiles start at multiples of {@link #TILE} (a multiple of every lane count), so each
- * element sits in the same lane position, vector body or tail, as in the eager call. From
- * {@link Parallel#ELEMENTWISE_THRESHOLD} elements on, the tiles are split over threads as the
- * eager kernels split their work.
+ * Fusion of elementwise chains: {@link ElementwiseOp} nodes of one float dtype, each taking the
+ * previous link's result (which nothing else uses) and otherwise operands of the result's size
+ * or single elements, become one {@link Fused} node, core's tile-wise form of the chain. The
+ * pass only picks chains; what a link computes is the op's own {@link ElementwiseOp#run}.
  */
 final class Fusion {
-    /** Elements per tile: 8 KiB of f32, so a tile of the result and two operands stay in L1. */
-    static final int TILE = 2048;
-
     private Fusion() {}
-
-    /** Where a link reads an operand: the running tile, or input {@code k} of the fused node. */
-    private static final int RUNNING = -1;
-
-    /** One link: {@code op} applied to operands {@code a} (and {@code b} for binary ops). */
-    record Link(Op op, int a, int b) {}
-
-    /** The fused chain as an op: inputs are the chain's operands (distinct values), in first-use order. */
-    static final class Fused implements Op {
-        private final Link[] links;
-        private final int[] shape;
-        private final DType dtype;
-
-        Fused(Link[] links, int[] shape, DType dtype) {
-            this.links = links;
-            this.shape = shape.clone();
-            this.dtype = dtype;
-        }
-
-        List<Link> links() {
-            return List.of(links);
-        }
-
-        @Override public String name() {
-            return "fused";
-        }
-
-        @Override public int[] shape(Tensor[] in) {
-            int n = numel(shape);
-            for (Tensor t : in) {
-                if (t.dtype() != dtype || (t.numel() != n && t.numel() != 1)) {
-                    throw new IllegalArgumentException("fused: operand " + t.dtype().shortName() + Arrays.toString(t.shape())
-                            + " does not fit the chain's result " + dtype.shortName() + Arrays.toString(shape));
-                }
-            }
-            return shape.clone();
-        }
-
-        @Override public DType dtype(Tensor[] in) {
-            return dtype;
-        }
-
-        /** {@code chain=[mul(@, scalar=1.5), add(@, #1), relu(@)]}: {@code @} the running value, {@code #k} input k. */
-        @Override public String attributes() {
-            StringBuilder sb = new StringBuilder("chain=[");
-            for (int i = 0; i < links.length; i++) {
-                Link l = links[i];
-                sb.append(i > 0 ? ", " : "").append(l.op.name()).append('(').append(ref(l.a));
-                if (l.op instanceof Ops.Binary) sb.append(", ").append(ref(l.b));
-                if (!l.op.attributes().isEmpty()) sb.append(", ").append(l.op.attributes());
-                sb.append(')');
-            }
-            return sb.append(']').toString();
-        }
-
-        private static String ref(int k) {
-            return k == RUNNING ? "@" : "#" + k;
-        }
-
-        @Override public void forward(Tensor[] in, Tensor out) {
-            int n = out.numel();
-            boolean direct = true;
-            for (Tensor t : in) direct &= !t.sharesStorageWith(out);
-            // an operand sharing the result's memory would be overwritten by the first link: run into a scratch tile
-            boolean toOut = direct;
-            // the eager kernels' split: same threshold, pieces start at multiples of TILE
-            int parts = n < Parallel.ELEMENTWISE_THRESHOLD ? 1 : Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2);
-            if (parts <= 1) tiles(in, out, toOut, 0, n); // no lambda: a replay on small tensors allocates nothing here
-            else Parallel.run(n, parts, TILE, (from, to) -> tiles(in, out, toOut, from, to));
-        }
-
-        /** Runs the chain over the tiles of [from, to). */
-        private void tiles(Tensor[] in, Tensor out, boolean toOut, int from, int to) {
-            int oo = out.storageOffset();
-            if (dtype == DType.FLOAT32) {
-                float[] o = RawArrays.floats(out);
-                float[] dst = toOut ? o : new float[Math.min(to - from, TILE)];
-                for (int s = from; s < to; s += TILE) {
-                    int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
-                    for (Link l : links) floatLink(l, in, s, dst, d, len);
-                    if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
-                }
-            } else {
-                double[] o = RawArrays.doubles(out);
-                double[] dst = toOut ? o : new double[Math.min(to - from, TILE)];
-                for (int s = from; s < to; s += TILE) {
-                    int len = Math.min(TILE, to - s), d = toOut ? oo + s : 0;
-                    for (Link l : links) doubleLink(l, in, s, dst, d, len);
-                    if (!toOut) System.arraycopy(dst, 0, o, oo + s, len);
-                }
-            }
-        }
-
-        // the kernel calls mirror core's Kernels: a full operand -> array kernel, a single element -> scalar kernel
-        private static void floatLink(Link l, Tensor[] in, int s, float[] dst, int d, int len) {
-            float[] a = l.a == RUNNING ? dst : RawArrays.floats(in[l.a]);
-            boolean aOne = l.a != RUNNING && in[l.a].numel() == 1;
-            int ao = l.a == RUNNING ? d : in[l.a].storageOffset() + (aOne ? 0 : s);
-            if (l.op instanceof Ops.Unary u) {
-                FloatElementwise.unary(u.kind(), a, ao, dst, d, len);
-            } else if (l.op instanceof Ops.BinaryScalar bs) {
-                if (bs.reversed()) FloatElementwise.scalarBinary(bs.kind(), (float) bs.scalar(), a, ao, dst, d, len);
-                else FloatElementwise.binaryScalar(bs.kind(), a, ao, (float) bs.scalar(), dst, d, len);
-            } else {
-                BinaryOp op = ((Ops.Binary) l.op).kind();
-                float[] b = l.b == RUNNING ? dst : RawArrays.floats(in[l.b]);
-                boolean bOne = l.b != RUNNING && in[l.b].numel() == 1;
-                int bo = l.b == RUNNING ? d : in[l.b].storageOffset() + (bOne ? 0 : s);
-                if (bOne) FloatElementwise.binaryScalar(op, a, ao, b[bo], dst, d, len);
-                else if (aOne) FloatElementwise.scalarBinary(op, a[ao], b, bo, dst, d, len);
-                else FloatElementwise.binary(op, a, ao, b, bo, dst, d, len);
-            }
-        }
-
-        private static void doubleLink(Link l, Tensor[] in, int s, double[] dst, int d, int len) {
-            double[] a = l.a == RUNNING ? dst : RawArrays.doubles(in[l.a]);
-            boolean aOne = l.a != RUNNING && in[l.a].numel() == 1;
-            int ao = l.a == RUNNING ? d : in[l.a].storageOffset() + (aOne ? 0 : s);
-            if (l.op instanceof Ops.Unary u) {
-                DoubleElementwise.unary(u.kind(), a, ao, dst, d, len);
-            } else if (l.op instanceof Ops.BinaryScalar bs) {
-                if (bs.reversed()) DoubleElementwise.scalarBinary(bs.kind(), bs.scalar(), a, ao, dst, d, len);
-                else DoubleElementwise.binaryScalar(bs.kind(), a, ao, bs.scalar(), dst, d, len);
-            } else {
-                BinaryOp op = ((Ops.Binary) l.op).kind();
-                double[] b = l.b == RUNNING ? dst : RawArrays.doubles(in[l.b]);
-                boolean bOne = l.b != RUNNING && in[l.b].numel() == 1;
-                int bo = l.b == RUNNING ? d : in[l.b].storageOffset() + (bOne ? 0 : s);
-                if (bOne) DoubleElementwise.binaryScalar(op, a, ao, b[bo], dst, d, len);
-                else if (aOne) DoubleElementwise.scalarBinary(op, a[ao], b, bo, dst, d, len);
-                else DoubleElementwise.binary(op, a, ao, b, bo, dst, d, len);
-            }
-        }
-    }
-
-    private static int numel(int[] shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        return n;
-    }
 
     /** A chain being collected: its nodes in order. */
     private static final class Chain {
@@ -215,6 +57,7 @@ final class Fusion {
             Chain c = null;
             for (Value v : n.in()) {
                 Chain prev = open.get(v);
+                if (!writesOverAll(n, v)) continue; // the link's result goes over the running value
                 if (prev != null && uses.get(v) == 1 && v.numel() == n.out().numel()) {
                     c = prev;
                     open.remove(v);
@@ -242,21 +85,20 @@ final class Fusion {
 
     private static Node fusedNode(Chain c) {
         List<Value> ins = new ArrayList<>();
-        Link[] links = new Link[c.nodes.size()];
+        List<Fused.Link> links = new ArrayList<>(c.nodes.size());
         Value running = null;
-        for (int i = 0; i < links.length; i++) {
-            Node n = c.nodes.get(i);
-            int a = operand(n.in()[0], running, ins);
-            int b = n.in().length > 1 ? operand(n.in()[1], running, ins) : RUNNING;
-            links[i] = new Link(n.op(), a, b);
+        for (Node n : c.nodes) {
+            int[] refs = new int[n.in().length];
+            for (int k = 0; k < refs.length; k++) refs[k] = operand(n.in()[k], running, ins);
+            links.add(new Fused.Link((ElementwiseOp) n.op(), refs));
             running = n.out();
         }
-        Value out = c.nodes.get(links.length - 1).out();
+        Value out = c.nodes.get(c.nodes.size() - 1).out();
         return new Node(out, new Fused(links, out.shapeRef(), out.dtype()), ins.toArray(new Value[0]), false);
     }
 
     private static int operand(Value v, Value running, List<Value> ins) {
-        if (v == running) return RUNNING;
+        if (v == running) return Fused.RUNNING;
         for (int k = 0; k < ins.size(); k++) if (ins.get(k) == v) return k;
         ins.add(v);
         return ins.size() - 1;
@@ -268,8 +110,7 @@ final class Fusion {
      * consts; not views, whose layout the pass does not see).
      */
     private static boolean fusable(Node n, Map<Value, Node> defs) {
-        Op op = n.op();
-        if (!(op instanceof Ops.Unary || op instanceof Ops.BinaryScalar || op instanceof Ops.Binary)) return false;
+        if (!(n.op() instanceof ElementwiseOp)) return false;
         DType dt = n.out().dtype();
         int numel = n.out().numel();
         if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || numel < 2) return false;
@@ -286,6 +127,12 @@ final class Fusion {
                 }
             }
         }
+        return true;
+    }
+
+    /** Whether the op may write over every operand position that holds {@code v}. */
+    private static boolean writesOverAll(Node n, Value v) {
+        for (int k = 0; k < n.in().length; k++) if (n.in()[k] == v && !((ElementwiseOp) n.op()).writesOverOperand(k)) return false;
         return true;
     }
 

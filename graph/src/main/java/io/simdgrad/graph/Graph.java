@@ -300,7 +300,7 @@ public final class Graph {
         for (Step s : steps) {
             if (s instanceof Node n) {
                 String attrs = n.op.attributes();
-                if (n.op instanceof Fusion.Fused) attrs = attrs.replace("), ", "),\\n");  // one link per line
+                if (n.op instanceof io.simdgrad.core.Fused) attrs = attrs.replace("), ", "),\\n");  // one link per line
                 String label = n.op.name() + (n.inPlace ? "InPlace" : "") + (attrs.isEmpty() ? "" : "(" + attrs + ")");
                 sb.append("  v").append(n.out.id).append(" [label=\"").append(escape(n.out + " = " + label + "\\n" + n.out.type()))
                         .append("\", shape=ellipse").append(n.inPlace ? ", style=filled, fillcolor=orange" : "")

@@ -83,7 +83,7 @@ public final class Passes {
     /**
      * Makes {@code p.addScaledInPlace(x @ y, alpha)} of a contiguous 2-D param {@code p} whose
      * update is the only use of a 2-D product (or of a copy of it in the same layout, see
-     * {@link #productBehind}) into one in-place {@link Addmm} node,
+     * {@link #productBehind}) into one in-place {@link Ops.Addmm} node,
      * {@code addmmInPlace(p, x, y, alpha)}: a GEMM that adds {@code alpha * x @ y} into
      * {@code p} (an SGD step on a weight). Exact when {@code FloatGemm.updatesOnce(k)} (it is
      * skipped otherwise). Also skipped when {@code x} or {@code y} is {@code p} or a view of it,
@@ -103,7 +103,7 @@ public final class Passes {
             }
             Node u = (Node) s;
             double alpha = ((Ops.AddScaled) u.op()).alpha();
-            out.add(new Node(u.out(), new Addmm(alpha), new Value[] {u.in()[0], mm.in()[0], mm.in()[1]}, true));
+            out.add(new Node(u.out(), new Ops.Addmm(alpha), new Value[] {u.in()[0], mm.in()[0], mm.in()[1]}, true));
             changed = true;
         }
         return changed ? new Graph(g.inputs(), g.params(), g.consts(), out, g.outputs()) : g;

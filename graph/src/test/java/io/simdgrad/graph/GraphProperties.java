@@ -118,7 +118,7 @@ class GraphProperties {
         f.graph().check();
         f.capturedGraph().check();
         boolean fused = false;
-        for (Graph.Node node : f.graph().nodes()) fused |= node.op() instanceof Fusion.Fused;
+        for (Graph.Node node : f.graph().nodes()) fused |= node.op() instanceof io.simdgrad.core.Fused;
         Statistics.label("graph has a fused chain").collect(fused);
     }
 }

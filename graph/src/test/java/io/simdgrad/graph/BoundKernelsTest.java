@@ -9,8 +9,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** Steps the executor runs as direct kernel calls (elementwise layouts incl. one element per row, matmul incl. size-1 dims, copies) equal eager bit for bit. */
-class DirectStepsTest {
+/** Steps the executor runs through bound kernels (elementwise layouts incl. one element per row, matmul incl. size-1 dims, copies) equal eager bit for bit. */
+class BoundKernelsTest {
     static List<Tensor> program(List<Tensor> in, Tensor w) {
         Tensor x = in.get(0), row = in.get(1), one = in.get(2), col = in.get(3);
         Tensor a = x.add(row), b = row.mul(x), c = x.sub(one), d = one.div(x.add(3));

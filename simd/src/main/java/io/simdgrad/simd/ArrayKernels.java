@@ -1,0 +1,100 @@
+package io.simdgrad.simd;
+
+/**
+ * The kernels of one primitive type behind {@code Object} arrays, so that code above {@code simd}
+ * picks the type once (per tensor storage, or per bound call) instead of pairing a
+ * {@code float[]} and a {@code double[]} call at every site. {@link #FLOAT} and {@link #DOUBLE}
+ * forward to the checked facades ({@link FloatElementwise}, {@link FloatLayout},
+ * {@link FloatReductions}, {@link FloatGemm} and their double twins), which validate every range;
+ * an array of the other type fails with {@link ClassCastException}. Scalars arrive as
+ * {@code double} and are rounded to the array type once, as the facades' callers did.
+ */
+public interface ArrayKernels {
+    /** The {@code float[]} kernels. */
+    ArrayKernels FLOAT = FloatArrayKernels.INSTANCE;
+    /** The {@code double[]} kernels. */
+    ArrayKernels DOUBLE = DoubleArrayKernels.INSTANCE;
+
+    /** A new zeroed array of this type. */
+    Object allocate(int n);
+
+    /** {@code out[oo+i] = v}. */
+    void fill(double v, Object out, int oo, int n);
+
+    /** {@code dst[do+i] = src[so+i]}. */
+    void copy(Object src, int so, Object dst, int dstOff, int n);
+
+    /** {@code dst[do+i] = src[so+i*stride]}. */
+    void gather(Object src, int so, int stride, Object dst, int dstOff, int n);
+
+    /** See {@link FloatLayout#transpose}. */
+    void transpose(Object src, int so, int rows, int cols, int srcLd, Object dst, int dstOff, int dstLd);
+
+    /** {@code out = a op b} elementwise. */
+    void binary(BinaryOp op, Object a, int ao, Object b, int bo, Object out, int oo, int n);
+
+    /** {@code out = a op s}. */
+    void binaryScalar(BinaryOp op, Object a, int ao, double s, Object out, int oo, int n);
+
+    /** {@code out = s op b}. */
+    void scalarBinary(BinaryOp op, double s, Object b, int bo, Object out, int oo, int n);
+
+    /** {@code out = op(a)}. */
+    void unary(UnaryOp op, Object a, int ao, Object out, int oo, int n);
+
+    /** {@code out = a op b ? 1 : 0}. */
+    void compare(CompareOp op, Object a, int ao, Object b, int bo, Object out, int oo, int n);
+
+    /** {@code out = a op s ? 1 : 0}. */
+    void compareScalar(CompareOp op, Object a, int ao, double s, Object out, int oo, int n);
+
+    /** {@code out = mask != 0 ? a : b}. */
+    void where(Object mask, int mo, Object a, int ao, Object b, int bo, Object out, int oo, int n);
+
+    /** {@code out = min(max(a, lo), hi)}. */
+    void clamp(Object a, int ao, double lo, double hi, Object out, int oo, int n);
+
+    /** {@code y += alpha * x}. */
+    void axpy(double alpha, Object x, int xo, Object y, int yo, int n);
+
+    /** Sum of n elements (the fixed summation order of {@link FloatReductions#sum}). */
+    double sum(Object a, int off, int n);
+
+    /** Inner product. */
+    double dot(Object a, int ao, Object b, int bo, int n);
+
+    /** Sum of squares. */
+    double sumSquares(Object a, int off, int n);
+
+    /** Largest element. */
+    double max(Object a, int off, int n);
+
+    /** Smallest element. */
+    double min(Object a, int off, int n);
+
+    /** Index of the first largest element. */
+    int argmax(Object a, int off, int n);
+
+    /** {@code out[oo+r] = op over the row r} of a rows x cols block with leading dimension ld. */
+    void reduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo);
+
+    /** {@code out[oo+c] = op over the column c} of a rows x cols block with leading dimension ld. */
+    void reduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo);
+
+    /** Index of the largest element of each row. */
+    void argmaxRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+
+    /** Index of the largest element of each column. */
+    void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+
+    /** Row-wise softmax ({@code log}: log-softmax). */
+    void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut);
+
+    /** Row-wise {@code log(sum(exp(row)))}. */
+    void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo);
+
+    /** See {@link FloatGemm#gemmBatched}. */
+    void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
+                     Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,
+                     double beta, Object c, int cOff, int strideC, int ldc);
+}

@@ -1,0 +1,86 @@
+package io.simdgrad.simd;
+
+/** {@link ArrayKernels} on {@code float[]}: each method casts once and calls the checked facade. */
+final class FloatArrayKernels implements ArrayKernels {
+    static final FloatArrayKernels INSTANCE = new FloatArrayKernels();
+
+    private FloatArrayKernels() {}
+
+    @Override public Object allocate(int n) { return new float[n]; }
+    @Override public void fill(double v, Object out, int oo, int n) { FloatElementwise.fill((float) v, (float[]) out, oo, n); }
+    @Override public void copy(Object src, int so, Object dst, int dstOff, int n) { FloatLayout.copy((float[]) src, so, (float[]) dst, dstOff, n); }
+    @Override public void gather(Object src, int so, int stride, Object dst, int dstOff, int n) {
+        FloatLayout.gather((float[]) src, so, stride, (float[]) dst, dstOff, n);
+    }
+    @Override public void transpose(Object src, int so, int rows, int cols, int srcLd, Object dst, int dstOff, int dstLd) {
+        FloatLayout.transpose((float[]) src, so, rows, cols, srcLd, (float[]) dst, dstOff, dstLd);
+    }
+    @Override public void binary(BinaryOp op, Object a, int ao, Object b, int bo, Object out, int oo, int n) {
+        FloatElementwise.binary(op, (float[]) a, ao, (float[]) b, bo, (float[]) out, oo, n);
+    }
+    @Override public void binaryScalar(BinaryOp op, Object a, int ao, double s, Object out, int oo, int n) {
+        FloatElementwise.binaryScalar(op, (float[]) a, ao, (float) s, (float[]) out, oo, n);
+    }
+    @Override public void scalarBinary(BinaryOp op, double s, Object b, int bo, Object out, int oo, int n) {
+        FloatElementwise.scalarBinary(op, (float) s, (float[]) b, bo, (float[]) out, oo, n);
+    }
+    @Override public void unary(UnaryOp op, Object a, int ao, Object out, int oo, int n) {
+        FloatElementwise.unary(op, (float[]) a, ao, (float[]) out, oo, n);
+    }
+    @Override public void compare(CompareOp op, Object a, int ao, Object b, int bo, Object out, int oo, int n) {
+        FloatElementwise.compare(op, (float[]) a, ao, (float[]) b, bo, (float[]) out, oo, n);
+    }
+    @Override public void compareScalar(CompareOp op, Object a, int ao, double s, Object out, int oo, int n) {
+        FloatElementwise.compareScalar(op, (float[]) a, ao, (float) s, (float[]) out, oo, n);
+    }
+    @Override public void where(Object mask, int mo, Object a, int ao, Object b, int bo, Object out, int oo, int n) {
+        FloatElementwise.where((float[]) mask, mo, (float[]) a, ao, (float[]) b, bo, (float[]) out, oo, n);
+    }
+    @Override public void clamp(Object a, int ao, double lo, double hi, Object out, int oo, int n) {
+        FloatElementwise.clamp((float[]) a, ao, (float) lo, (float) hi, (float[]) out, oo, n);
+    }
+    @Override public void axpy(double alpha, Object x, int xo, Object y, int yo, int n) {
+        FloatElementwise.axpy((float) alpha, (float[]) x, xo, (float[]) y, yo, n);
+    }
+    @Override public double sum(Object a, int off, int n) { return FloatReductions.sum((float[]) a, off, n); }
+    @Override public double dot(Object a, int ao, Object b, int bo, int n) { return FloatReductions.dot((float[]) a, ao, (float[]) b, bo, n); }
+    @Override public double sumSquares(Object a, int off, int n) { return FloatReductions.sumSquares((float[]) a, off, n); }
+    @Override public double max(Object a, int off, int n) { return FloatReductions.max((float[]) a, off, n); }
+    @Override public double min(Object a, int off, int n) { return FloatReductions.min((float[]) a, off, n); }
+    @Override public int argmax(Object a, int off, int n) { return FloatReductions.argmax((float[]) a, off, n); }
+    @Override public void reduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo) {
+        float[] x = (float[]) a, o = (float[]) out;
+        switch (op) {
+            case SUM -> FloatReductions.sumRows(x, off, rows, cols, ld, o, oo);
+            case MAX -> FloatReductions.maxRows(x, off, rows, cols, ld, o, oo);
+            case MIN -> FloatReductions.minRows(x, off, rows, cols, ld, o, oo);
+        }
+    }
+    @Override public void reduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo) {
+        float[] x = (float[]) a, o = (float[]) out;
+        switch (op) {
+            case SUM -> FloatReductions.sumColumns(x, off, rows, cols, ld, o, oo);
+            case MAX -> FloatReductions.maxColumns(x, off, rows, cols, ld, o, oo);
+            case MIN -> FloatReductions.minColumns(x, off, rows, cols, ld, o, oo);
+        }
+    }
+    @Override public void argmaxRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argmaxRows((float[]) a, off, rows, cols, ld, out, oo);
+    }
+    @Override public void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argmaxColumns((float[]) a, off, rows, cols, ld, out, oo);
+    }
+    @Override public void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut) {
+        if (log) FloatReductions.logSoftmaxRows((float[]) a, off, rows, cols, lda, (float[]) out, oo, ldOut);
+        else FloatReductions.softmaxRows((float[]) a, off, rows, cols, lda, (float[]) out, oo, ldOut);
+    }
+    @Override public void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo) {
+        FloatReductions.logSumExpRows((float[]) a, off, rows, cols, lda, (float[]) out, oo);
+    }
+    @Override public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
+                                      Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,
+                                      double beta, Object c, int cOff, int strideC, int ldc) {
+        FloatGemm.gemmBatched(transA, transB, batch, m, n, k, (float) alpha, (float[]) a, aOff, strideA, lda,
+                (float[]) b, bOff, strideB, ldb, (float) beta, (float[]) c, cOff, strideC, ldc);
+    }
+}
