@@ -220,7 +220,12 @@ public final class Variable {
 
     // ------------------------------------------------------------------ ops
 
-    private static Variable apply(Op op, Variable... in) {
+    /**
+     * Runs {@code op} on {@code in} and, when grad mode is on and an input requires grad,
+     * records its node: the one entry every op method of this class goes through (ops defined
+     * outside this class, such as losses, use it too).
+     */
+    public static Variable apply(Op op, Variable... in) {
         return Autograd.apply(op, in);
     }
 

@@ -153,13 +153,8 @@ class GradCheckProperties {
                 return make("bias=" + bias, v -> Functional.linear(v.get(0), v.get(1), bias ? v.get(2) : null), x, w, b);
             }),
             op("mseLoss", r -> binary(r, shape(r), ANY, ANY, Functional::mseLoss)),
-            op("crossEntropy", r -> {
-                int n = 1 + r.nextInt(3), c = 1 + r.nextInt(4);
-                long[] t = new long[n];
-                for (int i = 0; i < n; i++) t[i] = r.nextInt(c);
-                Tensor targets = Tensor.of(t);
-                return make("targets=" + Arrays.toString(t), v -> Functional.crossEntropy(v.get(0), targets), leaf(r, ANY, n, c));
-            }),
+            op("crossEntropy", r -> lossCase(r, true)),
+            op("nllLoss", r -> lossCase(r, false)),
             op("to(FLOAT32)", r -> tolerances(unary(r, ANY, x -> x.to(DType.FLOAT32)), 1e-2, 1e-4, 1e-3)),
             op("to(FLOAT64) of FLOAT32", r -> {
                 int[] s = shape(r);
@@ -204,6 +199,26 @@ class GradCheckProperties {
                 int d = dim(r, x.dim());
                 return weightedCat(x.chunk(1 + r.nextInt(x.size(d) + 1), d), d);
             })));
+
+    /**
+     * crossEntropy or nllLoss on a random [C], [N, C] or [N, C, d] input with random labels
+     * (some set to the ignored index), and a random reduction.
+     */
+    static Case lossCase(Random r, boolean crossEntropy) {
+        int rank = 1 + r.nextInt(3), n = 1 + r.nextInt(3), c = 1 + r.nextInt(4), d = 1 + r.nextInt(3);
+        int[] in = rank == 1 ? new int[] {c} : rank == 2 ? new int[] {n, c} : new int[] {n, c, d};
+        int[] ts = rank == 1 ? new int[0] : rank == 2 ? new int[] {n} : new int[] {n, d};
+        long[] t = new long[Shapes.numel(ts)];
+        Reduction red = Reduction.values()[r.nextInt(3)];
+        long ignore = r.nextBoolean() || c == 1 ? LossOps.DEFAULT_IGNORE_INDEX : r.nextInt(c);
+        for (int i = 0; i < t.length; i++) t[i] = r.nextInt(5) == 0 ? ignore : r.nextInt(c);
+        if (red == Reduction.MEAN && t.length > 0) t[0] = ignore < 0 ? r.nextInt(c) : (ignore + 1) % c; // at least one kept target: the mean is defined
+        Tensor targets = ts.length == 0 ? Tensor.scalar(t[0]) : Tensor.of(t, ts);
+        String params = "targets=" + Arrays.toString(t) + ", reduction=" + red + ", ignore=" + ignore;
+        if (crossEntropy) return make(params, v -> Functional.crossEntropy(v.get(0), targets, red, ignore), leaf(r, ANY, in));
+        // log-probabilities from a log-softmax keep the values realistic; any values are valid
+        return make(params, v -> Functional.nllLoss(v.get(0), targets, red, ignore), leaf(r, ANY, in));
+    }
 
     // ------------------------------------------------------------------ the properties
 

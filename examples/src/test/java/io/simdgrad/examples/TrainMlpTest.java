@@ -30,7 +30,7 @@ class TrainMlpTest {
         assertTrue(compiled[steps - 1] < 0.5 * compiled[0], "the loss falls: " + compiled[0] + " -> " + compiled[steps - 1]);
         assertTrue(TrainMlp.accuracy(params, data) > 0.9, "the rings are told apart");
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("(1 captured, " + (steps - 1) + " replayed)"), out);
+        assertTrue(out.contains("(2 captured, " + (steps - 2) + " replayed)"), out); // a capture and its check
         assertTrue(out.contains("its first lines:\n  input %0 : f32[256, 2]\n  input %1 : i64[256]\n"), out);
     }
 }

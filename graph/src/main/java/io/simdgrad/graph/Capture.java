@@ -29,8 +29,9 @@ import java.util.function.Function;
  * <p>In-place ops on params become in-place nodes (the replay writes the param); on an op's
  * result they become ordinary nodes (functional form); in-place writes that only build a const
  * from consts (e.g. filling a one-hot matrix) are not recorded, since the const is snapshotted
- * when read. In-place writes into inputs, and reads of memory that a functionalised write made
- * stale through another view, fail at capture time.
+ * when read. An in-place write into an input makes the run unreplayable (the run goes on
+ * eagerly, unrecorded; {@link Graphs#trace} then throws); reads of memory that a functionalised
+ * write made stale through another view fail at capture time.
  */
 final class Capture implements Tracer {
     private record Entry(Value value, int version) {}
@@ -53,7 +54,10 @@ final class Capture implements Tracer {
     }
 
     /** The graph of one eager run of {@code fn} on {@code inputs}, and what the run returned. */
-    record Result(Graph graph, List<Tensor> outputs) {}
+    record Result(Graph graph, List<Tensor> outputs, String unreplayable) {}
+
+    /** Why the run cannot be replayed (it wrote into an input), or null; the tracer stops recording then. */
+    private String unreplayable;
 
     /**
      * Runs {@code fn} once, eagerly, on {@code inputs} (non-contiguous inputs, and inputs
@@ -79,11 +83,12 @@ final class Capture implements Tracer {
             Dispatch.setTracer(null);
         }
         if (outs == null) throw new IllegalArgumentException("trace: the function returned null; return a list of tensors");
+        if (c.unreplayable != null) return new Result(null, outs, c.unreplayable);
         for (Tensor t : outs) {
             if (t == null) throw new IllegalArgumentException("trace: the function returned a null tensor");
             c.b.output(c.resolve(t, 0));
         }
-        return new Result(c.b.build(), outs);
+        return new Result(c.b.build(), outs, null);
     }
 
     @Override
@@ -105,8 +110,10 @@ final class Capture implements Tracer {
         long serial = self.storageSerial();
         Root r = roots.get(serial);
         if (r != null && r.input) {
-            throw new IllegalStateException("capture: " + op.name() + "InPlace writes into input " + r.value
-                    + "; replays copy their inputs, so the write would be lost: use an out-of-place op");
+            // the eager run goes on, unrecorded: a replay copies its inputs in, so the write would be lost
+            unreplayable = op.name() + "InPlace writes into input " + r.value + " (the caller's tensor); use an out-of-place op";
+            Dispatch.setTracer(null);
+            return;
         }
         boolean param = r == null && serial < startSerial;
         if (r == null && !param && !written.containsKey(serial)) {

@@ -339,7 +339,34 @@ public final class Executable {
 
     /** Compiles {@code g} as it is (run {@link Passes#optimize} first for the optimised program). */
     public static Executable compile(Graph g) {
-        return Snapshots.untraced(() -> new Executable(g));
+        return compile(g, g);
+    }
+
+    /** Compiles {@code g}, the optimised form of {@code captured}. */
+    static Executable compile(Graph g, Graph captured) {
+        Executable e = Snapshots.untraced(() -> new Executable(g));
+        e.captured = captured;
+        return e;
+    }
+
+    private Graph captured;
+
+    /** The graph as captured, before the passes. */
+    Graph capturedGraph() {
+        return captured;
+    }
+
+    /** Why input {@code i} shares memory with a param this executable writes in place, or null. */
+    String aliasOfWrittenParam(List<Tensor> inputs) {
+        for (Exec e : execs) {
+            if (!(e instanceof InPlaceExec ip)) continue;
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).sharesStorageWith(ip.target)) {
+                    return "input " + i + " shares memory with the param that " + ip.step + " writes in place";
+                }
+            }
+        }
+        return null;
     }
 
     /** The graph this executable runs. */

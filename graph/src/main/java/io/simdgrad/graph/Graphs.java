@@ -38,7 +38,9 @@ public final class Graphs {
      * (unoptimised; see {@link Passes#optimize} and {@link Executable#compile}).
      */
     public static Graph trace(Function<List<Tensor>, List<Tensor>> fn, Tensor... exampleInputs) {
-        return Capture.run(fn, Arrays.asList(exampleInputs)).graph();
+        Capture.Result r = Capture.run(fn, Arrays.asList(exampleInputs));
+        if (r.unreplayable() != null) throw new IllegalStateException("trace: " + r.unreplayable());
+        return r.graph();
     }
 
     /**

@@ -57,24 +57,25 @@ class CaptureTest {
         Tensor x = Tensor.of(new float[] {1, 2, 3});
         assertBitsEqual(tutorial(List.of(x, GRADIENT)), f.call(x, GRADIENT));
         Tensor same = Tensor.of(new float[] {1.1f, -2, 2.9f});  // norm 3.77: same trip count
+        assertBitsEqual(tutorial(List.of(same, GRADIENT)), f.call(same, GRADIENT));  // the check
         assertBitsEqual(tutorial(List.of(same, GRADIENT)), f.call(same, GRADIENT));
-        assertEquals(1, f.captureCount());
+        assertEquals(2, f.captureCount());
         assertEquals(1, f.replayCount());
         Tensor other = Tensor.of(new float[] {10, 20, 30});    // fewer doublings: a guard fails
         assertBitsEqual(tutorial(List.of(other, GRADIENT)), f.call(other, GRADIENT));
-        assertEquals(2, f.captureCount());
+        assertEquals(3, f.captureCount());
         assertEquals(2, f.cacheSize(), "one signature, two guarded variants");
         assertEquals(1, f.signatureCount());
         Tensor near = other.mul(1.01);
         assertBitsEqual(tutorial(List.of(near, GRADIENT)), f.call(near, GRADIENT));
-        assertEquals(2, f.captureCount(), "the new capture replays");
+        assertEquals(3, f.captureCount(), "the new capture replays");
         assertEquals(2, f.replayCount());
         // alternating trip counts: each call finds its variant, nothing is captured again
         for (int i = 0; i < 4; i++) {
             Tensor in = i % 2 == 0 ? same : near;
             assertBitsEqual(tutorial(List.of(in, GRADIENT)), f.call(in, GRADIENT));
         }
-        assertEquals(2, f.captureCount());
+        assertEquals(3, f.captureCount());
         assertEquals(6, f.replayCount());
     }
 
@@ -101,6 +102,7 @@ class CaptureTest {
     void strictModeNamesTheFailedGuardAndTheSignature() {
         CompiledFunction f = Graphs.compileStrict(CaptureTest::tutorial);
         f.call(Tensor.of(new float[] {1, 2, 3}), GRADIENT);
+        f.call(Tensor.of(new float[] {1, 2, 3}), GRADIENT);
         GuardFailure e = assertThrows(GuardFailure.class, () -> f.call(Tensor.of(new float[] {10, 20, 30}), GRADIENT));
         assertTrue(e.getMessage().startsWith("guard failed: guard %"), e.getMessage());
         assertTrue(e.getMessage().contains("== 1.0, but the replay computed 0.0"), e.getMessage());
@@ -108,7 +110,7 @@ class CaptureTest {
                 () -> f.call(Tensor.of(new float[] {1, 2, 3, 4}), Tensor.ones(4)));
         assertEquals("compiled function (strict): expected inputs (f32[3], f32[3]), got (f32[4], f32[4])", s.getMessage());
         assertThrows(IllegalArgumentException.class, () -> f.call(Tensor.of(new double[] {1, 2, 3}), GRADIENT));
-        assertEquals(1, f.captureCount());
+        assertEquals(2, f.captureCount());
     }
 
     /** A 2-16-16-1 MLP and its SGD step on mean squared error. */
@@ -151,8 +153,8 @@ class CaptureTest {
             double lc = f.call(batch(i)).get(0).item();
             assertEquals(le, lc, "loss at step " + i);
         }
-        assertEquals(1, f.captureCount());
-        assertEquals(99, f.replayCount());
+        assertEquals(2, f.captureCount(), "a capture and its check");
+        assertEquals(98, f.replayCount());
         for (int p = 0; p < eager.params.size(); p++) {
             assertArrayEquals(eager.params.get(p).data().toFloatArray(), compiled.params.get(p).data().toFloatArray(), "param " + p);
         }
@@ -165,7 +167,7 @@ class CaptureTest {
     }
 
     @Test
-    void crossEntropyTargetsReadByJavaAreGuarded() {
+    void crossEntropyTargetsAreInputsNotGuards() {
         Mlp m = new Mlp(3);
         CompiledFunction f = Graphs.compile(in -> {
             Variable x = new Variable(in.get(0));
@@ -173,14 +175,15 @@ class CaptureTest {
             return List.of(Functional.crossEntropy(logits, in.get(1)).data());
         });
         Tensor x = Tensor.randn(new Generator(5), 4, 2);
-        Tensor t = Tensor.of(new long[] {0, 3, 15, 2});
-        f.call(x, t);
-        f.call(x.mul(2), t);
-        assertEquals(1, f.captureCount(), "same targets: the guard passes");
+        f.call(x, Tensor.of(new long[] {0, 3, 15, 2}));
+        f.call(x.mul(2), Tensor.of(new long[] {1, 1, 1, 1}));
+        assertEquals(2, f.captureCount(), "a capture and its check");
+        assertTrue(f.graph().guards().isEmpty(), f.graph().toString());
         Tensor t2 = Tensor.of(new long[] {1, 3, 15, 2});
         Variable ref = Functional.crossEntropy(Functional.linear(new Variable(x), m.params.get(0), m.params.get(1)), t2);
-        assertEquals(ref.item(), f.call(x, t2).get(0).item(), "other targets: a recapture, never the old one-hot");
+        assertEquals(ref.item(), f.call(x, t2).get(0).item(), "other targets: the same program replays with them");
         assertEquals(2, f.captureCount());
+        assertEquals(1, f.replayCount());
     }
 
     /** An op that fails on negative data, to make a replay throw. */
@@ -234,11 +237,18 @@ class CaptureTest {
     }
 
     @Test
-    void captureRefusesInPlaceWritesIntoInputs() {
+    void inPlaceWritesIntoInputsRunEagerlyAndTraceRefusesThem() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Graphs.trace(in -> List.of(in.get(0).addInPlace(1)), Tensor.ones(2)));
-        assertEquals("capture: addInPlace writes into input %0; replays copy their inputs, so the write would be lost: use an out-of-place op",
-                e.getMessage());
+        assertEquals("trace: addInPlace writes into input %0 (the caller's tensor); use an out-of-place op", e.getMessage());
+        CompiledFunction f = Graphs.compile(in -> List.of(in.get(0).addInPlace(1).mul(2)));
+        for (int i = 0; i < 3; i++) {
+            Tensor x = Tensor.ones(2);
+            assertArrayEquals(new float[] {4, 4}, f.call(x).get(0).toFloatArray());
+            assertArrayEquals(new float[] {2, 2}, x.toFloatArray(), "the caller's tensor is written, as eager code writes it");
+        }
+        assertEquals(0, f.replayCount());
+        assertEquals(1, f.warnings().size(), "warned once: " + f.warnings());
     }
 
     @Test

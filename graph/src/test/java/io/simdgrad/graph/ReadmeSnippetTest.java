@@ -24,10 +24,11 @@ class ReadmeSnippetTest {
         f.call(Tensor.of(new float[] {1, 2, 3}), gradient);
         assertTrue(f.graph().toString().startsWith("input %0 : f32[3]\ninput %1 : f32[3]\n%2 = mul(%0, scalar=2.0) : f32[3]\n"));
         assertTrue(f.graph().toString().contains("guard %4 == 1.0"));
-        List<Tensor> r = f.call(Tensor.of(new float[] {1.1f, -2, 2.9f}), gradient);
+        f.call(Tensor.of(new float[] {1.1f, -2, 2.9f}), gradient);   // same trip count: the check, same program
+        List<Tensor> r = f.call(Tensor.of(new float[] {1.2f, 2, 2.8f}), gradient);  // replays
         assertEquals(2, r.size());
         f.call(Tensor.of(new float[] {10, 20, 30}), gradient);
-        assertEquals("2 cached, 2 captures, 1 replays", f.cacheSize() + " cached, " + f.captureCount() + " captures, " + f.replayCount() + " replays");
+        assertEquals("2 cached, 3 captures, 1 replays", f.cacheSize() + " cached, " + f.captureCount() + " captures, " + f.replayCount() + " replays");
     }
 
     /**

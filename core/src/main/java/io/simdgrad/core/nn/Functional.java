@@ -1,5 +1,7 @@
 package io.simdgrad.core.nn;
 
+import io.simdgrad.core.LossOps;
+import io.simdgrad.core.Reduction;
 import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
@@ -31,30 +33,39 @@ public final class Functional {
     }
 
     /**
-     * Cross-entropy of {@code logits} [N, C] against class indices {@code targets} [N] (INT64),
-     * mean over the batch; computed as {@code -mean(logSoftmax(logits)[i, targets[i]])} so large
-     * logits do not overflow.
+     * The negative log-likelihood of class indices {@code target} (int64) under log-probabilities
+     * {@code input} ([N, C], [C] or [N, C, d1, ...]), the mean over the batch; PyTorch's
+     * {@code F.nll_loss}. The labels are an operand, not read into Java: a compiled step
+     * replays with new labels.
+     */
+    public static Variable nllLoss(Variable input, Tensor target) {
+        return nllLoss(input, target, Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX);
+    }
+
+    /** {@link #nllLoss(Variable, Tensor)} with a reduction and an ignored class index (PyTorch's {@code ignore_index}, default -100). */
+    public static Variable nllLoss(Variable input, Tensor target, Reduction reduction, long ignoreIndex) {
+        if (target == null) throw new NullPointerException("nllLoss: target is null");
+        return Variable.apply(new LossOps.NllLoss(reduction, ignoreIndex), input, new Variable(target));
+    }
+
+    /**
+     * Cross-entropy of {@code logits} ([N, C], [C] or [N, C, d1, ...]) against class indices
+     * {@code targets} (int64), the mean over the batch: {@code nllLoss(logSoftmax(logits, 1), targets)},
+     * PyTorch's {@code F.cross_entropy}; stable for large logits.
      */
     public static Variable crossEntropy(Variable logits, Tensor targets) {
-        if (logits.dim() != 2) {
-            throw new IllegalArgumentException("crossEntropy: logits must be 2-D [N, C], got shape " + Shapes.str(logits.shape()));
+        return crossEntropy(logits, targets, Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX);
+    }
+
+    /** {@link #crossEntropy(Variable, Tensor)} with a reduction and an ignored class index. */
+    public static Variable crossEntropy(Variable logits, Tensor targets, Reduction reduction, long ignoreIndex) {
+        if (targets == null) throw new NullPointerException("crossEntropy: targets is null");
+        if (logits.dim() == 0) throw new IllegalArgumentException("crossEntropy: input must have at least 1 dimension, got a 0-d tensor");
+        if (targets.dtype() != io.simdgrad.core.DType.INT64) {
+            throw new IllegalArgumentException("crossEntropy: expected targets of dtype int64 (class indices), got " + targets.dtype()
+                    + "; convert labels with to(DType.INT64)");
         }
-        int n = logits.size(0), c = logits.size(1);
-        if (targets.dim() != 1 || targets.size(0) != n) {
-            throw new IllegalArgumentException("crossEntropy: targets must be 1-D [" + n + "] for logits of shape "
-                    + Shapes.str(logits.shape()) + ", got shape " + Shapes.str(targets.shape()));
-        }
-        long[] t = targets.toLongArray();
-        Tensor oneHot = Tensor.zeros(logits.dtype(), n, c);
-        for (int i = 0; i < n; i++) {
-            if (t[i] < 0 || t[i] >= c) {
-                throw new IndexOutOfBoundsException("crossEntropy: Target " + t[i] + " is out of bounds (classes 0.." + (c - 1)
-                        + ") at batch index " + i);
-            }
-            oneHot.select(0, i).select(0, (int) t[i]).fillInPlace(1);
-        }
-        Variable picked = logits.logSoftmax(1).mul(new Variable(oneHot)).sum();
-        return picked.div(-n);
+        return nllLoss(logits.logSoftmax(logits.dim() == 1 ? 0 : 1), targets, reduction, ignoreIndex);
     }
 
     /** Softmax over a dim. */

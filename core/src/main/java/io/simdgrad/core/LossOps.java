@@ -1,0 +1,167 @@
+package io.simdgrad.core;
+
+import java.util.Arrays;
+
+/**
+ * Losses as ops. Class labels are data: an int64 index tensor is an operand of the op, read
+ * only inside its forward, so a compiled training step takes new labels as a new input value
+ * (no guard, no re-capture) — the rule that no op reads tensor data into Java.
+ */
+public final class LossOps {
+    private LossOps() {}
+
+    /** PyTorch's default {@code ignore_index}. */
+    public static final long DEFAULT_IGNORE_INDEX = -100;
+
+    /**
+     * The input as {@code [N, C, D]}: dim 1 the classes (dim 0 for a 1-D input), D the product
+     * of the dims after it; checks the target's dtype and shape.
+     */
+    private static int[] layout(String op, Tensor x, Tensor t) {
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected a floating point input, got " + x.dtype());
+        }
+        if (t.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": expected a target of dtype int64 (class indices), got " + t.dtype()
+                    + "; convert labels with to(DType.INT64)");
+        }
+        if (x.dim() == 0) throw new IllegalArgumentException(op + ": input must have at least 1 dimension, got a 0-d tensor");
+        int[] want;
+        if (x.dim() == 1) {
+            want = new int[0];
+        } else {
+            want = new int[x.dim() - 1];
+            want[0] = x.shape[0];
+            System.arraycopy(x.shape, 2, want, 1, x.dim() - 2);
+        }
+        if (!Arrays.equals(want, t.shape)) {
+            throw new IllegalArgumentException(op + ": expected a target of shape " + Shapes.str(want) + " for an input of shape "
+                    + Shapes.str(x.shape) + ", got " + Shapes.str(t.shape));
+        }
+        int n = x.dim() == 1 ? 1 : x.shape[0], c = x.dim() == 1 ? x.shape[0] : x.shape[1];
+        int d = 1;
+        for (int i = 2; i < x.dim(); i++) d *= x.shape[i];
+        return new int[] {n, c, d};
+    }
+
+    /** Checks every target before anything is computed: in [0, C) or the ignored index. */
+    private static void checkTargets(String op, Tensor t, int classes, long ignoreIndex) {
+        Storage s = t.storage;
+        int o = t.offset, n = t.numel();
+        for (int i = 0; i < n; i++) {
+            long c = s.l[o + i];
+            if (c != ignoreIndex && (c < 0 || c >= classes)) {
+                throw new IndexOutOfBoundsException(op + ": Target " + c + " is out of bounds (expected a class in [0, " + classes
+                        + ") or the ignored index " + ignoreIndex + "), at target element " + i);
+            }
+        }
+    }
+
+    private static int kept(Tensor t, long ignoreIndex) {
+        int n = t.numel(), k = 0;
+        for (int i = 0; i < n; i++) if (t.storage.l[t.offset + i] != ignoreIndex) k++;
+        return k;
+    }
+
+    /**
+     * The negative log-likelihood loss, PyTorch's {@code nll_loss}: for log-probabilities
+     * {@code x} [N, C] (or [C], or [N, C, d1, ...]) and class indices {@code t} [N] (or [], or
+     * [N, d1, ...]), {@code l_i = -x[i, t_i]}, 0 where {@code t_i == ignoreIndex}; reduced by
+     * {@code reduction} (mean over the targets not ignored: NaN when every target is ignored).
+     */
+    public record NllLoss(Reduction reduction, long ignoreIndex) implements Op {
+        @Override public String name() { return "nllLoss"; }
+        @Override public String attributes() {
+            return "reduction=" + reduction.name().toLowerCase(java.util.Locale.ROOT)
+                    + (ignoreIndex == DEFAULT_IGNORE_INDEX ? "" : ", ignoreIndex=" + ignoreIndex);
+        }
+        @Override public String gradFnName(Tensor[] in) { return "NllLossBackward0"; }
+        @Override public int[] shape(Tensor[] in) {
+            layout(name(), in[0], in[1]);
+            return reduction == Reduction.NONE ? in[1].shape.clone() : new int[0];
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            // d l / d x: -g (scaled for mean) at each kept target, 0 elsewhere
+            Variable target = s.input(1);
+            Variable gx = Autograd.apply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), g, target);
+            return new Variable[] {gx, null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int[] l = layout(name(), in[0], in[1]);
+            int n = l[0], c = l[1], d = l[2];
+            Tensor x = in[0].contiguous(), t = in[1].contiguous();
+            checkTargets(name(), t, c, ignoreIndex);
+            Storage xs = x.storage, ts = t.storage, o = out.storage;
+            double total = 0;
+            int k = 0;
+            for (int i = 0, nd = n * d; i < nd; i++) {
+                long cls = ts.l[t.offset + i];
+                double v = cls == ignoreIndex ? 0 : -xs.get(x.offset + (i / d) * c * d + (int) cls * d + i % d);
+                if (reduction == Reduction.NONE) {
+                    o.set(out.offset + i, v);
+                } else if (cls != ignoreIndex) {
+                    total += v;
+                    k++;
+                }
+            }
+            if (reduction == Reduction.SUM) o.set(out.offset, total);
+            if (reduction == Reduction.MEAN) o.set(out.offset, total / k);
+        }
+    }
+
+    /**
+     * The gradient of {@link NllLoss} with respect to its input: zeros of the input's shape with
+     * {@code -g} at each kept target ({@code -g / kept} for the mean; {@code -g_i} for none).
+     * Linear in {@code g}, so its own vector-Jacobian product is the loss applied to the
+     * incoming gradient.
+     */
+    public record NllLossBackward(Reduction reduction, long ignoreIndex, int[] inputShape) implements Op {
+        /** The record with its shape copied. */
+        public NllLossBackward {
+            inputShape = inputShape.clone();
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof NllLossBackward b && b.reduction == reduction && b.ignoreIndex == ignoreIndex
+                    && Arrays.equals(b.inputShape, inputShape);
+        }
+        @Override public int hashCode() { return (reduction.hashCode() * 31 + Long.hashCode(ignoreIndex)) * 31 + Arrays.hashCode(inputShape); }
+        @Override public String toString() {
+            return "NllLossBackward[reduction=" + reduction + ", ignoreIndex=" + ignoreIndex + ", inputShape=" + Arrays.toString(inputShape) + "]";
+        }
+        @Override public String name() { return "nllLossBackward"; }
+        @Override public String attributes() {
+            return "reduction=" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ", shape=" + Arrays.toString(inputShape);
+        }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor g = in[0];
+            int[] want = reduction == Reduction.NONE ? in[1].shape : new int[0];
+            if (!Arrays.equals(g.shape, want) || !g.dtype().isFloatingPoint() || in[1].dtype() != DType.INT64) {
+                throw new IllegalArgumentException("nllLossBackward: expected a floating point gradient of shape " + Shapes.str(want)
+                        + " and int64 targets, got " + g.dtype() + Shapes.str(g.shape) + " and " + in[1].dtype());
+            }
+            return inputShape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public Variable[] vjp(Op.Saved s, Variable gg) {
+            return new Variable[] {Autograd.apply(new NllLoss(reduction, ignoreIndex), gg, s.input(1)), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor g = in[0].contiguous(), t = in[1].contiguous();
+            int n = inputShape.length == 1 ? 1 : inputShape[0], c = inputShape.length == 1 ? inputShape[0] : inputShape[1];
+            int d = 1;
+            for (int i = 2; i < inputShape.length; i++) d *= inputShape[i];
+            checkTargets("nllLossBackward", t, c, ignoreIndex);
+            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            int k = reduction == Reduction.MEAN ? kept(t, ignoreIndex) : 1;
+            for (int i = 0, nd = n * d; i < nd; i++) {
+                long cls = t.storage.l[t.offset + i];
+                if (cls == ignoreIndex) continue;
+                double gi = reduction == Reduction.NONE ? g.storage.get(g.offset + i) : g.storage.get(g.offset);
+                out.storage.set(out.offset + (i / d) * c * d + (int) cls * d + i % d, reduction == Reduction.MEAN ? -gi / k : -gi);
+            }
+        }
+    }
+}
