@@ -244,7 +244,7 @@ public final class Ops {
             return kind == BinaryOp.POW ? "PowBackward1" : ElementwiseOp.super.gradFnName(in);
         }
         @Override public boolean savesInput(int i) { return kind != BinaryOp.ADD && kind != BinaryOp.SUB; }
-        @Override public boolean savesOutput() { return kind == BinaryOp.POW; }
+        @Override public boolean savesOutput() { return kind == BinaryOp.POW || kind == BinaryOp.HYPOT; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             return switch (kind) {
                 case ADD -> new Variable[] {g, g};
@@ -264,6 +264,13 @@ public final class Ops {
                     Tensor m = kind == BinaryOp.MAX ? winnerMask(a, b) : winnerMask(b, a);
                     yield new Variable[] {g.mul(constant(m)), g.mul(constant(m.rsub(1)))};
                 }
+                case ATAN2 -> {
+                    // d atan2(a, b) = (b da - a db) / (a^2 + b^2)
+                    Variable a = s.input(0), b = s.input(1), r2 = a.square().add(b.square());
+                    yield new Variable[] {s.needsGrad(0) ? g.mul(b).div(r2) : null, s.needsGrad(1) ? g.mul(a).div(r2).neg() : null};
+                }
+                case HYPOT -> new Variable[] {s.needsGrad(0) ? g.mul(s.input(0)).div(s.output()) : null,
+                        s.needsGrad(1) ? g.mul(s.input(1)).div(s.output()) : null};
             };
         }
     }
@@ -296,9 +303,10 @@ public final class Ops {
             };
         }
         @Override public boolean savesInput(int i) {
-            return kind == BinaryOp.MAX || kind == BinaryOp.MIN || (kind == BinaryOp.POW && !reversed) || (kind == BinaryOp.DIV && reversed);
+            return kind == BinaryOp.MAX || kind == BinaryOp.MIN || (kind == BinaryOp.POW && !reversed) || (kind == BinaryOp.DIV && reversed)
+                    || kind == BinaryOp.ATAN2 || kind == BinaryOp.HYPOT;
         }
-        @Override public boolean savesOutput() { return kind == BinaryOp.POW && reversed; }
+        @Override public boolean savesOutput() { return (kind == BinaryOp.POW && reversed) || kind == BinaryOp.HYPOT; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             Variable r = switch (kind) {
                 case ADD -> g;
@@ -311,6 +319,12 @@ public final class Ops {
                     Tensor x = s.input(0).data(), c = Tensor.scalar(x.dtype(), scalar);
                     yield g.mul(constant(kind == BinaryOp.MAX ? winnerMask(x, c) : winnerMask(c, x)));
                 }
+                case ATAN2 -> {
+                    // atan2(x, s): s / (x^2 + s^2); reversed, atan2(s, x): -s / (s^2 + x^2)
+                    Variable r2 = s.input(0).square().add(scalar * scalar);
+                    yield g.mul(reversed ? -scalar : scalar).div(r2);
+                }
+                case HYPOT -> g.mul(s.input(0)).div(s.output());
             };
             return new Variable[] {r};
         }

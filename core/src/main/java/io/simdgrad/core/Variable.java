@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * place bumps its version, and a backward that needs the old value fails with PyTorch's message
  * rather than computing a wrong gradient.
  */
-public final class Variable {
+public final class Variable implements OpMethods<Variable> {
     private final Tensor data;
     private final boolean requiresGrad;
     final Node gradFn;
@@ -229,167 +229,22 @@ public final class Variable {
         return Autograd.apply(op, in);
     }
 
-    /** {@code this + other}, broadcasting. */
-    public Variable add(Variable other) { return apply(Ops.Binary.of(BinaryOp.ADD), this, other); }
-    /** {@code this + s}. */
-    public Variable add(double s) { return apply(new Ops.BinaryScalar(BinaryOp.ADD, s, false), this); }
-    /** {@code this - other}, broadcasting. */
-    public Variable sub(Variable other) { return apply(Ops.Binary.of(BinaryOp.SUB), this, other); }
-    /** {@code this - s}. */
-    public Variable sub(double s) { return apply(new Ops.BinaryScalar(BinaryOp.SUB, s, false), this); }
-    /** {@code s - this}. */
-    public Variable rsub(double s) { return apply(new Ops.BinaryScalar(BinaryOp.SUB, s, true), this); }
-    /** {@code this * other}, broadcasting. */
-    public Variable mul(Variable other) { return apply(Ops.Binary.of(BinaryOp.MUL), this, other); }
-    /** {@code this * s}. */
-    public Variable mul(double s) { return apply(new Ops.BinaryScalar(BinaryOp.MUL, s, false), this); }
-    /** {@code this / other}, broadcasting. */
-    public Variable div(Variable other) { return apply(Ops.Binary.of(BinaryOp.DIV), this, other); }
-    /** {@code this / s}. */
-    public Variable div(double s) { return apply(new Ops.BinaryScalar(BinaryOp.DIV, s, false), this); }
-    /** {@code s / this}. */
-    public Variable rdiv(double s) { return apply(new Ops.BinaryScalar(BinaryOp.DIV, s, true), this); }
-    /** {@code this ^ other}, broadcasting. */
-    public Variable pow(Variable other) { return apply(Ops.Binary.of(BinaryOp.POW), this, other); }
-    /** {@code this ^ p}. */
-    public Variable pow(double p) { return apply(new Ops.BinaryScalar(BinaryOp.POW, p, false), this); }
-    /** Elementwise maximum, broadcasting. */
-    public Variable maximum(Variable other) { return apply(Ops.Binary.of(BinaryOp.MAX), this, other); }
-    /** Elementwise maximum with a constant. */
-    public Variable maximum(double s) { return apply(new Ops.BinaryScalar(BinaryOp.MAX, s, false), this); }
-    /** Elementwise minimum, broadcasting. */
-    public Variable minimum(Variable other) { return apply(Ops.Binary.of(BinaryOp.MIN), this, other); }
-    /** Elementwise minimum with a constant. */
-    public Variable minimum(double s) { return apply(new Ops.BinaryScalar(BinaryOp.MIN, s, false), this); }
-
-    /** {@code -this}. */
-    public Variable neg() { return unary(UnaryOp.NEG); }
-    /** {@code e^this}. */
-    public Variable exp() { return unary(UnaryOp.EXP); }
-    /** Natural logarithm. */
-    public Variable log() { return unary(UnaryOp.LOG); }
-    /** Square root. */
-    public Variable sqrt() { return unary(UnaryOp.SQRT); }
-    /** Absolute value. */
-    public Variable abs() { return unary(UnaryOp.ABS); }
-    /** {@code this * this}. */
-    public Variable square() { return unary(UnaryOp.SQUARE); }
-    /** {@code 1 / this}. */
-    public Variable reciprocal() { return unary(UnaryOp.RECIPROCAL); }
-    /** Hyperbolic tangent. */
-    public Variable tanh() { return unary(UnaryOp.TANH); }
-    /** Logistic sigmoid. */
-    public Variable sigmoid() { return unary(UnaryOp.SIGMOID); }
-    /** {@code max(x, 0)}. */
-    public Variable relu() { return unary(UnaryOp.RELU); }
-    /** Sine. */
-    public Variable sin() { return unary(UnaryOp.SIN); }
-    /** Cosine. */
-    public Variable cos() { return unary(UnaryOp.COS); }
-
-    private Variable unary(UnaryOp op) {
-        return apply(Ops.Unary.of(op), this);
+    /** Runs the one-operand {@code op} on this variable, recording it for autograd. */
+    @Override
+    public Variable op(Op op) {
+        return apply(op, this);
     }
 
-    /** Clamps into {@code [min, max]}. */
-    public Variable clamp(double min, double max) { return apply(new Ops.Clamp(min, max), this); }
-
-    /** 0/1 mask of {@code this > other} (no gradient). */
-    public Variable gt(Variable other) { return apply(Ops.Compare.of(CompareOp.GT), this, other); }
-    /** 0/1 mask of {@code this < other}. */
-    public Variable lt(Variable other) { return apply(Ops.Compare.of(CompareOp.LT), this, other); }
-    /** 0/1 mask of {@code this >= other}. */
-    public Variable ge(Variable other) { return apply(Ops.Compare.of(CompareOp.GE), this, other); }
-    /** 0/1 mask of {@code this <= other}. */
-    public Variable le(Variable other) { return apply(Ops.Compare.of(CompareOp.LE), this, other); }
-    /** 0/1 mask of {@code this == other}. */
-    public Variable eq(Variable other) { return apply(Ops.Compare.of(CompareOp.EQ), this, other); }
-    /** 0/1 mask of {@code this > s}. */
-    public Variable gt(double s) { return apply(new Ops.CompareScalar(CompareOp.GT, s), this); }
-    /** 0/1 mask of {@code this < s}. */
-    public Variable lt(double s) { return apply(new Ops.CompareScalar(CompareOp.LT, s), this); }
-    /** 0/1 mask of {@code this >= s}. */
-    public Variable ge(double s) { return apply(new Ops.CompareScalar(CompareOp.GE, s), this); }
-    /** 0/1 mask of {@code this <= s}. */
-    public Variable le(double s) { return apply(new Ops.CompareScalar(CompareOp.LE, s), this); }
-    /** 0/1 mask of {@code this == s}. */
-    public Variable eq(double s) { return apply(new Ops.CompareScalar(CompareOp.EQ, s), this); }
+    /** Runs the two-operand {@code op} on this variable and {@code other}, recording it for autograd. */
+    @Override
+    public Variable op(Op op, Variable other) {
+        return apply(op, this, other);
+    }
 
     /** {@code mask != 0 ? a : b}, broadcasting; gradients flow to a and b. */
     public static Variable where(Variable mask, Variable a, Variable b) {
         return apply(Ops.Where.INSTANCE, mask, a, b);
     }
-
-    /** Sum of all elements. */
-    public Variable sum() { return reduce(Ops.ReduceKind.SUM, Ops.ALL, false); }
-    /** Sum over a dim. */
-    public Variable sum(int dim, boolean keepdim) { return reduce(Ops.ReduceKind.SUM, dim, keepdim); }
-    /** Sum over a dim, dropping it. */
-    public Variable sum(int dim) { return sum(dim, false); }
-    /** Mean of all elements. */
-    public Variable mean() { return reduce(Ops.ReduceKind.MEAN, Ops.ALL, false); }
-    /** Mean over a dim. */
-    public Variable mean(int dim, boolean keepdim) { return reduce(Ops.ReduceKind.MEAN, dim, keepdim); }
-    /** Mean over a dim, dropping it. */
-    public Variable mean(int dim) { return mean(dim, false); }
-    /** Largest element. */
-    public Variable max() { return reduce(Ops.ReduceKind.MAX, Ops.ALL, false); }
-    /** Largest values over a dim. */
-    public Variable max(int dim, boolean keepdim) { return reduce(Ops.ReduceKind.MAX, dim, keepdim); }
-    /** Smallest element. */
-    public Variable min() { return reduce(Ops.ReduceKind.MIN, Ops.ALL, false); }
-    /** Smallest values over a dim. */
-    public Variable min(int dim, boolean keepdim) { return reduce(Ops.ReduceKind.MIN, dim, keepdim); }
-    /** Index of the largest element (INT64, no gradient). */
-    public Variable argmax() { return reduce(Ops.ReduceKind.ARGMAX, Ops.ALL, false); }
-    /** Indices of the largest values over a dim (INT64, no gradient). */
-    public Variable argmax(int dim, boolean keepdim) { return reduce(Ops.ReduceKind.ARGMAX, dim, keepdim); }
-    /** Indices of the largest values over a dim, dropping it. */
-    public Variable argmax(int dim) { return argmax(dim, false); }
-    /** The L2 norm of all elements. */
-    public Variable norm() { return reduce(Ops.ReduceKind.NORM2, Ops.ALL, false); }
-
-    /** The p-norm of all elements for p = 1, 2 or infinity. */
-    public Variable norm(double p) {
-        if (p == 2) return norm();
-        if (p == 1) return abs().sum();
-        if (p == Double.POSITIVE_INFINITY) return abs().max();
-        throw new IllegalArgumentException("norm: p = " + p + " is not supported; expected 1, 2 or Double.POSITIVE_INFINITY");
-    }
-
-    /** Unbiased variance of all elements. */
-    public Variable var() {
-        return sub(mean()).square().sum().div(numel() - 1);
-    }
-
-    /** Unbiased variance over a dim. */
-    public Variable var(int dim, boolean keepdim) {
-        int n = data.size(dim);
-        return sub(mean(dim, true)).square().sum(dim, keepdim).div(n - 1);
-    }
-
-    /** Unbiased standard deviation of all elements. */
-    public Variable std() { return var().sqrt(); }
-    /** Unbiased standard deviation over a dim. */
-    public Variable std(int dim, boolean keepdim) { return var(dim, keepdim).sqrt(); }
-
-    /** {@code log(sum(exp(x)))} over a dim, stable. */
-    public Variable logsumexp(int dim) { return logsumexp(dim, false); }
-    /** {@code log(sum(exp(x)))} over a dim, stable. */
-    public Variable logsumexp(int dim, boolean keepdim) { return apply(new Ops.LogSumExp(dim, keepdim), this); }
-
-    private Variable reduce(Ops.ReduceKind kind, int dim, boolean keepdim) {
-        return apply(new Ops.Reduce(kind, dim, keepdim), this);
-    }
-
-    /** Matrix product with torch.matmul's rules. */
-    public Variable matmul(Variable other) { return apply(Ops.Matmul.INSTANCE, this, other); }
-    /** Inner product of two 1-D variables. */
-    public Variable dot(Variable other) { return apply(Ops.Dot.INSTANCE, this, other); }
-    /** Softmax over a dim. */
-    public Variable softmax(int dim) { return apply(new Ops.Softmax(dim, false), this); }
-    /** Log-softmax over a dim. */
-    public Variable logSoftmax(int dim) { return apply(new Ops.Softmax(dim, true), this); }
 
     /** Converted to another dtype (gradients convert back). */
     public Variable to(DType dtype) {
@@ -456,24 +311,6 @@ public final class Variable {
             u.add(vs.get(i).unsqueeze(d));
         }
         return cat(u, d);
-    }
-
-    /** Consecutive pieces of {@code size} along a dim. */
-    public List<Variable> split(int size, int dim) {
-        List<Variable> r = new ArrayList<>();
-        int d = Shapes.dim("split", dim, dim());
-        for (Tensor part : data.split(size, d)) {
-            int start = part.offset == data.offset ? 0 : (part.offset - data.offset) / Math.max(1, data.strides[d]);
-            r.add(narrow(d, start, part.shape[d]));
-        }
-        return r;
-    }
-
-    /** {@code chunks} nearly equal pieces along a dim. */
-    public List<Variable> chunk(int chunks, int dim) {
-        if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
-        int d = Shapes.dim("chunk", dim, dim());
-        return split(Math.max(1, (data.shape[d] + chunks - 1) / chunks), d);
     }
 
     // in place: allowed where autograd cannot be fooled (no grad needed, or inside noGrad)

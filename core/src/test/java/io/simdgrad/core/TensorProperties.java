@@ -130,6 +130,10 @@ class TensorProperties {
         check(a, b, "minimum", Tensor::minimum, Math::min, dt);
         check(a, b, "gt", Tensor::gt, (x, y) -> x > y ? 1 : 0, dt);
         check(a, b, "eq", Tensor::eq, (x, y) -> x == y ? 1 : 0, dt);
+        // transcendental: within the kernels' stated 2 ulps of the double result
+        double tol = dt == DType.FLOAT32 ? 3 * 0x1p-24 : 3 * 0x1p-53;
+        assertClose(Naive.binary(a.values, a.t.shape(), b.values, b.t.shape(), Math::atan2), a.t.atan2(b.t).toDoubleArray(), tol, "atan2");
+        assertClose(Naive.binary(a.values, a.t.shape(), b.values, b.t.shape(), Math::hypot), a.t.hypot(b.t).toDoubleArray(), tol, "hypot");
     }
 
     private static void check(Case a, Case b, String name, java.util.function.BinaryOperator<Tensor> op,
@@ -152,6 +156,7 @@ class TensorProperties {
         assertArrayEquals(map(v, x -> x + s), a.t.add(s).toDoubleArray());
         assertArrayEquals(map(v, x -> s - x), a.t.rsub(s).toDoubleArray());
         assertArrayEquals(map(v, x -> s / x), a.t.rdiv(s).toDoubleArray());
+        assertClose(map(v, x -> Math.pow(Math.abs(s), x)), a.t.rpow(Math.abs(s)).toDoubleArray(), 1e-14, "rpow");
         assertArrayEquals(map(v, x -> x * x), a.t.square().toDoubleArray());
         assertArrayEquals(map(v, x -> -x), a.t.neg().toDoubleArray());
         assertArrayEquals(map(v, x -> Math.max(x, 0)), a.t.relu().toDoubleArray());

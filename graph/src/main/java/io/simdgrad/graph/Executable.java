@@ -440,6 +440,11 @@ public final class Executable {
                 restore();
                 if (e instanceof GuardFailure) throw e;
                 throw new ReplayException(execs[i].step, e);
+            } catch (Error e) {
+                // params are restored on any throwable; an Error is rethrown as it is, naming the step beside it
+                restore();
+                e.addSuppressed(new ReplayException(execs[i].step, e));
+                throw e;
             }
             // immutable lists: one or two outputs cost one small object, no backing array
             if (outputs.length == 1) return List.of(copyOut(outputs[0]));

@@ -187,13 +187,16 @@ class CaptureTest {
     }
 
     /** An op that fails on negative data, to make a replay throw. */
-    record Boom() implements Op {
+    record Boom(boolean error) implements Op {
         @Override public String name() { return "boom"; }
         @Override public int[] shape(Tensor[] in) { return in[0].shape(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) {
             float[] v = in[0].toFloatArray();
-            for (float f : v) if (f < 0) throw new ArithmeticException("boom: negative input " + f);
+            for (float f : v) {
+                if (f < 0 && error) throw new AssertionError("boom: negative input " + f);
+                if (f < 0) throw new ArithmeticException("boom: negative input " + f);
+            }
             Dispatch.into(io.simdgrad.core.Ops.Copy.INSTANCE, out, in[0]);
         }
     }
@@ -204,7 +207,7 @@ class CaptureTest {
             Tensor w = Tensor.of(new float[] {1, 2, 3});
             CompiledFunction f = Graphs.compile(in -> {
                 if (updateFirst) w.addScaledInPlace(in.get(0), 0.5);
-                Tensor y = Dispatch.call(new Boom(), in.get(0).mul(2)).add(w);
+                Tensor y = Dispatch.call(new Boom(false), in.get(0).mul(2)).add(w);
                 if (!updateFirst) w.addScaledInPlace(y, 0.5);
                 return List.of(y);
             });
@@ -218,6 +221,25 @@ class CaptureTest {
             assertInstanceOf(ArithmeticException.class, e.getCause());
             assertArrayEquals(before, w.toFloatArray(), "update first: " + updateFirst);
             assertTrue(w.version() >= version);
+        }
+    }
+
+    @Test
+    void anErrorInAReplayAlsoLeavesParamsUnchanged() {
+        for (boolean updateFirst : new boolean[] {false, true}) {
+            Tensor w = Tensor.of(new float[] {2, 3, 4});
+            CompiledFunction f = Graphs.compile(in -> {
+                if (updateFirst) w.addScaledInPlace(in.get(0), 0.5);
+                Tensor y = Dispatch.call(new Boom(true), in.get(0).mul(2)).add(w);
+                if (!updateFirst) w.addScaledInPlace(y, 0.5);
+                return List.of(y);
+            });
+            f.call(Tensor.ones(3));
+            f.call(Tensor.ones(3));
+            float[] before = w.toFloatArray();
+            AssertionError e = assertThrows(AssertionError.class, () -> f.call(Tensor.of(new float[] {1, -1, 1})));
+            assertTrue(e.getSuppressed().length == 1 && e.getSuppressed()[0].getMessage().contains(" = boom(%"), "names the step");
+            assertArrayEquals(before, w.toFloatArray(), "update first: " + updateFirst);
         }
     }
 

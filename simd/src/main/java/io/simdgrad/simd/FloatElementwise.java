@@ -28,6 +28,8 @@ import java.util.Objects;
  *   <tr><td>EXP, LOG, POW</td><td>1</td><td>1</td></tr>
  *   <tr><td>TANH, SIN, COS</td><td>0</td><td>1 (the JDK specifies 1 ulp for these)</td></tr>
  *   <tr><td>SIGMOID</td><td>2</td><td>2 (one ulp from exp, one from the division)</td></tr>
+ *   <tr><td>ATAN2</td><td>not yet measured</td><td>2 (the JDK specifies 2 ulps for {@link Math#atan2})</td></tr>
+ *   <tr><td>HYPOT</td><td>not yet measured</td><td>2 (plain arithmetic: four roundings, the same bits in every tier)</td></tr>
  * </table>
  * NaN, infinite and zero results (with their signs) agree exactly; POW follows {@link Math#pow}
  * on every special case. Until C2 compiles a loop, the Vector API computes these lanes with

@@ -1,5 +1,6 @@
 package io.simdgrad.simd;
 
+import static jdk.incubator.vector.VectorOperators.ATAN2;
 import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.EXP;
@@ -62,6 +63,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case MAX -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i); }
             case MIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i); }
             case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
+            case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
+            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
         }
         TAIL.binary(op, a, aOff + bound, b, bOff + bound, out, outOff + bound, n - bound);
     }
@@ -84,6 +87,24 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
         return r.blend(Float.NaN, nan);
     }
 
+    /**
+     * {@code hypot} in plain vector arithmetic: with {@code r = small / big},
+     * {@code big + big * r^2 / (1 + sqrt(1 + r^2))} (= {@code big * sqrt(1 + r^2)}), the sum by
+     * one fma, so the small correction rounds once onto {@code big} (and a result just past the
+     * largest finite value rounds to infinity as the exact one does); no overflow or underflow in
+     * the square, the same bits in every JIT tier (the library's {@code HYPOT} lanes differ
+     * between the interpreter and C2). Both zero gives 0, an infinite operand +inf (even with a
+     * NaN), as {@link Math#hypot}.
+     */
+    private static FloatVector hypot(FloatVector x, FloatVector y) {
+        FloatVector ax = x.abs(), ay = y.abs();
+        FloatVector big = ax.lanewise(MAX, ay), small = ax.lanewise(MIN, ay);
+        FloatVector r = small.div(big), t = r.mul(r), one = splat(1);
+        FloatVector h = big.fma(t.div(t.add(one).sqrt().add(one)), big);
+        h = h.blend(splat(0), big.compare(EQ, (float) 0));
+        return h.blend(splat(Float.POSITIVE_INFINITY), ax.test(IS_INFINITE).or(ay.test(IS_INFINITE)));
+    }
+
     @Override
     public void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
         assert aOff >= 0 && outOff >= 0 && n >= 0;
@@ -97,6 +118,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case MAX -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, y).intoArray(out, outOff + i); }
             case MIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, y).intoArray(out, outOff + i); }
             case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), y).intoArray(out, outOff + i); }
+            case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, y).intoArray(out, outOff + i); }
+            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), y).intoArray(out, outOff + i); }
         }
         TAIL.binaryScalar(op, a, aOff + bound, s, out, outOff + bound, n - bound);
     }
@@ -114,6 +137,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case MAX -> { for (int i = 0; i < bound; i += L) x.lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i); }
             case MIN -> { for (int i = 0; i < bound; i += L) x.lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i); }
             case POW -> { for (int i = 0; i < bound; i += L) pow(x, v(b, bOff + i)).intoArray(out, outOff + i); }
+            case ATAN2 -> { for (int i = 0; i < bound; i += L) x.lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
+            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(x, v(b, bOff + i)).intoArray(out, outOff + i); }
         }
         TAIL.scalarBinary(op, s, b, bOff + bound, out, outOff + bound, n - bound);
     }

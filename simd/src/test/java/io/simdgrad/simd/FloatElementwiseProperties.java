@@ -50,7 +50,11 @@ class FloatElementwiseProperties {
     }
 
     static double ulps(BinaryOp op) {
-        return op == BinaryOp.POW ? 1 : 0;
+        return switch (op) {
+            case POW -> 1;
+            case ATAN2, HYPOT -> 2;
+            default -> 0;
+        };
     }
 
     static float oracle(BinaryOp op, float x, float y) {
@@ -62,6 +66,8 @@ class FloatElementwiseProperties {
             case MAX -> Math.max(x, y);
             case MIN -> Math.min(x, y);
             case POW -> (float) Math.pow(x, y);
+            case ATAN2 -> (float) Math.atan2(x, y);
+            case HYPOT -> (float) Math.hypot(x, y);
         };
     }
 
