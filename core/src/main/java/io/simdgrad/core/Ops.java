@@ -487,6 +487,8 @@ public final class Ops {
     /** {@code self + alpha * other}: the optimisers' update, one pass. */
     public record AddScaled(double alpha) implements ElementwiseOp {
         @Override public String name() { return "addScaled"; }
+        /** Only in place (the optimisers' update, under noGrad): no gradient. */
+        @Override public boolean differentiable() { return false; }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public String attributes() { return "alpha=" + alpha; }

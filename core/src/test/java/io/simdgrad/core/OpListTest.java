@@ -1,0 +1,100 @@
+package io.simdgrad.core;
+
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.UnaryOp;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The op list is tested as a list: every op definition in core (each class implementing
+ * {@link Op} in {@link Ops}, {@link ViewOps}, {@link LossOps}, and every kind of the unary and
+ * binary families) runs in the gradcheck/gradgradcheck tables of {@link GradCheckProperties},
+ * or is listed here as not differentiable, with the reason. An op cannot land untested.
+ */
+class OpListTest {
+    /** Op classes that have no gradient to check, and why (their values are tested elsewhere). */
+    static final Map<Class<?>, String> NOT_DIFFERENTIABLE = Map.of(
+            Ops.Compare.class, "comparisons give 0/1 masks (TensorProperties checks their values)",
+            Ops.CompareScalar.class, "comparisons give 0/1 masks",
+            Ops.Fill.class, "an in-place fill of constants",
+            Ops.AddScaled.class, "the optimisers' in-place update self += alpha * other (addScaledInPlace), run under noGrad",
+            Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
+            Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
+            LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
+            Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)");
+
+    /** Records the class and name of every op that passes the dispatch point. */
+    static final class Recorder implements Tracer {
+        final Set<Class<?>> classes = new HashSet<>();
+        final Set<String> kinds = new HashSet<>();
+
+        @Override public void onOp(Op op, Tensor[] in, Tensor out) {
+            classes.add(op.getClass());
+            if (op instanceof Ops.Unary u) kinds.add("unary " + u.kind());
+            if (op instanceof Ops.Binary b) kinds.add("binary " + b.kind());
+        }
+
+        @Override public void onInPlace(Op op, Tensor self, Tensor[] rest) {
+            classes.add(op.getClass());
+        }
+
+        @Override public void onRead(Tensor t) {}
+    }
+
+    static List<Class<?>> opClasses() {
+        List<Class<?>> r = new ArrayList<>();
+        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class}) {
+            for (Class<?> c : holder.getDeclaredClasses()) {
+                if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
+            }
+        }
+        r.add(Fused.class);
+        return r;
+    }
+
+    @Test
+    void everyOpDefinitionRunsInTheGradcheckTablesOrIsMarkedNotDifferentiable() {
+        Recorder rec = new Recorder();
+        List<List<GradCheckProperties.OpTest>> tables = List.of(GradCheckProperties.ELEMENTWISE, GradCheckProperties.REDUCTIONS,
+                GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS);
+        Tracer prev = Dispatch.setTracer(rec);
+        try {
+            for (long seed = 0; seed < 20; seed++) {
+                for (List<GradCheckProperties.OpTest> table : tables) GradCheckProperties.checkAll(table, seed);
+            }
+        } finally {
+            Dispatch.setTracer(prev);
+        }
+        Set<String> missing = new TreeSet<>();
+        for (Class<?> c : opClasses()) {
+            if (!rec.classes.contains(c) && !NOT_DIFFERENTIABLE.containsKey(c)) missing.add(c.getName());
+        }
+        for (UnaryOp k : UnaryOp.values()) if (!rec.kinds.contains("unary " + k)) missing.add("unary " + k);
+        for (BinaryOp k : BinaryOp.values()) if (!rec.kinds.contains("binary " + k)) missing.add("binary " + k);
+        assertTrue(missing.isEmpty(), "op definitions with no line in GradCheckProperties' tables (add one, or mark them here with a reason): "
+                + missing);
+        for (Class<?> c : NOT_DIFFERENTIABLE.keySet()) assertTrue(opClasses().contains(c), "stale entry " + c);
+    }
+
+    @Test
+    void aMissingOpIsReported() {
+        // the check can fail: an op class no table runs is found
+        Recorder rec = new Recorder();
+        Tracer prev = Dispatch.setTracer(rec);
+        try {
+            GradCheckProperties.checkAll(GradCheckProperties.VIEWS, new Random(1).nextLong());
+        } finally {
+            Dispatch.setTracer(prev);
+        }
+        assertTrue(!rec.classes.contains(Ops.Matmul.class) && rec.classes.contains(ViewOps.Narrow.class), rec.classes.toString());
+    }
+}
