@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * View ops as op definitions, so that {@link Variable}s record them and their gradients flow back.
- * Their result shares the input's storage; {@link #forward} materialises it for callers that
+ * Their result shares the input's storage; {@link ViewOp#forward} materialises it for callers that
  * need a buffer of their own.
  */
 public final class ViewOps {

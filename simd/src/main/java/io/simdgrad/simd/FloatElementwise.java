@@ -40,8 +40,7 @@ public final class FloatElementwise {
     static final int ALIGN = 64;
 
     private static final ScalarFloatElementwise SCALAR_IMPL = new ScalarFloatElementwise();
-    private static final VectorFloatElementwise VECTOR_IMPL = new VectorFloatElementwise();
-    private static final FloatElementwiseKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VECTOR_IMPL;
+    private static final FloatElementwiseKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VectorKernels.FLOAT_ELEMENTWISE;
 
     private FloatElementwise() {}
 
@@ -50,9 +49,14 @@ public final class FloatElementwise {
         return SCALAR_IMPL;
     }
 
-    /** The Vector API kernels, unchecked (for tests and benchmarks). */
+    /**
+     * The Vector API kernels, unchecked (for tests and benchmarks).
+     *
+     * @throws UnsupportedOperationException without {@code --add-modules jdk.incubator.vector}
+     */
     public static FloatElementwiseKernels vector() {
-        return VECTOR_IMPL;
+        Simd.requireVectorApi("FloatElementwise.vector()");
+        return VectorKernels.FLOAT_ELEMENTWISE;
     }
 
     /** {@code out[outOff+i] = a[aOff+i] op b[bOff+i]} for {@code i < n}. */

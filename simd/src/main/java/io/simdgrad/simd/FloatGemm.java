@@ -15,7 +15,7 @@ package io.simdgrad.simd;
  */
 public final class FloatGemm {
     /** The kernels every call uses: Vector API, or the scalar twin when Simd.SCALAR. */
-    static final FloatGemmKernels IMPL = Simd.SCALAR ? new ScalarFloatGemm() : new VectorFloatGemm();
+    static final FloatGemmKernels IMPL = Simd.SCALAR ? new ScalarFloatGemm() : VectorKernels.FLOAT_GEMM;
 
     /**
      * A thread gets at least this many flops (2mnk) of a product: ~30 µs of work, against the
@@ -25,7 +25,6 @@ public final class FloatGemm {
     public static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
     private static final FloatGemmKernels SCALAR = new ScalarFloatGemm();
-    private static final FloatGemmKernels VECTOR = new VectorFloatGemm();
 
     private FloatGemm() {}
 
@@ -45,9 +44,14 @@ public final class FloatGemm {
         return SCALAR;
     }
 
-    /** The Vector API kernel, without argument checks. */
+    /**
+     * The Vector API kernel, without argument checks.
+     *
+     * @throws UnsupportedOperationException without {@code --add-modules jdk.incubator.vector}
+     */
     public static FloatGemmKernels vector() {
-        return VECTOR;
+        Simd.requireVectorApi("FloatGemm.vector()");
+        return VectorKernels.FLOAT_GEMM;
     }
 
     /**

@@ -12,8 +12,7 @@ package io.simdgrad.simd;
  */
 public final class FloatLayout {
     private static final ScalarFloatLayout SCALAR_IMPL = new ScalarFloatLayout();
-    private static final VectorFloatLayout VECTOR_IMPL = new VectorFloatLayout();
-    private static final FloatLayoutKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VECTOR_IMPL;
+    private static final FloatLayoutKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VectorKernels.FLOAT_LAYOUT;
 
     private FloatLayout() {}
 
@@ -22,9 +21,14 @@ public final class FloatLayout {
         return SCALAR_IMPL;
     }
 
-    /** The Vector API kernels, unchecked (for tests and benchmarks). */
+    /**
+     * The Vector API kernels, unchecked (for tests and benchmarks).
+     *
+     * @throws UnsupportedOperationException without {@code --add-modules jdk.incubator.vector}
+     */
     public static FloatLayoutKernels vector() {
-        return VECTOR_IMPL;
+        Simd.requireVectorApi("FloatLayout.vector()");
+        return VectorKernels.FLOAT_LAYOUT;
     }
 
     /** {@code dst[dstOff+i] = src[srcOff+i]} for {@code i < n}; the ranges may overlap (as {@link System#arraycopy}). */

@@ -52,9 +52,8 @@ public final class FloatReductions {
     public static final int CHUNK = VectorFloatReductions.CHUNK;
 
     private static final FloatReductionKernels SCALAR = new ScalarFloatReductions();
-    private static final FloatReductionKernels VECTOR = new VectorFloatReductions();
     /** The kernels every call uses: Vector API, or the scalar twin when Simd.SCALAR. */
-    static final FloatReductionKernels IMPL = Simd.SCALAR ? SCALAR : VECTOR;
+    static final FloatReductionKernels IMPL = Simd.SCALAR ? SCALAR : VectorKernels.FLOAT_REDUCTIONS;
 
     /** A thread gets at least this many elements. */
     private static final int PER_THREAD = Parallel.ELEMENTWISE_THRESHOLD / 2;
@@ -66,9 +65,14 @@ public final class FloatReductions {
         return SCALAR;
     }
 
-    /** The Vector API kernels (no checks, one thread). */
+    /**
+     * The Vector API kernels (no checks, one thread).
+     *
+     * @throws UnsupportedOperationException without {@code --add-modules jdk.incubator.vector}
+     */
     public static FloatReductionKernels vector() {
-        return VECTOR;
+        Simd.requireVectorApi("FloatReductions.vector()");
+        return VectorKernels.FLOAT_REDUCTIONS;
     }
 
     /** {@code sum_i a[off+i]} for {@code i < n}, in the summation order above; 0 when n == 0. */
@@ -282,14 +286,31 @@ public final class FloatReductions {
         Parallel.run(chunks(n), Parallel.parts(n, PER_THREAD), 1, body);
     }
 
+    /** Sum of the elements {@code [start, start + len)} of a range, one chunk at a time. */
+    @FunctionalInterface
+    interface ChunkSum {
+        float of(int start, int len);
+    }
+
+    /**
+     * Combines the chunk sums of a range of n elements in the fixed pairwise tree: the first
+     * {@code 2^j * CHUNK} elements (largest such block shorter than n) plus the rest, recursively.
+     * This is the tree that adds chunk results k and k + w for k a multiple of 2w, w = 1, 2, 4...
+     */
+    static float chunkTree(int start, int n, ChunkSum chunk) {
+        if (n <= CHUNK) return chunk.of(start, n);
+        int left = Integer.highestOneBit((n - 1) / CHUNK) * CHUNK;
+        return chunkTree(start, left, chunk) + chunkTree(start + left, n - left, chunk);
+    }
+
     /** The summation order's chunk tree over chunk sums computed on up to maxThreads threads. */
-    private static float chunked(int n, VectorFloatReductions.ChunkSum chunk) {
+    private static float chunked(int n, ChunkSum chunk) {
         float[] c = chunkResults(n, chunk);
-        return VectorFloatReductions.chunkTree(0, n, (start, len) -> c[start / CHUNK]);
+        return chunkTree(0, n, (start, len) -> c[start / CHUNK]);
     }
 
     /** The result of {@code chunk} for every chunk of n elements, computed across threads. */
-    private static float[] chunkResults(int n, VectorFloatReductions.ChunkSum chunk) {
+    private static float[] chunkResults(int n, ChunkSum chunk) {
         float[] c = new float[chunks(n)];
         forChunks(n, (s, e) -> {
             for (int k = s; k < e; k++) c[k] = chunk.of(k * CHUNK, Math.min(CHUNK, n - k * CHUNK));

@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API elementwise kernels at {@link Simd#FLOAT_SPECIES}.
+ * Vector API elementwise kernels at {@link SimdSpecies#FLOAT}.
  *
  * <p>Each method switches on the op once and runs a loop written for that op: the
  * {@code VectorOperators} constant must be a compile-time constant at the {@code lanewise} call
@@ -39,7 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatElementwise} for the ulp bounds.
  */
 public final class VectorFloatElementwise implements FloatElementwiseKernels {
-    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     private static final ScalarFloatElementwise TAIL = new ScalarFloatElementwise();
 

@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * one thread allocate nothing (parallel ones: the phase counters and the helpers' hand-off).
  */
 public final class VectorFloatGemm implements FloatGemmKernels {
-    private static final VectorSpecies<Float> SPECIES = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> SPECIES = SimdSpecies.FLOAT;
     private static final int L = SPECIES.length();
 
     /** Rows of C per micro-tile: MR x NV = 16 accumulators, the 8x2, 12x2, 6x4 and 4x4 tiles measured alike. */

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API data-movement kernels at {@link Simd#FLOAT_SPECIES}.
+ * Vector API data-movement kernels at {@link SimdSpecies#FLOAT}.
  *
  * <p>Contiguous copies use {@link System#arraycopy} (an intrinsic as fast as a vector loop).
  * Strided gathers and scatters stay scalar loops: they are bound by one access per element
@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 2.3-2.5x; the blocked scalar twin 3.2-4.6x). Species with fewer than 8 lanes use the scalar twin's blocked transpose.
  */
 public final class VectorFloatLayout implements FloatLayoutKernels {
-    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     private static final ScalarFloatLayout TAIL = new ScalarFloatLayout();
 

@@ -1,5 +1,7 @@
 package io.simdgrad.simd;
 
+import static io.simdgrad.simd.FloatReductions.chunkTree;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -8,14 +10,14 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API reductions on {@link Simd#FLOAT_SPECIES}. Sums, dot products and sums of squares
+ * Vector API reductions on {@link SimdSpecies#FLOAT}. Sums, dot products and sums of squares
  * follow the order defined in {@link FloatReductions} (P interleaved partials, a fixed pairwise
  * tree, a sequential tail, chunks of {@link #CHUNK} combined pairwise), so their results are the
  * same bits at every vector width whose lane count divides P. Max, min and the arg-forms are exact.
  * Softmax uses {@link VectorOperators#EXP} (within a few ulps of {@link Math#exp}).
  */
 public final class VectorFloatReductions implements FloatReductionKernels {
-    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     /** Row indices of the arg-column kernels, one int lane per float lane. */
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, VectorShape.forBitSize(L * Integer.SIZE));
@@ -28,23 +30,6 @@ public final class VectorFloatReductions implements FloatReductionKernels {
     private static final int K = P / L;
     /** Whether the vector loop reproduces the order; otherwise (a 64-bit species) scalar code does. */
     private static final boolean VECTOR_ORDER = P % L == 0 && K <= 16;
-
-    /** Sum of the elements {@code [start, start + len)} of a range, one chunk at a time. */
-    @FunctionalInterface
-    interface ChunkSum {
-        float of(int start, int len);
-    }
-
-    /**
-     * Combines the chunk sums of a range of n elements in the fixed pairwise tree: the first
-     * {@code 2^j * CHUNK} elements (largest such block shorter than n) plus the rest, recursively.
-     * This is the tree that adds chunk results k and k + w for k a multiple of 2w, w = 1, 2, 4...
-     */
-    static float chunkTree(int start, int n, ChunkSum chunk) {
-        if (n <= CHUNK) return chunk.of(start, n);
-        int left = Integer.highestOneBit((n - 1) / CHUNK) * CHUNK;
-        return chunkTree(start, left, chunk) + chunkTree(start + left, n - left, chunk);
-    }
 
     @Override
     public float sum(float[] a, int off, int n) {

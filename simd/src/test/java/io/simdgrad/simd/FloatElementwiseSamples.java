@@ -12,7 +12,7 @@ import net.jqwik.api.Tuple;
  * mixing special cases with wide and moderate magnitudes, and an ulp-aware array comparison.
  */
 final class FloatElementwiseSamples {
-    static final int LANES = Simd.FLOAT_SPECIES.length();
+    static final int LANES = SimdSpecies.FLOAT.length();
     /** Mantissa bits of the element type (23 or 52), derived so the template stays exact. */
     static final int PRECISION = -Math.getExponent(Math.ulp((float) 1));
     /** The largest x with a finite exp(x), and the region where exp(x) becomes subnormal. */

@@ -238,7 +238,7 @@ class FloatGemmTest {
     /** Dims that put m*n*k on either side of {@code VectorFloatGemm.SMALL_MNK}, tiny ones, and some beyond it. */
     @Provide
     Arbitrary<Integer> nearSmallLimit() {
-        int l = Simd.FLOAT_SPECIES.length();
+        int l = SimdSpecies.FLOAT.length();
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.integers().between(1, 4)),
                 Tuple.of(2, Arbitraries.of(l - 1, l, l + 1, 2 * l + 3, 16, 31, 32, 33)),

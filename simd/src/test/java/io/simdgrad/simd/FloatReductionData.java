@@ -12,7 +12,7 @@ import net.jqwik.api.Tuple;
  * so that a kernel reading outside its range returns NaN and fails.
  */
 final class FloatReductionData {
-    static final int LANES = Simd.FLOAT_SPECIES.length();
+    static final int LANES = SimdSpecies.FLOAT.length();
     /** P of the summation order, derived here independently of the code under test. */
     static final int P = 4 * (512 / Float.SIZE);
     static final float ULP1 = Math.ulp((float) 1);

@@ -63,7 +63,7 @@ class FloatReductionOrderTest {
     void theForcedWidthIsInEffect() {
         String forced = System.getProperty(Simd.IMPL_PROPERTY, "preferred");
         assertEquals(P, FloatReductions.PARTIALS);
-        if (forced.matches("\\d+")) assertEquals(Integer.parseInt(forced), Simd.FLOAT_SPECIES.vectorBitSize());
+        if (forced.matches("\\d+")) assertEquals(Integer.parseInt(forced), SimdSpecies.FLOAT.vectorBitSize());
         System.out.println(getClass().getSimpleName() + ": " + Simd.describe());
     }
 
