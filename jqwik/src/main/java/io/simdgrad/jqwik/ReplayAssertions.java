@@ -14,7 +14,7 @@ import java.util.function.Function;
  * execution computes: same number of outputs, same shapes and dtypes, the same bits in every
  * element (NaNs of any payload count as equal, {@code -0.0} and {@code 0.0} do not).
  *
- * <p>Each of the three runs (capture, replay, eager) gets its own copy of the inputs with the
+ * <p>Each of the runs (capture, check, replay, eager) gets its own copy of the inputs with the
  * same strides and offset, so in-place updates of inputs do not leak between them. The function
  * must not update tensors created outside it (parameters are updated by every run, so eager and
  * replay would start from different values). The Vector API's transcendental ops (exp, tanh,
@@ -25,13 +25,14 @@ public final class ReplayAssertions {
     private ReplayAssertions() {}
 
     /**
-     * Compiles {@code fn}, calls it on {@code inputs} (capture), calls it again (replay) and runs
+     * Compiles {@code fn}, calls it on {@code inputs} three times (capture, check, replay) and runs
      * it eagerly, then compares the replay with the eager outputs bit for bit.
      *
      * @param fn the function of the inputs, returning the tensors to compare
      * @param inputs the inputs (not modified)
      * @throws AssertionError naming the first differing output and element, with the inputs and the
-     *         replayed graph; also when the second call captured again instead of replaying
+     *         replayed graph; also when the third call did not replay (a guard on something other than the
+     *         inputs, or a Java value that changes between calls, which the compiled function reports)
      */
     public static void assertReplayEqualsEager(Function<List<Tensor>, List<Tensor>> fn, Tensor... inputs) {
         if (fn == null) throw new NullPointerException("assertReplayEqualsEager: fn is null");
@@ -39,11 +40,13 @@ public final class ReplayAssertions {
         String described = Describe.inputs(in);
         CompiledFunction f = Graphs.compile(fn);
         f.call(copies(in));
+        f.call(copies(in)); // the second call captures again and checks the first capture
         List<Tensor> replayed = f.call(copies(in));
         if (f.replayCount() != 1) {
-            throw new AssertionError("assertReplayEqualsEager: the second call on the same inputs captured again"
-                    + " instead of replaying (" + f.captureCount() + " captures); a guard depends on something"
-                    + " other than the inputs\n" + described);
+            throw new AssertionError("assertReplayEqualsEager: the third call on the same inputs did not replay ("
+                    + f.captureCount() + " captures, " + f.eagerCount() + " eager calls)"
+                    + (f.warnings().isEmpty() ? "; a guard depends on something other than the inputs" : ": " + String.join("; ", f.warnings()))
+                    + "\n" + described);
         }
         List<Tensor> eager = fn.apply(copies(in));
         String difference = difference(eager, replayed);

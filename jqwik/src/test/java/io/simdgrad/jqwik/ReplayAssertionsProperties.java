@@ -42,11 +42,12 @@ class ReplayAssertionsProperties {
     void aJavaValueFrozenIntoTheGraphFails() {
         AtomicInteger calls = new AtomicInteger();
         Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
-        // The factor is a Java value read per call: the capture freezes it, eager code does not.
+        // The factor is a Java value read per call: a capture would freeze it, eager code does not.
         AssertionError e = assertThrows(AssertionError.class,
                 () -> assertReplayEqualsEager(in -> List.of(in.get(0).mul(calls.incrementAndGet())), x));
-        assertTrue(e.getMessage().startsWith("replay differs from eager execution: output 0 f32[3], element 0"),
-                e.getMessage());
+        // the compiled function finds the changed value on its second call and stays eager: no replay to compare
+        assertTrue(e.getMessage().startsWith("assertReplayEqualsEager: the third call on the same inputs did not replay")
+                && e.getMessage().contains("changed Java value"), e.getMessage());
         assertTrue(e.getMessage().contains("inputs:\n  [0] f32[3]: tensor([1., 2., 3.])"), e.getMessage());
     }
 }
