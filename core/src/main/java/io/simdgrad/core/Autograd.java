@@ -51,6 +51,7 @@ public final class Autograd {
 
     /** Runs {@code op} on the variables' data and records a node when some input requires grad. */
     static Variable apply(Op op, Variable... in) {
+        Dispatch.checkInputs(op.name(), in);
         Tensor[] data = new Tensor[in.length];
         boolean needsGrad = false;
         for (int i = 0; i < in.length; i++) {

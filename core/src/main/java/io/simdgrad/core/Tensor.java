@@ -29,37 +29,57 @@ public final class Tensor {
     final int[] strides;
     final int offset;
 
+    /**
+     * A view; every tensor is made here. A view without elements addresses nothing, so its offset
+     * is 0 whatever index it was taken at (PyTorch keeps the index, e.g. row 2 of a [4, 0]
+     * tensor has storage offset 2 in an empty storage): no kernel's range check then sees an
+     * offset past the end of its storage.
+     */
     Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
-        this.offset = offset;
+        this.offset = Shapes.numel("view", shape) == 0 ? 0 : offset;
+    }
+
+    /** A view of this tensor's storage; the offset is computed in long so that only an empty view may lie past an int. */
+    private Tensor viewOf(int[] sh, int[] st, long off) {
+        return new Tensor(storage, sh, st, Shapes.numel("view", sh) == 0 ? 0 : Math.toIntExact(off));
     }
 
     /** A new contiguous tensor of zeros. */
     static Tensor empty(DType dtype, int[] shape) {
-        Shapes.checkSizes("empty", shape);
-        return new Tensor(Storage.allocate(dtype, Shapes.numel(shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return empty("empty", dtype, shape);
+    }
+
+    /** A new contiguous tensor of zeros, with {@code op} named in a size error. */
+    static Tensor empty(String op, DType dtype, int[] shape) {
+        Shapes.checkSizes(op, shape);
+        return new Tensor(Storage.allocate(dtype, Shapes.numel(op, shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
     // ------------------------------------------------------------------ creation
 
     /** A FLOAT32 tensor holding {@code data} (not copied) in the given shape; no shape means 1-D. */
     public static Tensor of(float[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     /** A FLOAT64 tensor holding {@code data} (not copied); no shape means 1-D. */
     public static Tensor of(double[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     /** An INT64 tensor holding {@code data} (not copied); no shape means 1-D. */
     public static Tensor of(long[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     private static Tensor wrap(Storage s, int length, int[] shape) {
+        if (shape == null) throw new NullPointerException("of: shape is null");
         int[] sh = shape.length == 0 ? new int[] {length} : shape.clone();
         Shapes.checkSizes("of", sh);
         if (Shapes.numel(sh) != length) {
@@ -96,7 +116,7 @@ public final class Tensor {
 
     /** Zeros of the given dtype. */
     public static Tensor zeros(DType dtype, int... shape) {
-        return empty(dtype, shape);
+        return empty("zeros", dtype, shape);
     }
 
     /** FLOAT32 ones. */
@@ -114,9 +134,16 @@ public final class Tensor {
         return full(DType.FLOAT32, value, shape);
     }
 
-    /** A tensor of the given dtype filled with {@code value}. */
+    /**
+     * A tensor of the given dtype filled with {@code value}.
+     *
+     * @throws IllegalArgumentException when {@code value} does not fit the dtype (NaN, an infinity
+     *     or a value out of range for INT64; a finite value beyond FLOAT32's range), as PyTorch
+     *     refuses it
+     */
     public static Tensor full(DType dtype, double value, int... shape) {
-        Tensor t = empty(dtype, shape);
+        Storage.checkConvertible("full", dtype, value);
+        Tensor t = empty("full", dtype, shape);
         if (value != 0) Kernels.fill(t.storage, 0, t.numel(), value);
         return t;
     }
@@ -151,8 +178,13 @@ public final class Tensor {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign (start "
                     + start + ", end " + end + ", step " + step + ")");
         }
-        int n = (int) Math.ceil((end - start) / step);
-        Tensor t = empty(dtype, new int[] {n});
+        double count = Math.ceil((end - start) / step);
+        if (!(count <= Shapes.MAX_NUMEL)) {
+            throw new IllegalArgumentException("arange: the range " + start + " -> " + end + " with step " + step + " has "
+                    + (long) count + " elements, more than the " + Shapes.MAX_NUMEL + " a tensor (one Java array) can hold");
+        }
+        int n = (int) count;
+        Tensor t = empty("arange", dtype, new int[] {n});
         for (int i = 0; i < n; i++) t.storage.set(i, start + i * step);
         return t;
     }
@@ -165,7 +197,7 @@ public final class Tensor {
     /** {@code linspace} of the given dtype (PyTorch fills the second half from the end, so do we). */
     public static Tensor linspace(DType dtype, double start, double end, int steps) {
         if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be non-negative, got " + steps);
-        Tensor t = empty(dtype, new int[] {steps});
+        Tensor t = empty("linspace", dtype, new int[] {steps});
         if (steps == 1) t.storage.set(0, start);
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         int half = steps / 2;
@@ -182,7 +214,7 @@ public final class Tensor {
 
     /** An n x m identity-like matrix of the given dtype (ones on the main diagonal). */
     public static Tensor eye(DType dtype, int n, int m) {
-        Tensor t = empty(dtype, new int[] {n, m});
+        Tensor t = empty("eye", dtype, new int[] {n, m});
         for (int i = 0; i < Math.min(n, m); i++) t.storage.set(i * m + i, 1);
         return t;
     }
@@ -225,7 +257,7 @@ public final class Tensor {
 
     /** The size of one dim (negative dims count from the end). */
     public int size(int dim) {
-        return shape[Shapes.dim("size", dim, shape.length)];
+        return Shapes.sizeAt("size", shape, dim);
     }
 
     /** The strides in elements, a copy. */
@@ -444,7 +476,7 @@ public final class Tensor {
             } else if (sh[i] < 0) {
                 throw new IllegalArgumentException(op + ": invalid shape dimension " + sh[i] + " in " + Shapes.str(newShape));
             } else {
-                known *= sh[i];
+                known = Math.min(known * sh[i], (long) Shapes.MAX_NUMEL + 1); // capped: never overflows, still != n
             }
         }
         int n = numel();
@@ -535,7 +567,7 @@ public final class Tensor {
         for (int i = 0, j = 0; i < sh.length; i++) {
             if (i == d) {
                 sh[i] = 1;
-                st[i] = d < shape.length ? strides[d] * shape[d] : 1;
+                st[i] = d < shape.length ? Shapes.strideProduct(strides[d], shape[d]) : 1;
             } else {
                 sh[i] = shape[j];
                 st[i] = strides[j++];
@@ -584,6 +616,12 @@ public final class Tensor {
         int[] sh = new int[newShape.length], st = new int[newShape.length];
         int lead = newShape.length - shape.length;
         for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1 && i < lead) {
+                throw new IllegalArgumentException("expand: The expanded size of the tensor (-1) isn't allowed in a leading, "
+                        + "non-existing dimension " + i + " (target sizes " + Shapes.str(newShape) + ")");
+            }
+        }
+        for (int i = 0; i < newShape.length; i++) {
             int j = i - lead;
             int cur = j >= 0 ? shape[j] : 1;
             int want = newShape[i] == -1 && j >= 0 ? cur : newShape[i];
@@ -600,27 +638,33 @@ public final class Tensor {
                         + Shapes.str(newShape) + ".  Tensor sizes: " + Shapes.str(shape));
             }
         }
+        Shapes.numel("expand", sh);
         return new Tensor(storage, sh, st, offset);
     }
 
     /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
     public Tensor narrow(int dim, int start, int length) {
+        if (shape.length == 0) throw new IllegalArgumentException("narrow: narrow() cannot be applied to a 0-dim tensor.");
         int d = Shapes.dim("narrow", dim, shape.length);
-        if (shape.length == 0) throw new IllegalArgumentException("narrow: cannot be applied to a 0-dim tensor");
-        int s = start < 0 ? start + shape[d] : start;
-        if (s < 0 || length < 0 || s + length > shape[d]) {
-            throw new IndexOutOfBoundsException("narrow: start (" + start + ") + length (" + length
+        if (length < 0) throw new IllegalArgumentException("narrow: narrow(): length must be non-negative, got " + length);
+        if (start < -shape[d] || start > shape[d]) {
+            throw new IndexOutOfBoundsException("narrow: start out of range (expected to be in range of [" + -shape[d] + ", "
+                    + shape[d] + "], but got " + start + ") for dim " + d + " in shape " + Shapes.str(shape));
+        }
+        long s = start < 0 ? start + shape[d] : start;
+        if (s + length > shape[d]) { // long: start + length may pass Integer.MAX_VALUE
+            throw new IndexOutOfBoundsException("narrow: start (" + s + ") + length (" + length
                     + ") exceeds dimension size (" + shape[d] + ") of dim " + d + " in shape " + Shapes.str(shape));
         }
         int[] sh = shape.clone();
         sh[d] = length;
-        return new Tensor(storage, sh, strides.clone(), offset + s * strides[d]);
+        return viewOf(sh, strides.clone(), offset + s * strides[d]);
     }
 
     /** The slice at {@code index} along {@code dim}, with that dim removed (a view). */
     public Tensor select(int dim, int index) {
+        if (shape.length == 0) throw new IllegalArgumentException("select: select() cannot be applied to a 0-dim tensor.");
         int d = Shapes.dim("select", dim, shape.length);
-        if (shape.length == 0) throw new IllegalArgumentException("select: cannot be applied to a 0-dim tensor");
         int ix = index < 0 ? index + shape[d] : index;
         if (ix < 0 || ix >= shape[d]) {
             throw new IndexOutOfBoundsException("select: index " + index + " out of range for tensor of size "
@@ -633,7 +677,7 @@ public final class Tensor {
                 st[j++] = strides[i];
             }
         }
-        return new Tensor(storage, sh, st, offset + ix * strides[d]);
+        return viewOf(sh, st, offset + (long) ix * strides[d]);
     }
 
     /** This tensor if contiguous, else a contiguous copy. */
@@ -670,11 +714,12 @@ public final class Tensor {
 
     /** Views of consecutive pieces of {@code splitSize} along {@code dim} (the last may be smaller). */
     public List<Tensor> split(int splitSize, int dim) {
+        if (shape.length == 0) throw new IllegalArgumentException("split: split expects at least a 1-dimensional tensor");
         int d = Shapes.dim("split", dim, shape.length);
         if (splitSize <= 0) throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
         List<Tensor> parts = new ArrayList<>();
-        for (int s = 0; s < shape[d] || (s == 0 && shape[d] == 0); s += splitSize) {
-            parts.add(narrow(d, s, Math.min(splitSize, shape[d] - s)));
+        for (long s = 0; s < shape[d] || (s == 0 && shape[d] == 0); s += splitSize) {
+            parts.add(narrow(d, (int) s, (int) Math.min(splitSize, shape[d] - s)));
             if (shape[d] == 0) break;
         }
         return parts;
@@ -682,6 +727,7 @@ public final class Tensor {
 
     /** {@code chunks} views of (nearly) equal size along {@code dim}, like torch.chunk. */
     public List<Tensor> chunk(int chunks, int dim) {
+        if (shape.length == 0) throw new IllegalArgumentException("chunk: chunk expects at least a 1-dimensional tensor");
         if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
         int d = Shapes.dim("chunk", dim, shape.length);
         return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
@@ -833,9 +879,20 @@ public final class Tensor {
         return Dispatch.call(Ops.Unary.of(op), this);
     }
 
-    /** Clamps every element into {@code [min, max]}; NaN stays NaN. */
+    /**
+     * Clamps every element into {@code [min, max]}; NaN stays NaN. An INT64 tensor with a bound
+     * that is no integer (a fraction, NaN or an infinity) is clamped as FLOAT32, as PyTorch
+     * promotes an integer tensor with a float bound (so clamp(NaN, 10) gives NaNs, not zeros).
+     */
     public Tensor clamp(double min, double max) {
-        return Dispatch.call(new Ops.Clamp(min, max), this);
+        DType t = clampDtype(dtype(), min, max);
+        return t != dtype() ? to(t).clamp(min, max) : Dispatch.call(new Ops.Clamp(min, max), this);
+    }
+
+    /** The dtype clamp computes in: PyTorch's promotion of the tensor with float bounds. */
+    static DType clampDtype(DType dtype, double min, double max) {
+        boolean integral = min == Math.rint(min) && max == Math.rint(max) && Double.isFinite(min) && Double.isFinite(max);
+        return dtype == DType.INT64 && !integral ? DType.FLOAT32 : dtype;
     }
 
     /** 1 where {@code this > other}, else 0, in the promoted dtype (a mask). */
@@ -980,29 +1037,35 @@ public final class Tensor {
 
     /** Unbiased variance of all elements (divides by n - 1, like torch.var). */
     public Tensor var() {
-        return variance(Ops.ALL, false);
+        return variance("var", Ops.ALL, false);
     }
 
     /** Unbiased variance over {@code dim}. */
     public Tensor var(int dim, boolean keepdim) {
-        return variance(dim, keepdim);
+        return variance("var", dim, keepdim);
     }
 
     /** Unbiased standard deviation of all elements. */
     public Tensor std() {
-        return var().sqrt();
+        return variance("std", Ops.ALL, false).sqrt();
     }
 
     /** Unbiased standard deviation over {@code dim}. */
     public Tensor std(int dim, boolean keepdim) {
-        return var(dim, keepdim).sqrt();
+        return variance("std", dim, keepdim).sqrt();
     }
 
-    private Tensor variance(int dim, boolean keepdim) {
+    private Tensor variance(String op, int dim, boolean keepdim) {
+        int n = dim == Ops.ALL ? numel() : reducedSize(op, shape, dim);
         Tensor centred = dim == Ops.ALL ? sub(mean()) : sub(mean(dim, true));
-        int n = dim == Ops.ALL ? numel() : shape[Shapes.dim("var", dim, shape.length)];
         Tensor ss = dim == Ops.ALL ? centred.square().sum() : centred.square().sum(dim, keepdim);
         return ss.div(n - 1);
+    }
+
+    /** The number of elements a reduction over {@code dim} combines: a 0-d tensor counts as one dim of size 1, as in PyTorch. */
+    static int reducedSize(String op, int[] shape, int dim) {
+        int d = Shapes.dim(op, dim, shape.length);
+        return shape.length == 0 ? 1 : shape[d];
     }
 
     /** The L2 norm of all elements (0-d), like torch's default norm(). */
@@ -1098,6 +1161,7 @@ public final class Tensor {
 
     /** Sets every element to {@code v}; returns this. */
     public Tensor fillInPlace(double v) {
+        Storage.checkConvertible("fillInPlace", dtype(), v);
         return Dispatch.inPlace(new Ops.Fill(v), this);
     }
 

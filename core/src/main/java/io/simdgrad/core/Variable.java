@@ -287,7 +287,10 @@ public final class Variable {
     }
 
     /** Clamps into {@code [min, max]}. */
-    public Variable clamp(double min, double max) { return apply(new Ops.Clamp(min, max), this); }
+    public Variable clamp(double min, double max) {
+        DType t = Tensor.clampDtype(dtype(), min, max);
+        return t != dtype() ? to(t).clamp(min, max) : apply(new Ops.Clamp(min, max), this);
+    }
 
     /** 0/1 mask of {@code this > other} (no gradient). */
     public Variable gt(Variable other) { return apply(Ops.Compare.of(CompareOp.GT), this, other); }
@@ -359,7 +362,7 @@ public final class Variable {
 
     /** Unbiased variance over a dim. */
     public Variable var(int dim, boolean keepdim) {
-        int n = data.size(dim);
+        int n = Tensor.reducedSize("var", data.shape, dim);
         return sub(mean(dim, true)).square().sum(dim, keepdim).div(n - 1);
     }
 
@@ -456,16 +459,19 @@ public final class Variable {
     /** Consecutive pieces of {@code size} along a dim. */
     public List<Variable> split(int size, int dim) {
         List<Variable> r = new ArrayList<>();
+        List<Tensor> parts = data.split(size, dim); // validates
         int d = Shapes.dim("split", dim, dim());
-        for (Tensor part : data.split(size, d)) {
-            int start = part.offset == data.offset ? 0 : (part.offset - data.offset) / Math.max(1, data.strides[d]);
+        int start = 0;
+        for (Tensor part : parts) {
             r.add(narrow(d, start, part.shape[d]));
+            start += part.shape[d];
         }
         return r;
     }
 
     /** {@code chunks} nearly equal pieces along a dim. */
     public List<Variable> chunk(int chunks, int dim) {
+        if (dim() == 0) throw new IllegalArgumentException("chunk: chunk expects at least a 1-dimensional tensor");
         if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
         int d = Shapes.dim("chunk", dim, dim());
         return split(Math.max(1, (data.shape[d] + chunks - 1) / chunks), d);
