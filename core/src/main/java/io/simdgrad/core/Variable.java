@@ -88,11 +88,11 @@ public final class Variable {
 
     /** Makes a non-leaf keep its {@link #grad()} during backward (leaves always do). */
     public Variable retainGrad() {
-        if (!requiresGrad) throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
+        if (!requiresGrad) throw new IllegalStateException("retainGrad: can't retain the grad of a Variable that has requiresGrad=false");
         if (gradFn != null && !retainsGrad) {
             retainsGrad = true;
             gradFn.addPreHook(g -> {
-                accumulate(g, false);
+                Autograd.accumulateLater(this, g, false);
                 return null;
             });
         }
@@ -117,7 +117,7 @@ public final class Variable {
      * non-null result replaces the gradient.
      */
     public Variable registerHook(UnaryOperator<Tensor> hook) {
-        if (!requiresGrad) throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        if (!requiresGrad) throw new IllegalStateException("registerHook: cannot register a hook on a Variable that doesn't require gradient (requiresGrad=false)");
         gradEdge().addPreHook(g -> {
             Tensor r = hook.apply(g.data);
             return r == null || r == g.data ? null : new Variable(r, false);
