@@ -187,4 +187,21 @@ class HardeningTest {
         assertMessage(assertThrows(NullPointerException.class, () -> Tensor.of((float[]) null)), "of", "data");
         assertMessage(assertThrows(NullPointerException.class, () -> Tensor.zeros((int[]) null)), "zeros", "shape");
     }
+
+    @Test
+    void powFollowsIeee754WhereJavaDiffers() {
+        double inf = Double.POSITIVE_INFINITY, nan = Double.NaN;
+        // IEEE 754 pow (and C99's, and PyTorch's): pow(+1, y) = 1 for any y, pow(-1, +-inf) = 1
+        double[] x = {1, 1, 1, -1, -1, 2, nan, 0.5};
+        double[] y = {nan, inf, -inf, inf, -inf, nan, 0, inf};
+        double[] want = {1, 1, 1, 1, 1, nan, 1, 0};
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor base = Tensor.of(x).to(dt), exp = Tensor.of(y).to(dt);
+            assertArrayEquals(want, base.pow(exp).toDoubleArray(), dt.toString());
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(want[i], base.narrow(0, i, 1).pow(y[i]).item(), dt + " pow(" + x[i] + ", " + y[i] + ")");
+                assertEquals(want[i], base.narrow(0, i, 1).expand(5).pow(exp.narrow(0, i, 1)).get(4));
+            }
+        }
+    }
 }

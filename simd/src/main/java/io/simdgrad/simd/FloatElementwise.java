@@ -29,8 +29,8 @@ import java.util.Objects;
  *   <tr><td>TANH, SIN, COS</td><td>0</td><td>1 (the JDK specifies 1 ulp for these)</td></tr>
  *   <tr><td>SIGMOID</td><td>2</td><td>2 (one ulp from exp, one from the division)</td></tr>
  * </table>
- * NaN, infinite and zero results (with their signs) agree exactly; POW follows {@link Math#pow}
- * on every special case. Until C2 compiles a loop, the Vector API computes these lanes with
+ * NaN, infinite and zero results (with their signs) agree exactly; POW follows
+ * {@link BinaryOp#pow} (IEEE 754) on every special case. Until C2 compiles a loop, the Vector API computes these lanes with
  * {@link Math}, so the same call can move within this bound as the program warms up.
  */
 public final class FloatElementwise {
