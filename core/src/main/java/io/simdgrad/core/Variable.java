@@ -479,6 +479,12 @@ public final class Variable {
 
     // in place: allowed where autograd cannot be fooled (no grad needed, or inside noGrad)
 
+    /** The data of an in-place op's operand, failing with the op's name when it is null. */
+    private static Tensor dataOf(String op, Variable v) {
+        if (v == null) throw new NullPointerException(op + ": argument 1 is null (expected a Variable)");
+        return v.data;
+    }
+
     private Variable inPlace(String op) {
         if (requiresGrad && Autograd.isGradEnabled()) {
             if (isLeaf()) throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -489,20 +495,20 @@ public final class Variable {
     }
 
     /** {@code this += other}. */
-    public Variable addInPlace(Variable other) { inPlace("addInPlace").data.addInPlace(other.data); return this; }
+    public Variable addInPlace(Variable other) { inPlace("addInPlace").data.addInPlace(dataOf("addInPlace", other)); return this; }
     /** {@code this += s}. */
     public Variable addInPlace(double s) { inPlace("addInPlace").data.addInPlace(s); return this; }
     /** {@code this -= other}. */
-    public Variable subInPlace(Variable other) { inPlace("subInPlace").data.subInPlace(other.data); return this; }
+    public Variable subInPlace(Variable other) { inPlace("subInPlace").data.subInPlace(dataOf("subInPlace", other)); return this; }
     /** {@code this *= other}. */
-    public Variable mulInPlace(Variable other) { inPlace("mulInPlace").data.mulInPlace(other.data); return this; }
+    public Variable mulInPlace(Variable other) { inPlace("mulInPlace").data.mulInPlace(dataOf("mulInPlace", other)); return this; }
     /** {@code this *= s}. */
     public Variable mulInPlace(double s) { inPlace("mulInPlace").data.mulInPlace(s); return this; }
     /** {@code this *= s}. */
     public Variable scaleInPlace(double s) { return mulInPlace(s); }
     /** {@code this += alpha * other}. */
     public Variable addScaledInPlace(Variable other, double alpha) {
-        inPlace("addScaledInPlace").data.addScaledInPlace(other.data, alpha);
+        inPlace("addScaledInPlace").data.addScaledInPlace(dataOf("addScaledInPlace", other), alpha);
         return this;
     }
     /** Sets all elements to 0. */
@@ -510,5 +516,5 @@ public final class Variable {
     /** Sets all elements to v. */
     public Variable fillInPlace(double v) { inPlace("fillInPlace").data.fillInPlace(v); return this; }
     /** Copies src into this. */
-    public Variable copyInPlace(Variable src) { inPlace("copyInPlace").data.copyInPlace(src.data); return this; }
+    public Variable copyInPlace(Variable src) { inPlace("copyInPlace").data.copyInPlace(dataOf("copyInPlace", src)); return this; }
 }

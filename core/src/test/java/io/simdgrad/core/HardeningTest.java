@@ -184,6 +184,10 @@ class HardeningTest {
         assertMessage(assertThrows(NullPointerException.class, () -> a.addInPlace((Tensor) null)), "addInPlace", "argument 1");
         assertMessage(assertThrows(NullPointerException.class, () -> Tensor.where(a, null, a)), "where", "argument 1");
         assertMessage(assertThrows(NullPointerException.class, () -> new Variable(a).mul((Variable) null)), "mul", "argument 1");
+        assertMessage(assertThrows(NullPointerException.class, () -> new Variable(a).addInPlace((Variable) null)), "addInPlace",
+                "argument 1");
+        assertMessage(assertThrows(NullPointerException.class, () -> Tensor.cat(java.util.Arrays.asList(a, null), 0)), "cat",
+                "argument 1");
         assertMessage(assertThrows(NullPointerException.class, () -> Tensor.of((float[]) null)), "of", "data");
         assertMessage(assertThrows(NullPointerException.class, () -> Tensor.zeros((int[]) null)), "zeros", "shape");
     }
