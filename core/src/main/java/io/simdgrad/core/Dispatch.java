@@ -80,7 +80,7 @@ public final class Dispatch {
      */
     static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
         // fill is idempotent: writing one value twice is harmless, so PyTorch's fill_ skips this check too
-        if (!(op instanceof Ops.Fill) && Shapes.internalOverlap(self.shape, self.strides)) {
+        if (!(op instanceof Ops.Fill) && !self.isContiguous() && Shapes.internalOverlap(self.shape, self.strides)) {
             throw new IllegalArgumentException(inPlaceName(op) + ": unsupported operation: more than one element of the "
                     + "written-to tensor refers to a single memory location. Please clone() the tensor before performing the "
                     + "operation. (shape " + Shapes.str(self.shape) + ", strides " + Shapes.str(self.strides) + ")");

@@ -126,21 +126,25 @@ public final class Shapes {
      */
     static boolean internalOverlap(int[] shape, int[] strides) {
         int n = 0;
-        int[] order = new int[shape.length];
+        int[] dims = new int[shape.length];
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] == 0) return false;
             if (shape[i] == 1) continue;
             if (strides[i] == 0) return true;
-            order[n++] = i;
+            // insertion by |stride| (ranks are small; no boxing)
+            int j = n++;
+            while (j > 0 && Math.abs((long) strides[dims[j - 1]]) > Math.abs((long) strides[i])) {
+                dims[j] = dims[j - 1];
+                j--;
+            }
+            dims[j] = i;
         }
-        Integer[] dims = new Integer[n];
-        for (int i = 0; i < n; i++) dims[i] = order[i];
-        Arrays.sort(dims, (a, b) -> Integer.compare(Math.abs(strides[a]), Math.abs(strides[b])));
         long span = 0;
         boolean separable = true;
-        for (int d : dims) {
+        for (int k = 0; k < n; k++) {
+            int d = dims[k];
             if (Math.abs((long) strides[d]) <= span) separable = false;
-            span += (long) (shape[d] - 1) * Math.abs(strides[d]);
+            span += (long) (shape[d] - 1) * Math.abs((long) strides[d]);
         }
         if (separable) return false;
         java.util.BitSet seen = new java.util.BitSet();

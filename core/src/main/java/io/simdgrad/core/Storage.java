@@ -70,6 +70,11 @@ final class Storage {
         }
     }
 
+    /** True when {@code v} is an integer an INT64 holds exactly (no fraction, not NaN, in range). */
+    static boolean isInt64(double v) {
+        return v == Math.rint(v) && v >= -0x1p63 && v < 0x1p63;
+    }
+
     int length() {
         return f != null ? f.length : d != null ? d.length : l.length;
     }

@@ -104,8 +104,14 @@ public final class Tensor {
         return new Tensor(Storage.of(new long[] {v}), new int[0], new int[0], 0);
     }
 
-    /** A 0-d tensor of the given dtype holding {@code v} (rounded to the dtype). */
+    /**
+     * A 0-d tensor of the given dtype holding {@code v} (rounded to the dtype; a fraction is
+     * truncated for INT64).
+     *
+     * @throws IllegalArgumentException when {@code v} does not fit the dtype, as for {@link #full(DType, double, int...)}
+     */
     public static Tensor scalar(DType dtype, double v) {
+        Storage.checkConvertible("scalar", dtype, v);
         return full(dtype, v);
     }
 
@@ -891,8 +897,7 @@ public final class Tensor {
 
     /** The dtype clamp computes in: PyTorch's promotion of the tensor with float bounds. */
     static DType clampDtype(DType dtype, double min, double max) {
-        boolean integral = min == Math.rint(min) && max == Math.rint(max) && Double.isFinite(min) && Double.isFinite(max);
-        return dtype == DType.INT64 && !integral ? DType.FLOAT32 : dtype;
+        return dtype == DType.INT64 && !(Storage.isInt64(min) && Storage.isInt64(max)) ? DType.FLOAT32 : dtype;
     }
 
     /** 1 where {@code this > other}, else 0, in the promoted dtype (a mask). */
@@ -960,6 +965,8 @@ public final class Tensor {
     }
 
     private Tensor compare(CompareOp op, double s) {
+        // an INT64 tensor against a value no INT64 holds (0.5, NaN, 1e30) compares as floats, as PyTorch promotes
+        if (dtype() == DType.INT64 && !Storage.isInt64(s)) return to(DType.FLOAT64).compare(op, s).to(DType.INT64);
         return Dispatch.call(new Ops.CompareScalar(op, s), this);
     }
 

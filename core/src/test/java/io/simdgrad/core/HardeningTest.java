@@ -121,6 +121,26 @@ class HardeningTest {
         assertEquals(DType.FLOAT32, new Variable(x).clamp(0, Double.POSITIVE_INFINITY).dtype());
     }
 
+    @Test
+    void int64ComparedWithAValueNoInt64HoldsComparesAsFloats() {
+        Tensor x = Tensor.of(new long[] {-1, 0, 1, 2});
+        double[] values = {Double.NaN, 0.5, -0.5, 1e30, Double.NEGATIVE_INFINITY};
+        for (double s : values) {
+            long[] gt = new long[4], le = new long[4], ne = new long[4];
+            for (int i = 0; i < 4; i++) {
+                double v = x.toLongArray()[i];
+                gt[i] = v > s ? 1 : 0;
+                le[i] = v <= s ? 1 : 0;
+                ne[i] = v != s ? 1 : 0;
+            }
+            assertArrayEquals(gt, x.gt(s).toLongArray(), "gt " + s);
+            assertArrayEquals(le, x.le(s).toLongArray(), "le " + s);
+            assertArrayEquals(ne, x.ne(s).toLongArray(), "ne " + s);
+            assertEquals(DType.INT64, x.gt(s).dtype());
+        }
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> Tensor.scalar(DType.INT64, Double.NaN)), "scalar");
+    }
+
     // 12: in-place writes into a tensor whose elements share memory
 
     @Test
