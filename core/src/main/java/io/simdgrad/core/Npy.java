@@ -25,9 +25,8 @@ import java.util.Map;
  *
  * <p>Hostile files fail quickly in bounded memory: a header longer than {@link #MAX_HEADER_SIZE}
  * bytes (NumPy's default {@code max_header_size}) is refused before it is read, literals nested
- * deeper than {@link #MAX_NESTING} are refused, error messages quote at most
- * {@value #QUOTE_LIMIT} characters of a header, and the data's length is checked against the file
- * before the array is allocated.
+ * deeper than 32 are refused, error messages quote at most 200 characters of a header, and the
+ * data's length is checked against the file before the array is allocated.
  *
  * <p>Writing produces the bytes NumPy's {@code np.save} produces for the same array: a version 1.0
  * header (2.0 only if the header outgrows 65535 bytes, as NumPy does) whose dictionary is
