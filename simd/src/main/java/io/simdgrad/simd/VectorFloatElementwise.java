@@ -80,8 +80,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             FloatVector odd = FloatVector.broadcast(S, -1).lanewise(POW, y);
             r = r.blend(r.abs().neg(), signed.and(odd.compare(EQ, (float) -1)));
         }
-        VectorMask<Float> one = x.compare(EQ, (float) 1).or(x.compare(EQ, (float) -1).and(y.test(IS_INFINITE)));
-        return r.blend((float) 1, one);
+        VectorMask<Float> one = x.compare(EQ, 1).or(x.compare(EQ, -1).and(y.test(IS_INFINITE)));
+        return r.blend(1, one);
     }
 
     @Override
