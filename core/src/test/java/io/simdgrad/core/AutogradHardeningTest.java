@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * allowUnused, backward that fails part way) and issue 13's anomaly mode and Java-shaped
  * messages.
  */
+@SuppressWarnings("try") // anomaly-mode scopes are opened for their effect, not referenced
 class AutogradHardeningTest {
 
     private static Variable leaf(double... v) {
