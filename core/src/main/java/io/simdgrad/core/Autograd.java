@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class Autograd {
     private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+    private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[] {false});
+    /** Per thread: the leaf gradients of the backward run in progress, added when it completes. */
+    private static final ThreadLocal<List<Runnable>> PENDING = new ThreadLocal<>();
 
     private Autograd() {}
 
@@ -42,6 +45,33 @@ public final class Autograd {
         return setGradEnabled(true);
     }
 
+    /**
+     * Anomaly mode on this thread until the returned scope is closed, like PyTorch's
+     * {@code torch.autograd.detect_anomaly()}: every node made inside it records the stack trace
+     * of the forward call that made it, and a backward run inside it fails as soon as a node's
+     * vector-Jacobian product returns a NaN, naming the node, its input shapes and (as the cause)
+     * that stack trace; any other error of such a node carries the trace as a suppressed
+     * exception. It slows both passes; use it to find where a NaN comes from.
+     *
+     * <pre>{@code
+     * try (var anomaly = Autograd.detectAnomaly()) {
+     *     Variable y = x.sqrt().sum();   // nodes record where they were made
+     *     y.backward();                  // IllegalStateException naming SqrtBackward0 if a NaN appears
+     * }
+     * }</pre>
+     */
+    public static Scope detectAnomaly() {
+        boolean[] flag = ANOMALY.get();
+        boolean prev = flag[0];
+        flag[0] = true;
+        return () -> flag[0] = prev;
+    }
+
+    /** Whether anomaly mode ({@link #detectAnomaly()}) is on on this thread. */
+    public static boolean isAnomalyEnabled() {
+        return ANOMALY.get()[0];
+    }
+
     private static Scope setGradEnabled(boolean on) {
         boolean[] flag = GRAD_ENABLED.get();
         boolean prev = flag[0];
@@ -51,6 +81,7 @@ public final class Autograd {
 
     /** Runs {@code op} on the variables' data and records a node when some input requires grad. */
     static Variable apply(Op op, Variable... in) {
+        Dispatch.checkInputs(op.name(), in);
         Tensor[] data = new Tensor[in.length];
         boolean needsGrad = false;
         for (int i = 0; i < in.length; i++) {
@@ -78,6 +109,18 @@ public final class Autograd {
     /** {@link #grad(List, List, List, boolean)} with an explicit {@code retainGraph}. */
     public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs,
                                       boolean retainGraph, boolean createGraph) {
+        return grad(outputs, inputs, gradOutputs, retainGraph, createGraph, false);
+    }
+
+    /**
+     * {@link #grad(List, List, List, boolean, boolean)} that, with {@code allowUnused}, gives null
+     * for an input the outputs do not depend on (PyTorch's {@code allow_unused=True}) instead of
+     * failing.
+     */
+    public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs,
+                                      boolean retainGraph, boolean createGraph, boolean allowUnused) {
+        Dispatch.checkInputs("grad", outputs.toArray());
+        Dispatch.checkInputs("grad", inputs.toArray());
         for (int i = 0; i < inputs.size(); i++) {
             if (!inputs.get(i).requiresGrad()) {
                 throw new IllegalArgumentException("grad: One of the differentiated Tensors (input " + i + ") does not require grad");
@@ -91,8 +134,13 @@ public final class Autograd {
         for (Variable v : inputs) {
             Variable g = captured.get(v.gradEdge());
             if (g == null) {
+                if (allowUnused) {
+                    r.add(null);
+                    continue;
+                }
                 throw new IllegalArgumentException("grad: One of the differentiated Tensors appears to not have been used in the graph."
-                        + " (shape " + Shapes.str(v.data().shape) + ")");
+                        + " Pass allowUnused=true to Autograd.grad(outputs, inputs, gradOutputs, retainGraph, createGraph, "
+                        + "allowUnused) if this is the desired behavior. (shape " + Shapes.str(v.data().shape) + ")");
             }
             r.add(createGraph ? g : new Variable(g.data(), false));
         }
@@ -118,13 +166,14 @@ public final class Autograd {
         for (int i = 0; i < outputs.size(); i++) {
             Variable out = outputs.get(i);
             if (!out.requiresGrad()) {
-                throw new IllegalStateException("element " + i + " of tensors does not require grad and does not have a grad_fn");
+                throw new IllegalStateException("backward: element " + i + " of the outputs does not require grad and does not "
+                        + "have a gradFn (it was made from Variables with requiresGrad=false, or inside Autograd.noGrad())");
             }
             Tensor g = gradOutputs == null ? null : gradOutputs.get(i);
             if (g == null) {
                 if (out.numel() != 1) {
-                    throw new IllegalStateException("grad can be implicitly created only for scalar outputs (output shape "
-                            + Shapes.str(out.data().shape) + ")");
+                        throw new IllegalStateException("grad can be implicitly created only for scalar outputs (output shape "
+                            + Shapes.str(out.data().shape) + "): pass the gradient, backward(gradient)");
                 }
                 g = Tensor.onesLike(out.data());
             } else if (!Arrays.equals(g.shape, out.data().shape)) {
@@ -163,6 +212,12 @@ public final class Autograd {
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (Node r : roots) if (slots.get(r).deps == 0 && !ready.contains(r)) ready.add(r);
+        // leaf gradients are added only once the whole run has succeeded: a run that fails part way
+        // leaves every .grad as it was (PyTorch adds as it goes, so there some may be filled)
+        List<Runnable> pending = new ArrayList<>();
+        List<Runnable> outer = PENDING.get();
+        PENDING.set(pending);
+        boolean anomaly = isAnomalyEnabled();
         try (Scope ignored = setGradEnabled(createGraph)) {
             while (!ready.isEmpty()) {
                 Node n = ready.poll();
@@ -173,12 +228,22 @@ public final class Autograd {
                 g = n.applyPreHooks(g);
                 if (wanted != null && wanted.containsKey(n)) captured.put(n, g);
                 if (n.leaf != null) {
-                    if (wanted == null) n.leaf.accumulate(g, createGraph);
+                    if (wanted == null) accumulateLater(n.leaf, g, createGraph);
                     continue;
                 }
-                n.checkSaved();
-                Variable[] grads = n.op.vjp(n, g);
-                if (!retainGraph) n.release();
+                Variable[] grads;
+                try {
+                    n.claimSaved(retainGraph);
+                    try {
+                        grads = n.op.vjp(n, g);
+                    } finally {
+                        n.doneSaved();
+                    }
+                    if (anomaly) checkNaN(n, grads);
+                } catch (RuntimeException e) {
+                    if (anomaly && n.creation() != null && e.getCause() != n.creation()) e.addSuppressed(n.creation());
+                    throw e;
+                }
                 for (int i = 0; i < n.next.length; i++) {
                     Node m = n.next[i];
                     if (m == null) continue;
@@ -192,7 +257,46 @@ public final class Autograd {
                     if (--sm.deps == 0) ready.add(m);
                 }
             }
+        } finally {
+            PENDING.set(outer);
         }
+        for (Runnable r : pending) r.run();
+    }
+
+    /**
+     * Adds {@code g} into {@code v}'s {@code .grad} when the backward run in progress on this
+     * thread completes (at once outside a run).
+     */
+    static void accumulateLater(Variable v, Variable g, boolean keepGraph) {
+        List<Runnable> pending = PENDING.get();
+        if (pending == null) v.accumulate(g, keepGraph);
+        else pending.add(() -> v.accumulate(g, keepGraph));
+    }
+
+    /** Anomaly mode's check: PyTorch's "Function 'X' returned nan values in its 0th output.", with the input shapes and where X was made. */
+    private static void checkNaN(Node n, Variable[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] == null || !grads[i].dtype().isFloatingPoint()) continue;
+            double[] v = grads[i].data().toDoubleArray();
+            for (double x : v) {
+                if (!Double.isNaN(x)) continue;
+                StringBuilder shapes = new StringBuilder();
+                for (int k = 0; k < n.next.length; k++) shapes.append(k == 0 ? "" : ", ").append(Shapes.str(n.inputShape(k)));
+                String where = n.creation() != null ? "; the forward call that created it is this exception's cause"
+                        : "; it was created outside Autograd.detectAnomaly(), so no creation trace was recorded";
+                throw new IllegalStateException("backward: Function '" + n.name() + "' returned nan values in its " + i
+                        + ordinal(i) + " output (inputs of shapes " + shapes + ")" + where, n.creation());
+            }
+        }
+    }
+
+    private static String ordinal(int i) {
+        return i % 100 >= 11 && i % 100 <= 13 ? "th" : switch (i % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
     }
 
     /** A node's state during one backward run (per run, so concurrent runs over one graph do not meet). */

@@ -31,6 +31,7 @@ public final class Dispatch {
 
     /** Runs {@code op} on {@code in} into a new contiguous tensor. */
     public static Tensor call(Op op, Tensor... in) {
+        checkInputs(op.name(), in);
         int[] shape = op.shape(in);
         Tensor out = Tensor.empty(op.dtype(in), shape);
         State s = STATE.get();
@@ -42,6 +43,14 @@ public final class Dispatch {
         }
         if (s.tracer != null && s.depth == 0) s.tracer.onOp(op, in, out);
         return out;
+    }
+
+    /** Fails, naming the op and the argument, when an input is null (else the JDK would name an internal array). */
+    static void checkInputs(String op, Object[] in) {
+        if (in == null) throw new NullPointerException(op + ": the list of inputs is null");
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == null) throw new NullPointerException(op + ": argument " + i + " is null (expected a tensor)");
+        }
     }
 
     /** Runs a view op: the result shares {@code in[0]}'s storage. */
@@ -70,9 +79,16 @@ public final class Dispatch {
      * broadcast to it, not the other way round).
      */
     static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
+        // fill is idempotent: writing one value twice is harmless, so PyTorch's fill_ skips this check too
+        if (!(op instanceof Ops.Fill) && !self.isContiguous() && Shapes.internalOverlap(self.shape, self.strides)) {
+            throw new IllegalArgumentException(inPlaceName(op) + ": unsupported operation: more than one element of the "
+                    + "written-to tensor refers to a single memory location. Please clone() the tensor before performing the "
+                    + "operation. (shape " + Shapes.str(self.shape) + ", strides " + Shapes.str(self.strides) + ")");
+        }
         Tensor[] in = new Tensor[rest.length + 1];
         in[0] = self;
         System.arraycopy(rest, 0, in, 1, rest.length);
+        checkInputs(inPlaceName(op), in);
         int[] shape = op.shape(in);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(op.name() + "InPlace: output with shape " + Shapes.str(self.shape)

@@ -25,8 +25,13 @@ public final class Node implements Op.Saved {
     private final int[][] inputShapes;
     private final DType[] inputDtypes;
     private final boolean savedAnything;
+    /** Set by the first run that frees the saved values: a later claim fails. */
     private boolean released;
+    /** Backward runs between claim and done: the values are dropped only when none is left. */
+    private int inUse;
     private List<UnaryOperator<Variable>> preHooks;
+    /** Where the forward op ran, when the node was made inside {@link Autograd#detectAnomaly()}; else null. */
+    private final Throwable creation;
 
     /** An op node for {@code out = op(in)}. */
     Node(Op op, Variable[] in, Tensor[] data, Variable out) {
@@ -59,6 +64,7 @@ public final class Node implements Op.Saved {
             saves = true;
         }
         savedAnything = saves;
+        creation = Autograd.isAnomalyEnabled() ? new Throwable(name + " was created here (Autograd.detectAnomaly())") : null;
     }
 
     /** The AccumulateGrad node of a leaf. */
@@ -70,6 +76,7 @@ public final class Node implements Op.Saved {
         this.inputShapes = new int[0][];
         this.inputDtypes = new DType[0];
         this.savedAnything = false;
+        this.creation = null;
     }
 
     /** PyTorch's class name of this node, e.g. {@code MulBackward0} or {@code AccumulateGrad}. */
@@ -99,23 +106,46 @@ public final class Node implements Op.Saved {
         preHooks.add(hook);
     }
 
+    /**
+     * Runs the hooks registered on this node's gradient in order; a non-null result replaces the
+     * gradient and must keep its shape and dtype (PyTorch: "hook 'hook' has changed the size of
+     * value"), checked here, where every kind of hook returns.
+     */
     Variable applyPreHooks(Variable g) {
         List<UnaryOperator<Variable>> hooks = preHooks;
         if (hooks == null) return g;
-        for (UnaryOperator<Variable> h : hooks) {
-            Variable r = h.apply(g);
-            if (r != null) g = r;
+        for (int k = 0; k < hooks.size(); k++) {
+            Variable r = hooks.get(k).apply(g);
+            if (r == null) continue;
+            Tensor was = g.data(), got = r.data();
+            if (!java.util.Arrays.equals(was.shape, got.shape)) {
+                throw new IllegalStateException("registerHook: hook " + k + " on the gradient of " + name + " has changed the size "
+                        + "of value: it returned shape " + Shapes.str(got.shape) + " for a gradient of shape " + Shapes.str(was.shape)
+                        + " (a hook returns a tensor of the gradient's shape, or null to keep it)");
+            }
+            if (was.dtype() != got.dtype()) {
+                throw new IllegalStateException("registerHook: hook " + k + " on the gradient of " + name + " has changed the type "
+                        + "of value (was " + was.dtype() + " got " + got.dtype() + ")");
+            }
+            g = r;
         }
         return g;
     }
 
-    /** Checks that saved values are still there and unmodified; PyTorch's messages. */
-    void checkSaved() {
+    /**
+     * Takes what this node saved for one backward run: checks that the values are still there
+     * and unmodified (PyTorch's messages, in Java terms) and, without {@code retain}, frees them
+     * in the same step, so that of two runs racing over one graph exactly one gets them and the
+     * other the "second time" error. The values themselves are dropped at {@link #doneSaved()}
+     * of the last run using them, so a run that retains and one that frees can overlap.
+     */
+    synchronized void claimSaved(boolean retain) {
         if (released && savedAnything) {
             throw new IllegalStateException("Trying to backward through the graph a second time (or directly access saved tensors "
                     + "after they have already been freed). Saved intermediate values of the graph are freed when you call "
-                    + ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a "
-                    + "second time or if you need to access saved tensors after calling backward. (node " + name + ")");
+                    + "backward() or Autograd.grad(). Pass retainGraph=true (backward(gradient, true, createGraph) or "
+                    + "Autograd.grad(outputs, inputs, gradOutputs, true, createGraph)) if you need to backward through the graph "
+                    + "a second time or if you need to access saved tensors after calling backward. (node " + name + ")");
         }
         if (savedInputs != null) {
             for (int i = 0; i < savedInputs.length; i++) {
@@ -123,30 +153,33 @@ public final class Node implements Op.Saved {
             }
         }
         if (savedOutput != null) checkVersion(savedOutput, savedOutputVersion);
+        inUse++;
+        if (!retain && savedAnything) released = true;
+    }
+
+    /** Ends a run's use of the saved values (after its VJP, also when it failed); the last one out drops freed values. */
+    synchronized void doneSaved() {
+        inUse--;
+        if (released && inUse == 0) {
+            savedInputs = null;
+            savedOutput = null;
+        }
+    }
+
+    /** The stack trace of this node's creation (made inside anomaly mode), or null. */
+    Throwable creation() {
+        return creation;
     }
 
     private static void checkVersion(Variable v, int expected) {
         Tensor t = v.data();
         if (t.version() == expected) return;
-        String type = switch (t.dtype()) {
-            case FLOAT32 -> "torch.FloatTensor";
-            case FLOAT64 -> "torch.DoubleTensor";
-            case INT64 -> "torch.LongTensor";
-        };
         String producer = v.gradFn() != null ? ", which is output 0 of " + v.gradFn().name() + "," : "";
         throw new IllegalStateException("one of the variables needed for gradient computation has been modified by an inplace "
-                + "operation: [" + type + " " + Shapes.str(t.shape) + "]" + producer + " is at version " + t.version()
+                + "operation: [" + t.dtype() + " " + Shapes.str(t.shape) + "]" + producer + " is at version " + t.version()
                 + "; expected version " + expected + " instead. Hint: enable anomaly detection to find the operation that "
-                + "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True). (simdgrad: the last in-place "
+                + "failed to compute its gradient, with try (var scope = Autograd.detectAnomaly()) { ... }. (the last in-place "
                 + "write was " + t.storage.lastInPlaceOp() + ")");
-    }
-
-    void release() {
-        if (savedAnything) {
-            savedInputs = null;
-            savedOutput = null;
-            released = true;
-        }
     }
 
     @Override

@@ -23,6 +23,11 @@ import java.util.Map;
  * arrays, a bad magic string, a malformed header, truncated data) fails with an
  * {@link IOException} whose message names the file and what was found.
  *
+ * <p>Hostile files fail quickly in bounded memory: a header longer than {@link #MAX_HEADER_SIZE}
+ * bytes (NumPy's default {@code max_header_size}) is refused before it is read, literals nested
+ * deeper than 32 are refused, error messages quote at most 200 characters of a header, and the
+ * data's length is checked against the file before the array is allocated.
+ *
  * <p>Writing produces the bytes NumPy's {@code np.save} produces for the same array: a version 1.0
  * header (2.0 only if the header outgrows 65535 bytes, as NumPy does) whose dictionary is
  * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }}, padded with spaces and a
@@ -35,8 +40,13 @@ public final class Npy {
     private static final int GROWTH_AXIS_MAX_DIGITS = 21;
     /** Elements converted per chunk between the file and the Java array. */
     private static final int CHUNK = 1 << 16;
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final String EXPECTED = "expected '<f4', '<f8' or '<i8'";
+    /** The longest header {@link #read(Path)} accepts, NumPy's default {@code max_header_size}. */
+    public static final int MAX_HEADER_SIZE = 10_000;
+    /** How deep header literals may nest (a real header nests two deep: the dict and its shape tuple). */
+    static final int MAX_NESTING = 32;
+    /** How many characters of a header an error message quotes. */
+    static final int QUOTE_LIMIT = 200;
 
     private Npy() {}
 
@@ -57,6 +67,17 @@ public final class Npy {
      * @throws IOException if the file cannot be read or is not a supported {@code .npy} file
      */
     public static Array read(Path path) throws IOException {
+        return read(path, MAX_HEADER_SIZE);
+    }
+
+    /**
+     * Reads a {@code .npy} file whose header may be up to {@code maxHeaderSize} bytes long (for
+     * trusted files with very long headers; NumPy's {@code np.load(..., max_header_size=n)}).
+     *
+     * @throws IOException if the file cannot be read, is not a supported {@code .npy} file, or
+     *     has a longer header
+     */
+    public static Array read(Path path, int maxHeaderSize) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer pre = readFully(ch, 8, path, "the magic string and version");
@@ -75,6 +96,11 @@ public final class Npy {
             long headerLen = major == 1
                     ? readFully(ch, 2, path, "the header length").getShort() & 0xffff
                     : readFully(ch, 4, path, "the header length").getInt() & 0xffffffffL;
+            if (headerLen > maxHeaderSize) {
+                throw new IOException("Npy.read: the header of " + path + " is " + headerLen + " bytes long, more than the "
+                        + maxHeaderSize + " allowed (NumPy's max_header_size); if the file is trusted, pass a larger limit to "
+                        + "Npy.read(path, maxHeaderSize)");
+            }
             if (ch.position() + headerLen > size) {
                 throw new IOException("Npy.read: truncated header in " + path + ": header length " + headerLen
                         + " but only " + (size - ch.position()) + " bytes follow");
@@ -84,8 +110,7 @@ public final class Npy {
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             Header h = Header.parse(header, path);
 
-            long numel = 1;
-            for (int s : h.shape) numel *= s;
+            long numel = Shapes.numel(h.shape); // the header checked that it fits
             long dataBytes = numel * h.dtype.itemSize();
             long available = size - ch.position();
             if (available < dataBytes) {
@@ -253,6 +278,12 @@ public final class Npy {
         while (b.hasRemaining()) ch.write(b);
     }
 
+    /** At most {@link #QUOTE_LIMIT} characters of header text, for messages. */
+    private static String quote(String text) {
+        String t = text.strip();
+        return t.length() <= QUOTE_LIMIT ? t : t.substring(0, QUOTE_LIMIT) + "... (" + t.length() + " characters)";
+    }
+
     private static String hex(byte[] bytes) {
         StringBuilder sb = new StringBuilder();
         for (byte x : bytes) {
@@ -271,36 +302,42 @@ public final class Npy {
             try {
                 dict = new Literal(text, raw).dict();
             } catch (IllegalArgumentException e) {
-                throw new IOException("Npy.read: cannot parse the header of " + path + " (" + e.getMessage() + "): "
-                        + text.strip(), e);
+                throw new IOException("Npy.read: cannot parse the header of " + path + " (" + quote(e.getMessage()) + "): "
+                        + quote(text), e);
             }
             if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
-                throw new IOException("Npy.read: the header of " + path + " has keys " + dict.keySet()
+                throw new IOException("Npy.read: the header of " + path + " has keys " + quote(dict.keySet().toString())
                         + "; expected descr, fortran_order and shape");
             }
             if (!(dict.get("descr") instanceof String descr)) {
-                throw new IOException("Npy.read: unsupported dtype " + raw.get("descr") + " (a structured dtype) in "
+                String what = dict.get("descr") instanceof PyList ? " (a structured dtype)" : "";
+                throw new IOException("Npy.read: unsupported dtype " + quote(raw.get("descr")) + what + " in "
                         + path + "; " + EXPECTED);
             }
             if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
-                throw new IOException("Npy.read: fortran_order is " + raw.get("fortran_order") + " in " + path
+                throw new IOException("Npy.read: fortran_order is " + quote(raw.get("fortran_order")) + " in " + path
                         + "; expected True or False");
             }
             if (!(dict.get("shape") instanceof Tuple(List<Object> items))) {
-                throw new IOException("Npy.read: shape is " + raw.get("shape") + " in " + path + "; expected a tuple of ints");
+                throw new IOException("Npy.read: shape is " + quote(raw.get("shape")) + " in " + path + "; expected a tuple of ints");
             }
             int[] shape = new int[items.size()];
-            long numel = 1;
             for (int i = 0; i < shape.length; i++) {
                 if (!(items.get(i) instanceof Long v) || v < 0) {
-                    throw new IOException("Npy.read: shape is " + raw.get("shape") + " in " + path
+                    throw new IOException("Npy.read: shape is " + quote(raw.get("shape")) + " in " + path
                             + "; expected a tuple of non-negative ints");
                 }
-                if (v > MAX_ARRAY || (numel *= v) > MAX_ARRAY) {
-                    throw new IOException("Npy.read: shape " + raw.get("shape") + " in " + path
-                            + " has more elements than a Java array can hold");
+                if (v > Integer.MAX_VALUE) {
+                    throw new IOException("Npy.read: size " + v + " in shape " + quote(raw.get("shape")) + " in " + path
+                            + " is larger than a tensor's sizes (Java ints, at most " + Integer.MAX_VALUE + ")");
                 }
                 shape[i] = (int) (long) v;
+            }
+            try {
+                Shapes.numel("Npy.read", shape);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("Npy.read: shape " + quote(raw.get("shape")) + " in " + path + " has "
+                        + Shapes.exactNumel(shape) + " elements, more than the " + Shapes.MAX_NUMEL + " a Java array can hold", e);
             }
             String type = descr.isEmpty() ? "" : descr.substring("<>=|".indexOf(descr.charAt(0)) >= 0 ? 1 : 0);
             char orderChar = descr.length() > type.length() ? descr.charAt(0) : '=';
@@ -334,6 +371,7 @@ public final class Npy {
         private final String s;
         private final Map<String, String> rawValues;
         private int pos;
+        private int depth;
 
         Literal(String s, Map<String, String> rawValues) {
             this.s = s;
@@ -377,20 +415,52 @@ public final class Npy {
             throw new IllegalArgumentException("unexpected '" + c + "' at " + pos);
         }
 
+        /** A Python string literal with its escapes (an unknown escape keeps its backslash, as in Python). */
         private String string(char quote) {
             StringBuilder sb = new StringBuilder();
             pos++;
             while (pos < s.length() && s.charAt(pos) != quote) {
                 char c = s.charAt(pos++);
-                if (c == '\\' && pos < s.length()) c = s.charAt(pos++);
-                sb.append(c);
+                if (c != '\\' || pos >= s.length()) {
+                    sb.append(c);
+                    continue;
+                }
+                char e = s.charAt(pos++);
+                switch (e) {
+                    case '\\', '\'', '"' -> sb.append(e);
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case '0' -> sb.append('\0');
+                    case 'a' -> sb.append('\u0007');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'v' -> sb.append('\u000b');
+                    case '\n' -> { } // a line continuation
+                    case 'x' -> sb.append(hexEscape(2));
+                    case 'u' -> sb.append(hexEscape(4));
+                    default -> sb.append('\\').append(e);
+                }
             }
             expect(quote);
             return sb.toString();
         }
 
+        private char hexEscape(int digits) {
+            if (pos + digits > s.length()) throw new IllegalArgumentException("truncated \\x or \\u escape at " + pos);
+            int c = 0;
+            for (int i = 0; i < digits; i++) {
+                int d = Character.digit(s.charAt(pos + i), 16);
+                if (d < 0) throw new IllegalArgumentException("bad \\x or \\u escape at " + pos);
+                c = c * 16 + d;
+            }
+            pos += digits;
+            return (char) c;
+        }
+
         private Object sequence(char open) {
             char close = open == '(' ? ')' : ']';
+            if (++depth > MAX_NESTING) throw new IllegalArgumentException("literals nested deeper than " + MAX_NESTING + " at " + pos);
             pos++;
             List<Object> items = new ArrayList<>();
             boolean comma = false;
@@ -401,6 +471,7 @@ public final class Npy {
                 else if (!peek(close)) throw new IllegalArgumentException("expected ',' or '" + close + "' at " + pos);
             }
             expect(close);
+            depth--;
             // (5) is just 5 in Python; only (5,) is a tuple
             if (open == '(' && items.size() == 1 && !comma) return items.get(0);
             return open == '(' ? new Tuple(items) : new PyList(items);

@@ -45,6 +45,9 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** Elements {@code start .. start+length-1} along {@code dim}, a view (PyTorch's {@code narrow}). */
     T narrow(int dim, int start, int length);
 
+    /** Converted to {@code dtype} (itself when it has it). */
+    T to(DType dtype);
+
     // ------------------------------------------------------------------ arithmetic
 
     /** {@code this + other}, broadcasting (torch.add). */
@@ -113,7 +116,11 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** Cosine. */
     default T cos() { return op(Ops.Unary.of(UnaryOp.COS)); }
     /** Clamps every element into {@code [min, max]}; NaN stays NaN (torch.clamp). */
-    default T clamp(double min, double max) { return op(new Ops.Clamp(min, max)); }
+    default T clamp(double min, double max) {
+        // an INT64 tensor with a bound that is no integer (a fraction, NaN, an infinity) clamps as FLOAT32, as PyTorch promotes
+        DType t = Tensor.clampDtype(dtype(), min, max);
+        return t != dtype() ? to(t).clamp(min, max) : op(new Ops.Clamp(min, max));
+    }
 
     // ------------------------------------------------------------------ comparisons (0/1 masks, no gradient)
 
@@ -130,17 +137,26 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** 1 where {@code this != other}, else 0 (NaN != anything). */
     default T ne(T other) { return op(Ops.Compare.of(CompareOp.NE), other); }
     /** 1 where {@code this > s}, else 0. */
-    default T gt(double s) { return op(new Ops.CompareScalar(CompareOp.GT, s)); }
+    default T gt(double s) { return compareScalar(CompareOp.GT, s); }
     /** 1 where {@code this < s}, else 0. */
-    default T lt(double s) { return op(new Ops.CompareScalar(CompareOp.LT, s)); }
+    default T lt(double s) { return compareScalar(CompareOp.LT, s); }
     /** 1 where {@code this >= s}, else 0. */
-    default T ge(double s) { return op(new Ops.CompareScalar(CompareOp.GE, s)); }
+    default T ge(double s) { return compareScalar(CompareOp.GE, s); }
     /** 1 where {@code this <= s}, else 0. */
-    default T le(double s) { return op(new Ops.CompareScalar(CompareOp.LE, s)); }
+    default T le(double s) { return compareScalar(CompareOp.LE, s); }
     /** 1 where {@code this == s}, else 0. */
-    default T eq(double s) { return op(new Ops.CompareScalar(CompareOp.EQ, s)); }
+    default T eq(double s) { return compareScalar(CompareOp.EQ, s); }
     /** 1 where {@code this != s}, else 0. */
-    default T ne(double s) { return op(new Ops.CompareScalar(CompareOp.NE, s)); }
+    default T ne(double s) { return compareScalar(CompareOp.NE, s); }
+
+    private T compareScalar(CompareOp kind, double s) {
+        // an INT64 tensor against a value no INT64 holds (0.5, NaN, 1e30) compares as floats, as PyTorch promotes
+        if (dtype() == DType.INT64 && !Storage.isInt64(s)) {
+            OpMethods<T> wide = to(DType.FLOAT64);
+            return wide.compareScalar(kind, s).to(DType.INT64);
+        }
+        return op(new Ops.CompareScalar(kind, s));
+    }
 
     // ------------------------------------------------------------------ reductions
 
@@ -182,20 +198,19 @@ public interface OpMethods<T extends OpMethods<T>> {
     }
 
     /** Unbiased variance of all elements: {@code sum((x - mean)^2) / (n - 1)}, like torch.var. */
-    default T var() {
-        return sub(mean()).square().sum().div(numel() - 1);
-    }
+    default T var() { return variance("var", Ops.ALL, false); }
+    /** Unbiased variance over {@code dim} (a 0-d tensor counts as one dim of size 1: nan, as PyTorch). */
+    default T var(int dim, boolean keepdim) { return variance("var", dim, keepdim); }
+    /** Unbiased standard deviation of all elements. */
+    default T std() { return variance("std", Ops.ALL, false).sqrt(); }
+    /** Unbiased standard deviation over {@code dim}. */
+    default T std(int dim, boolean keepdim) { return variance("std", dim, keepdim).sqrt(); }
 
-    /** Unbiased variance over {@code dim}. */
-    default T var(int dim, boolean keepdim) {
-        int n = shape()[Shapes.dim("var", dim, dim())];
+    private T variance(String op, int dim, boolean keepdim) {
+        if (dim == Ops.ALL) return sub(mean()).square().sum().div(numel() - 1);
+        int n = Tensor.reducedSize(op, shape(), dim);
         return sub(mean(dim, true)).square().sum(dim, keepdim).div(n - 1);
     }
-
-    /** Unbiased standard deviation of all elements. */
-    default T std() { return var().sqrt(); }
-    /** Unbiased standard deviation over {@code dim}. */
-    default T std(int dim, boolean keepdim) { return var(dim, keepdim).sqrt(); }
     /** {@code log(sum(exp(x)))} over {@code dim}, computed stably. */
     default T logsumexp(int dim) { return logsumexp(dim, false); }
     /** {@code log(sum(exp(x)))} over {@code dim}, computed stably. */
@@ -216,17 +231,19 @@ public interface OpMethods<T extends OpMethods<T>> {
 
     /** Views of consecutive pieces of {@code splitSize} along {@code dim} (the last may be smaller), torch.split. */
     default List<T> split(int splitSize, int dim) {
+        if (dim() == 0) throw new IllegalArgumentException("split: split expects at least a 1-dimensional tensor");
         int d = Shapes.dim("split", dim, dim());
         if (splitSize <= 0) throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
         int len = shape()[d];
         List<T> parts = new ArrayList<>();
         if (len == 0) parts.add(narrow(d, 0, 0));
-        for (int s = 0; s < len; s += splitSize) parts.add(narrow(d, s, Math.min(splitSize, len - s)));
+        for (long s = 0; s < len; s += splitSize) parts.add(narrow(d, (int) s, (int) Math.min(splitSize, len - s)));
         return parts;
     }
 
     /** {@code chunks} views of (nearly) equal size along {@code dim}, like torch.chunk. */
     default List<T> chunk(int chunks, int dim) {
+        if (dim() == 0) throw new IllegalArgumentException("chunk: chunk expects at least a 1-dimensional tensor");
         if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
         int d = Shapes.dim("chunk", dim, dim());
         return split(Math.max(1, (shape()[d] + chunks - 1) / chunks), d);

@@ -42,12 +42,44 @@ public final class Storage {
         return new Storage(DType.INT64, null, null, l);
     }
 
+    /**
+     * A zeroed storage of {@code n} elements.
+     *
+     * @throws IllegalArgumentException for a negative count or more than {@link Shapes#MAX_NUMEL}
+     */
     static Storage allocate(DType dtype, int n) {
+        if (n < 0 || n > Shapes.MAX_NUMEL) {
+            throw new IllegalArgumentException("Storage: cannot allocate " + n + " elements of " + dtype
+                    + " (expected 0 to " + Shapes.MAX_NUMEL + ", the largest Java array)");
+        }
         return switch (dtype) {
             case FLOAT32 -> of(new float[n]);
             case FLOAT64 -> of(new double[n]);
             case INT64 -> of(new long[n]);
         };
+    }
+
+    /**
+     * Fails when {@code v} cannot be stored as {@code dtype} without changing its meaning, as
+     * PyTorch's checked scalar conversion does: for INT64 NaN, an infinity or a value outside the
+     * long range (a Java cast would give 0 or Long.MAX_VALUE), for FLOAT32 a finite value beyond
+     * its range (infinities and NaN are kept). A fraction is truncated toward zero, as in PyTorch.
+     */
+    static void checkConvertible(String op, DType dtype, double v) {
+        boolean ok = switch (dtype) {
+            case INT64 -> v >= -0x1p63 && v < 0x1p63;
+            case FLOAT32 -> !Double.isFinite(v) || Math.abs(v) <= Float.MAX_VALUE;
+            case FLOAT64 -> true;
+        };
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": value " + v + " cannot be converted to type " + dtype
+                    + " without overflow");
+        }
+    }
+
+    /** True when {@code v} is an integer an INT64 holds exactly (no fraction, not NaN, in range). */
+    static boolean isInt64(double v) {
+        return v == Math.rint(v) && v >= -0x1p63 && v < 0x1p63;
     }
 
     int length() {

@@ -29,37 +29,57 @@ public final class Tensor implements OpMethods<Tensor> {
     final int[] strides;
     final int offset;
 
+    /**
+     * A view; every tensor is made here. A view without elements addresses nothing, so its offset
+     * is 0 whatever index it was taken at (PyTorch keeps the index, e.g. row 2 of a [4, 0]
+     * tensor has storage offset 2 in an empty storage): no kernel's range check then sees an
+     * offset past the end of its storage.
+     */
     Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
-        this.offset = offset;
+        this.offset = Shapes.numel("view", shape) == 0 ? 0 : offset;
+    }
+
+    /** A view of this tensor's storage; the offset is computed in long so that only an empty view may lie past an int. */
+    private Tensor viewOf(int[] sh, int[] st, long off) {
+        return new Tensor(storage, sh, st, Shapes.numel("view", sh) == 0 ? 0 : Math.toIntExact(off));
     }
 
     /** A new contiguous tensor of zeros. */
     static Tensor empty(DType dtype, int[] shape) {
-        Shapes.checkSizes("empty", shape);
-        return new Tensor(Storage.allocate(dtype, Shapes.numel(shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return empty("empty", dtype, shape);
+    }
+
+    /** A new contiguous tensor of zeros, with {@code op} named in a size error. */
+    static Tensor empty(String op, DType dtype, int[] shape) {
+        Shapes.checkSizes(op, shape);
+        return new Tensor(Storage.allocate(dtype, Shapes.numel(op, shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
     // ------------------------------------------------------------------ creation
 
     /** A FLOAT32 tensor holding {@code data} (not copied) in the given shape; no shape means 1-D. */
     public static Tensor of(float[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     /** A FLOAT64 tensor holding {@code data} (not copied); no shape means 1-D. */
     public static Tensor of(double[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     /** An INT64 tensor holding {@code data} (not copied); no shape means 1-D. */
     public static Tensor of(long[] data, int... shape) {
+        if (data == null) throw new NullPointerException("of: data is null");
         return wrap(Storage.of(data), data.length, shape);
     }
 
     private static Tensor wrap(Storage s, int length, int[] shape) {
+        if (shape == null) throw new NullPointerException("of: shape is null");
         int[] sh = shape.length == 0 ? new int[] {length} : shape.clone();
         Shapes.checkSizes("of", sh);
         if (Shapes.numel(sh) != length) {
@@ -84,8 +104,14 @@ public final class Tensor implements OpMethods<Tensor> {
         return new Tensor(Storage.of(new long[] {v}), new int[0], new int[0], 0);
     }
 
-    /** A 0-d tensor of the given dtype holding {@code v} (rounded to the dtype). */
+    /**
+     * A 0-d tensor of the given dtype holding {@code v} (rounded to the dtype; a fraction is
+     * truncated for INT64).
+     *
+     * @throws IllegalArgumentException when {@code v} does not fit the dtype, as for {@link #full(DType, double, int...)}
+     */
     public static Tensor scalar(DType dtype, double v) {
+        Storage.checkConvertible("scalar", dtype, v);
         return full(dtype, v);
     }
 
@@ -96,7 +122,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** Zeros of the given dtype. */
     public static Tensor zeros(DType dtype, int... shape) {
-        return empty(dtype, shape);
+        return empty("zeros", dtype, shape);
     }
 
     /** FLOAT32 ones. */
@@ -114,9 +140,16 @@ public final class Tensor implements OpMethods<Tensor> {
         return full(DType.FLOAT32, value, shape);
     }
 
-    /** A tensor of the given dtype filled with {@code value}. */
+    /**
+     * A tensor of the given dtype filled with {@code value}.
+     *
+     * @throws IllegalArgumentException when {@code value} does not fit the dtype (NaN, an infinity
+     *     or a value out of range for INT64; a finite value beyond FLOAT32's range), as PyTorch
+     *     refuses it
+     */
     public static Tensor full(DType dtype, double value, int... shape) {
-        Tensor t = empty(dtype, shape);
+        Storage.checkConvertible("full", dtype, value);
+        Tensor t = empty("full", dtype, shape);
         if (value != 0) Kernels.fill(t.storage, 0, t.numel(), value);
         return t;
     }
@@ -151,8 +184,13 @@ public final class Tensor implements OpMethods<Tensor> {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign (start "
                     + start + ", end " + end + ", step " + step + ")");
         }
-        int n = (int) Math.ceil((end - start) / step);
-        Tensor t = empty(dtype, new int[] {n});
+        double count = Math.ceil((end - start) / step);
+        if (!(count <= Shapes.MAX_NUMEL)) {
+            throw new IllegalArgumentException("arange: the range " + start + " -> " + end + " with step " + step + " has "
+                    + (long) count + " elements, more than the " + Shapes.MAX_NUMEL + " a tensor (one Java array) can hold");
+        }
+        int n = (int) count;
+        Tensor t = empty("arange", dtype, new int[] {n});
         for (int i = 0; i < n; i++) t.storage.set(i, start + i * step);
         return t;
     }
@@ -165,7 +203,7 @@ public final class Tensor implements OpMethods<Tensor> {
     /** {@code linspace} of the given dtype (PyTorch fills the second half from the end, so do we). */
     public static Tensor linspace(DType dtype, double start, double end, int steps) {
         if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be non-negative, got " + steps);
-        Tensor t = empty(dtype, new int[] {steps});
+        Tensor t = empty("linspace", dtype, new int[] {steps});
         if (steps == 1) t.storage.set(0, start);
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         int half = steps / 2;
@@ -182,7 +220,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** An n x m identity-like matrix of the given dtype (ones on the main diagonal). */
     public static Tensor eye(DType dtype, int n, int m) {
-        Tensor t = empty(dtype, new int[] {n, m});
+        Tensor t = empty("eye", dtype, new int[] {n, m});
         for (int i = 0; i < Math.min(n, m); i++) t.storage.set(i * m + i, 1);
         return t;
     }
@@ -225,7 +263,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** The size of one dim (negative dims count from the end). */
     public int size(int dim) {
-        return shape[Shapes.dim("size", dim, shape.length)];
+        return Shapes.sizeAt("size", shape, dim);
     }
 
     /** The strides in elements, a copy. */
@@ -444,7 +482,7 @@ public final class Tensor implements OpMethods<Tensor> {
             } else if (sh[i] < 0) {
                 throw new IllegalArgumentException(op + ": invalid shape dimension " + sh[i] + " in " + Shapes.str(newShape));
             } else {
-                known *= sh[i];
+                known = Math.min(known * sh[i], (long) Shapes.MAX_NUMEL + 1); // capped: never overflows, still != n
             }
         }
         int n = numel();
@@ -535,7 +573,7 @@ public final class Tensor implements OpMethods<Tensor> {
         for (int i = 0, j = 0; i < sh.length; i++) {
             if (i == d) {
                 sh[i] = 1;
-                st[i] = d < shape.length ? strides[d] * shape[d] : 1;
+                st[i] = d < shape.length ? Shapes.strideProduct(strides[d], shape[d]) : 1;
             } else {
                 sh[i] = shape[j];
                 st[i] = strides[j++];
@@ -584,6 +622,12 @@ public final class Tensor implements OpMethods<Tensor> {
         int[] sh = new int[newShape.length], st = new int[newShape.length];
         int lead = newShape.length - shape.length;
         for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1 && i < lead) {
+                throw new IllegalArgumentException("expand: The expanded size of the tensor (-1) isn't allowed in a leading, "
+                        + "non-existing dimension " + i + " (target sizes " + Shapes.str(newShape) + ")");
+            }
+        }
+        for (int i = 0; i < newShape.length; i++) {
             int j = i - lead;
             int cur = j >= 0 ? shape[j] : 1;
             int want = newShape[i] == -1 && j >= 0 ? cur : newShape[i];
@@ -600,27 +644,33 @@ public final class Tensor implements OpMethods<Tensor> {
                         + Shapes.str(newShape) + ".  Tensor sizes: " + Shapes.str(shape));
             }
         }
+        Shapes.numel("expand", sh);
         return new Tensor(storage, sh, st, offset);
     }
 
     /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
     public Tensor narrow(int dim, int start, int length) {
+        if (shape.length == 0) throw new IllegalArgumentException("narrow: narrow() cannot be applied to a 0-dim tensor.");
         int d = Shapes.dim("narrow", dim, shape.length);
-        if (shape.length == 0) throw new IllegalArgumentException("narrow: cannot be applied to a 0-dim tensor");
-        int s = start < 0 ? start + shape[d] : start;
-        if (s < 0 || length < 0 || s + length > shape[d]) {
-            throw new IndexOutOfBoundsException("narrow: start (" + start + ") + length (" + length
+        if (length < 0) throw new IllegalArgumentException("narrow: narrow(): length must be non-negative, got " + length);
+        if (start < -shape[d] || start > shape[d]) {
+            throw new IndexOutOfBoundsException("narrow: start out of range (expected to be in range of [" + -shape[d] + ", "
+                    + shape[d] + "], but got " + start + ") for dim " + d + " in shape " + Shapes.str(shape));
+        }
+        long s = start < 0 ? start + shape[d] : start;
+        if (s + length > shape[d]) { // long: start + length may pass Integer.MAX_VALUE
+            throw new IndexOutOfBoundsException("narrow: start (" + s + ") + length (" + length
                     + ") exceeds dimension size (" + shape[d] + ") of dim " + d + " in shape " + Shapes.str(shape));
         }
         int[] sh = shape.clone();
         sh[d] = length;
-        return new Tensor(storage, sh, strides.clone(), offset + s * strides[d]);
+        return viewOf(sh, strides.clone(), offset + s * strides[d]);
     }
 
     /** The slice at {@code index} along {@code dim}, with that dim removed (a view). */
     public Tensor select(int dim, int index) {
+        if (shape.length == 0) throw new IllegalArgumentException("select: select() cannot be applied to a 0-dim tensor.");
         int d = Shapes.dim("select", dim, shape.length);
-        if (shape.length == 0) throw new IllegalArgumentException("select: cannot be applied to a 0-dim tensor");
         int ix = index < 0 ? index + shape[d] : index;
         if (ix < 0 || ix >= shape[d]) {
             throw new IndexOutOfBoundsException("select: index " + index + " out of range for tensor of size "
@@ -633,7 +683,7 @@ public final class Tensor implements OpMethods<Tensor> {
                 st[j++] = strides[i];
             }
         }
-        return new Tensor(storage, sh, st, offset + ix * strides[d]);
+        return viewOf(sh, st, offset + (long) ix * strides[d]);
     }
 
     /** This tensor if contiguous, else a contiguous copy. */
@@ -680,6 +730,17 @@ public final class Tensor implements OpMethods<Tensor> {
     @Override
     public Tensor op(Op op, Tensor other) {
         return Dispatch.call(op, this, other);
+    }
+
+    /** The dtype clamp computes in: PyTorch's promotion of the tensor with float bounds. */
+    static DType clampDtype(DType dtype, double min, double max) {
+        return dtype == DType.INT64 && !(Storage.isInt64(min) && Storage.isInt64(max)) ? DType.FLOAT32 : dtype;
+    }
+
+    /** The number of elements a reduction over {@code dim} combines: a 0-d tensor counts as one dim of size 1, as in PyTorch. */
+    static int reducedSize(String op, int[] shape, int dim) {
+        int d = Shapes.dim(op, dim, shape.length);
+        return shape.length == 0 ? 1 : shape[d];
     }
 
     /** {@code mask != 0 ? a : b} elementwise, broadcasting all three. */
@@ -731,6 +792,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** Sets every element to {@code v}; returns this. */
     public Tensor fillInPlace(double v) {
+        Storage.checkConvertible("fillInPlace", dtype(), v);
         return Dispatch.inPlace(new Ops.Fill(v), this);
     }
 

@@ -88,11 +88,11 @@ public final class Variable implements OpMethods<Variable> {
 
     /** Makes a non-leaf keep its {@link #grad()} during backward (leaves always do). */
     public Variable retainGrad() {
-        if (!requiresGrad) throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
+        if (!requiresGrad) throw new IllegalStateException("retainGrad: can't retain the grad of a Variable that has requiresGrad=false");
         if (gradFn != null && !retainsGrad) {
             retainsGrad = true;
             gradFn.addPreHook(g -> {
-                accumulate(g, false);
+                Autograd.accumulateLater(this, g, false);
                 return null;
             });
         }
@@ -117,7 +117,7 @@ public final class Variable implements OpMethods<Variable> {
      * non-null result replaces the gradient.
      */
     public Variable registerHook(UnaryOperator<Tensor> hook) {
-        if (!requiresGrad) throw new IllegalStateException("cannot register a hook on a tensor that doesn't require gradient");
+        if (!requiresGrad) throw new IllegalStateException("registerHook: cannot register a hook on a Variable that doesn't require gradient (requiresGrad=false)");
         gradEdge().addPreHook(g -> {
             Tensor r = hook.apply(g.data);
             return r == null || r == g.data ? null : new Variable(r, false);
@@ -315,6 +315,12 @@ public final class Variable implements OpMethods<Variable> {
 
     // in place: allowed where autograd cannot be fooled (no grad needed, or inside noGrad)
 
+    /** The data of an in-place op's operand, failing with the op's name when it is null. */
+    private static Tensor dataOf(String op, Variable v) {
+        if (v == null) throw new NullPointerException(op + ": argument 1 is null (expected a Variable)");
+        return v.data;
+    }
+
     private Variable inPlace(String op) {
         if (requiresGrad && Autograd.isGradEnabled()) {
             if (isLeaf()) throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -325,20 +331,20 @@ public final class Variable implements OpMethods<Variable> {
     }
 
     /** {@code this += other}. */
-    public Variable addInPlace(Variable other) { inPlace("addInPlace").data.addInPlace(other.data); return this; }
+    public Variable addInPlace(Variable other) { inPlace("addInPlace").data.addInPlace(dataOf("addInPlace", other)); return this; }
     /** {@code this += s}. */
     public Variable addInPlace(double s) { inPlace("addInPlace").data.addInPlace(s); return this; }
     /** {@code this -= other}. */
-    public Variable subInPlace(Variable other) { inPlace("subInPlace").data.subInPlace(other.data); return this; }
+    public Variable subInPlace(Variable other) { inPlace("subInPlace").data.subInPlace(dataOf("subInPlace", other)); return this; }
     /** {@code this *= other}. */
-    public Variable mulInPlace(Variable other) { inPlace("mulInPlace").data.mulInPlace(other.data); return this; }
+    public Variable mulInPlace(Variable other) { inPlace("mulInPlace").data.mulInPlace(dataOf("mulInPlace", other)); return this; }
     /** {@code this *= s}. */
     public Variable mulInPlace(double s) { inPlace("mulInPlace").data.mulInPlace(s); return this; }
     /** {@code this *= s}. */
     public Variable scaleInPlace(double s) { return mulInPlace(s); }
     /** {@code this += alpha * other}. */
     public Variable addScaledInPlace(Variable other, double alpha) {
-        inPlace("addScaledInPlace").data.addScaledInPlace(other.data, alpha);
+        inPlace("addScaledInPlace").data.addScaledInPlace(dataOf("addScaledInPlace", other), alpha);
         return this;
     }
     /** Sets all elements to 0. */
@@ -346,5 +352,5 @@ public final class Variable implements OpMethods<Variable> {
     /** Sets all elements to v. */
     public Variable fillInPlace(double v) { inPlace("fillInPlace").data.fillInPlace(v); return this; }
     /** Copies src into this. */
-    public Variable copyInPlace(Variable src) { inPlace("copyInPlace").data.copyInPlace(src.data); return this; }
+    public Variable copyInPlace(Variable src) { inPlace("copyInPlace").data.copyInPlace(dataOf("copyInPlace", src)); return this; }
 }

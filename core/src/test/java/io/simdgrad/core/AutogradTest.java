@@ -108,7 +108,7 @@ class AutogradTest {
         y.data().mulInPlace(2.0);
         var e = assertThrows(IllegalStateException.class, () -> z.sum().backward());
         assertTrue(e.getMessage().startsWith("one of the variables needed for gradient computation has been modified by an "
-                + "inplace operation: [torch.FloatTensor [2, 2]], which is output 0 of MulBackward0, is at version 1; "
+                + "inplace operation: [FLOAT32 [2, 2]], which is output 0 of MulBackward0, is at version 1; "
                 + "expected version 0 instead."), e.getMessage());
         assertTrue(e.getMessage().contains("mulInPlace"), "names the op that wrote in place");
         assertNull(x.grad());

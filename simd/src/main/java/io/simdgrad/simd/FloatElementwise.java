@@ -31,8 +31,8 @@ import java.util.Objects;
  *   <tr><td>ATAN2</td><td>not yet measured</td><td>2 (the JDK specifies 2 ulps for {@link Math#atan2})</td></tr>
  *   <tr><td>HYPOT</td><td>not yet measured</td><td>2 (plain arithmetic: four roundings, the same bits in every tier)</td></tr>
  * </table>
- * NaN, infinite and zero results (with their signs) agree exactly; POW follows {@link Math#pow}
- * on every special case. Until C2 compiles a loop, the Vector API computes these lanes with
+ * NaN, infinite and zero results (with their signs) agree exactly; POW follows
+ * {@link BinaryOp#pow} (IEEE 754) on every special case. Until C2 compiles a loop, the Vector API computes these lanes with
  * {@link Math}, so the same call can move within this bound as the program warms up.
  */
 public final class FloatElementwise {

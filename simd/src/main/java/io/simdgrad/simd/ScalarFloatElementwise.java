@@ -18,7 +18,7 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] / b[bOff + i]; }
             case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], b[bOff + i]); }
             case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(a[aOff + i], b[bOff + i]); }
-            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(a[aOff + i], b[bOff + i]); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(a[aOff + i], b[bOff + i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(a[aOff + i], b[bOff + i]); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(a[aOff + i], b[bOff + i]); }
         }
@@ -34,7 +34,7 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] / s; }
             case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], s); }
             case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(a[aOff + i], s); }
-            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(a[aOff + i], s); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(a[aOff + i], s); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(a[aOff + i], s); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(a[aOff + i], s); }
         }
@@ -50,7 +50,7 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case DIV -> { for (int i = 0; i < n; i++) out[outOff + i] = s / b[bOff + i]; }
             case MAX -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(s, b[bOff + i]); }
             case MIN -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.min(s, b[bOff + i]); }
-            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.pow(s, b[bOff + i]); }
+            case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(s, b[bOff + i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(s, b[bOff + i]); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(s, b[bOff + i]); }
         }

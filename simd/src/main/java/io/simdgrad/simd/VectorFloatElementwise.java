@@ -7,7 +7,6 @@ import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
-import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.IS_NEGATIVE;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LOG;
@@ -71,10 +70,11 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
 
     /**
      * {@code VectorOperators.POW} as C2 compiles it follows C's pow on special cases and can lose
-     * the sign of a result that under- or overflows; this restores {@link Math#pow}: NaN for a NaN
-     * exponent (C gives pow(1, NaN) = 1) and for {@code pow(+-1, +-inf)} (C gives 1), and for a
-     * negative base and an odd integer exponent ({@code pow(-1, y) == -1}) a zero or infinite
-     * result is negative. The sign repair is rare, so it runs only when a lane needs it.
+     * the sign of a result that under- or overflows; before C2 it computes lanes with
+     * {@link Math#pow}. This gives {@link BinaryOp#pow} either way: 1 for {@code pow(1, y)} and
+     * {@code pow(-1, +-inf)} (Java gives NaN), and for a negative base and an odd integer exponent
+     * ({@code pow(-1, y) == -1}) a zero or infinite result is negative. The sign repair is rare,
+     * so it runs only when a lane needs it.
      */
     private static FloatVector pow(FloatVector x, FloatVector y) {
         FloatVector r = x.lanewise(POW, y);
@@ -83,8 +83,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             FloatVector odd = FloatVector.broadcast(S, -1).lanewise(POW, y);
             r = r.blend(r.abs().neg(), signed.and(odd.compare(EQ, (float) -1)));
         }
-        VectorMask<Float> nan = y.test(IS_NAN).or(x.abs().compare(EQ, (float) 1).and(y.test(IS_INFINITE)));
-        return r.blend(Float.NaN, nan);
+        VectorMask<Float> one = x.compare(EQ, 1).or(x.compare(EQ, -1).and(y.test(IS_INFINITE)));
+        return r.blend(1, one);
     }
 
     /**

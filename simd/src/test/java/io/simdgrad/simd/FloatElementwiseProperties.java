@@ -65,7 +65,8 @@ class FloatElementwiseProperties {
             case DIV -> x / y;
             case MAX -> Math.max(x, y);
             case MIN -> Math.min(x, y);
-            case POW -> (float) Math.pow(x, y);
+            // IEEE 754's pow: 1 for pow(1, y) and pow(-1, +-inf), where Math.pow gives NaN
+            case POW -> x == 1 || (x == -1 && Float.isInfinite(y)) ? 1 : (float) Math.pow(x, y);
             case ATAN2 -> (float) Math.atan2(x, y);
             case HYPOT -> (float) Math.hypot(x, y);
         };

@@ -22,7 +22,7 @@ final class FloatReductionData {
 
     private static final float[] SPECIAL_VALUES = {
         Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, -(float) 0,
-        Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL / 3, (float) 1e15, -(float) 1e15,
+        Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL / 3, (float) 1e15, -(float) 1e15, 1, -1, // 1, -1: pow
     };
 
     private FloatReductionData() {}
