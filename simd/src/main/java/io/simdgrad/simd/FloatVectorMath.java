@@ -85,7 +85,7 @@ final class FloatVectorMath {
         return FloatVector.broadcast(S, x);
     }
 
-    /** {@code out[outOff+i] = e^a[aOff+i]} for {@code i < n} (n a multiple of the lane count or not). */
+    /** {@code out[outOff+i] = e^a[aOff+i]} for {@code i < n} (the last {@code n mod L} in scalar code). */
     static void exp(float[] a, int aOff, float[] out, int outOff, int n) {
         expLoop(a, aOff, 0, false, out, outOff, n);
     }
@@ -123,15 +123,20 @@ final class FloatVectorMath {
      * {@code r = y - k ln2} in two fma steps, {@code e^r = 1 + r + r^2 q(r)}, scaled by
      * {@code 2^k} as two normal powers of two (exact unless the result is subnormal). Lanes are
      * clamped first, so below about {@code -(bias + P + 2) ln2} the result is 0, above
-     * {@code (bias + 2) ln2} it is +inf; NaN stays NaN. The last vector is masked.
+     * {@code (bias + 2) ln2} it is +inf; NaN stays NaN. Whole vectors only, the rest in scalar code:
+     * masked loads and stores cost more than the function on some CPUs (AVX2 on AMD Zen 2).
      */
     private static float expLoop(float[] a, int aOff, float shift, boolean sigmoid, float[] out, int outOff, int n) {
         FloatVector sum = FloatVector.zero(S);
-        // a blend, not a conditional: vectors merged at a branch were boxed by C2
-        VectorMask<Float> negAbs = S.maskAll(sigmoid);
+        // y = x - shift, or -|x| for sigmoid (shift 0): the sign bit set by an OR, not a branch
+        // (vectors merged at a branch were boxed by C2)
+        long signOr = sigmoid ? SIGN_BIT : 0;
         // the constants as vectors before the loop (in each function): inside, their calls
         // pushed C2 past its inlining node budget (NodeCountInliningCutoff), and the call left
         // returned a boxed vector
+        FloatVector vShift = splat(shift);
+        FloatVector vLO = splat(EXP_LO);
+        FloatVector vHI = splat(EXP_HI);
         FloatVector vLOG2E = splat(LOG2E);
         FloatVector vMAGIC = splat(MAGIC);
         FloatVector vNegLN2_HI = splat(-LN2_HI);
@@ -149,11 +154,15 @@ final class FloatVectorMath {
         FloatVector vE3 = splat(E3);
         FloatVector vE2 = splat(E2);
         FloatVector vOne = splat(1);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> in = S.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(S, a, aOff + i, in);
-            FloatVector y = x.sub(shift).blend(x.abs().neg(), negAbs).max(EXP_LO).min(EXP_HI);
-            FloatVector k = y.fma(vLOG2E, vMAGIC).sub(MAGIC);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = (FloatVector) x.sub(vShift).viewAsIntegralLanes().lanewise(OR, signOr).reinterpretShape(S, 0);
+            // clamp by compare and blend (NaN compares false and stays): Java's NaN-aware max and
+            // min cost several instructions each
+            y = y.blend(vLO, y.compare(LT, vLO)).blend(vHI, y.compare(GT, vHI));
+            FloatVector t = y.fma(vLOG2E, vMAGIC);
+            FloatVector k = t.sub(vMAGIC);
             FloatVector r = k.fma(vNegLN2_HI, y);
             r = k.fma(vNegLN2_LO, r);
             FloatVector q = vE7;
@@ -162,26 +171,36 @@ final class FloatVectorMath {
                         .fma(r, vE8).fma(r, vE7);
             }
             q = q.fma(r, vE6).fma(r, vE5).fma(r, vE4).fma(r, vE3).fma(r, vE2);
-            FloatVector p = r.mul(q).fma(r, r).add(1);
-            // k = k1 + k2, both halves' powers of two normal even where 2^k is not
-            FloatVector k1 = k.mul((float) 0.5).add(MAGIC).sub(MAGIC);
-            var b1 = k1.add(MAGIC).viewAsIntegralLanes().lanewise(ADD, BIAS - MAGIC_BITS).lanewise(LSHL, P - 1);
-            var b2 = k.sub(k1).add(MAGIC).viewAsIntegralLanes().lanewise(ADD, BIAS - MAGIC_BITS).lanewise(LSHL, P - 1);
-            FloatVector e = p.mul((FloatVector) b1.reinterpretShape(S, 0)).mul((FloatVector) b2.reinterpretShape(S, 0));
-            sum = sum.add(e, in);
+            FloatVector p = r.mul(q).fma(r, r).add(vOne);
+            // 2^k as 2^k1 * 2^k2, k1 = k >> 1 (k from t's low bits): both are normal even where
+            // 2^k is not (results that are subnormal, or finite above 2^MAX_EXPONENT / 2)
+            var kb = t.viewAsIntegralLanes().lanewise(SUB, MAGIC_BITS);
+            var k1 = kb.lanewise(ASHR, 1);
+            var s1 = k1.lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
+            var s2 = kb.sub(k1).lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
+            FloatVector e = p.mul((FloatVector) s1.reinterpretShape(S, 0)).mul((FloatVector) s2.reinterpretShape(S, 0));
+            sum = sum.add(e);
             if (sigmoid) {
                 FloatVector d = e.add(1);
-                e.div(d).blend(vOne.div(d), x.compare(GE, (float) 0)).intoArray(out, outOff + i, in);
+                e.div(d).blend(vOne.div(d), x.compare(GE, (float) 0)).intoArray(out, outOff + i);
             } else if (out != null) {
-                e.intoArray(out, outOff + i, in);
+                e.intoArray(out, outOff + i);
             }
         }
         for (int h = L / 2; h >= 1; h /= 2) sum = sum.add(sum.slice(h));
-        return sum.lane(0);
+        float total = sum.lane(0);
+        // the tail in scalar code (Math.exp is the same in every tier), added in order
+        for (int i = bound; i < n; i++) {
+            float e = (float) Math.exp(sigmoid ? -Math.abs(a[aOff + i]) : a[aOff + i] - shift);
+            if (out != null) out[outOff + i] = sigmoid ? ScalarFloatElementwise.sigmoid(a[aOff + i]) : e;
+            total += e;
+        }
+        return total;
     }
 
     /**
-     * {@code out[outOff+i] = ln a[aOff+i]} for {@code i < n}, after fdlibm's {@code __ieee754_log}:
+     * {@code out[outOff+i] = ln a[aOff+i]} for the whole vectors of n ({@code i < loopBound(n)};
+     * the caller computes the rest), after fdlibm's {@code __ieee754_log}:
      * {@code x = 2^k m} with m in [sqrt(1/2), sqrt(2)) (subnormal x scaled by 2^P first),
      * {@code f = m - 1} (exact), {@code s = f / (2 + f)}, {@code ln(1 + f) = f - (f^2/2 - s (f^2/2 +
      * R(s^2)))} with R the atanh series, and {@code k ln2} added in two parts. x &lt; 0 and NaN
@@ -200,9 +219,9 @@ final class FloatVectorMath {
         FloatVector vG1 = splat(G1);
         FloatVector vLN2_LO = splat(LN2_LO);
         FloatVector vLN2_HI = splat(LN2_HI);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> in = S.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(S, a, aOff + i, in);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
             VectorMask<Float> tiny = x.compare(LT, Float.MIN_NORMAL);
             FloatVector xs = x.blend(x.mul(TWO_P), tiny);
             var ix = xs.viewAsIntegralLanes();
@@ -227,12 +246,13 @@ final class FloatVectorMath {
             // special lanes: NaN and x < 0 give NaN, 0 gives -inf, +inf stays (x itself)
             VectorMask<Float> normal = x.compare(GT, (float) 0).and(x.compare(LT, Float.POSITIVE_INFINITY));
             FloatVector special = x.blend(Float.NaN, x.compare(LT, (float) 0)).blend(Float.NEGATIVE_INFINITY, x.compare(EQ, (float) 0));
-            y.blend(special, normal.not()).intoArray(out, outOff + i, in);
+            y.blend(special, normal.not()).intoArray(out, outOff + i);
         }
     }
 
     /**
-     * {@code out[outOff+i] = tanh a[aOff+i]} for {@code i < n}, after fdlibm's form
+     * {@code out[outOff+i] = tanh a[aOff+i]} for the whole vectors of n ({@code i < loopBound(n)};
+     * the caller computes the rest), after fdlibm's form
      * {@code tanh|x| = -u / (u + 2)}, {@code u = expm1(-2|x|)}: u and {@code u + 2} are carried
      * as unevaluated sums of two floats (exact Fast2Sum steps) and the quotient is corrected by
      * its fma residual, so the result is rounded about once. Above {@link #TANH_ONE} the result
@@ -256,9 +276,9 @@ final class FloatVectorMath {
         FloatVector vE3 = splat(E3);
         FloatVector vE2 = splat(E2);
         FloatVector vOne = splat(1);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> in = S.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(S, a, aOff + i, in);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
             FloatVector y = x.abs().mul(-2);
             // lanes beyond TANH_ONE compute garbage here and are replaced by 1 below
             FloatVector k = y.fma(vLOG2E, vMAGIC).sub(MAGIC);
@@ -296,7 +316,7 @@ final class FloatVectorMath {
             // (tanh(-0) = -0; a blend of th.neg() by x.test(IS_NEGATIVE) was boxed by C2)
             FloatVector th = res.fma(rd, q0).abs().blend((float) 1, x.abs().compare(GT, TANH_ONE));
             var signed = th.viewAsIntegralLanes().lanewise(OR, x.viewAsIntegralLanes().lanewise(AND, SIGN_BIT));
-            ((FloatVector) signed.reinterpretShape(S, 0)).intoArray(out, outOff + i, in);
+            ((FloatVector) signed.reinterpretShape(S, 0)).intoArray(out, outOff + i);
         }
     }
 }
