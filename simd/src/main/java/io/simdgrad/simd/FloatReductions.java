@@ -241,8 +241,9 @@ public final class FloatReductions {
      * r*ldOut + c]}; modifies only that block of out, which may be the input block (in place).
      * The tests hold each output of both twins within {@code (8 + 2n + |a(r,c) - m_r|) * ulp(1)}
      * relative of the exact value (n = cols; the sum's rounding and the shift's), or a few
-     * smallest normals where it underflows; the exponential itself is {@link
-     * jdk.incubator.vector.VectorOperators#EXP} in the vector twin.
+     * smallest normals where it underflows. The vector twin's exponential is written in plain
+     * vector arithmetic and its row sums are a fixed lane tree, so its results are the same bits
+     * in every JIT tier.
      */
     public static void softmaxRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut) {
         checkSoftmax("softmaxRows", a, off, rows, cols, lda, out.length, outOff, ldOut);

@@ -3,13 +3,11 @@ package io.simdgrad.simd;
 import static jdk.incubator.vector.VectorOperators.ATAN2;
 import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
 import static jdk.incubator.vector.VectorOperators.IS_NEGATIVE;
 import static jdk.incubator.vector.VectorOperators.LE;
-import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
@@ -17,7 +15,6 @@ import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.POW;
 import static jdk.incubator.vector.VectorOperators.SIN;
 import static jdk.incubator.vector.VectorOperators.SQRT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -34,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Accuracy against {@link ScalarFloatElementwise} (measured over wide ranges, held by the
  * tests): + - * / sqrt, neg, abs, square, reciprocal, relu, max, min, compare, where, clamp and
- * the fused forms are bit-identical. The transcendentals use the JDK's vector math library; see
- * {@link FloatElementwise} for the ulp bounds.
+ * the fused forms are bit-identical. EXP, LOG, TANH and SIGMOID use {@link FloatVectorMath} (plain
+ * vector arithmetic: the same bits in every JIT tier); SIN, COS and POW the JDK's vector math
+ * library. See {@link FloatElementwise} for the ulp bounds.
  */
 public final class VectorFloatElementwise implements FloatElementwiseKernels {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
@@ -152,8 +150,8 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
         switch (op) {
             case NEG -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).neg().intoArray(out, outOff + i); }
             case ABS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).abs().intoArray(out, outOff + i); }
-            case EXP -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(EXP).intoArray(out, outOff + i); }
-            case LOG -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG).intoArray(out, outOff + i); }
+            case EXP -> FloatVectorMath.exp(a, aOff, out, outOff, bound);
+            case LOG -> FloatVectorMath.log(a, aOff, out, outOff, bound);
             case SQRT -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SQRT).intoArray(out, outOff + i); }
             case SQUARE -> {
                 for (int i = 0; i < bound; i += L) {
@@ -162,20 +160,13 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
                 }
             }
             case RECIPROCAL -> { for (int i = 0; i < bound; i += L) one.div(v(a, aOff + i)).intoArray(out, outOff + i); }
-            case TANH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(TANH).intoArray(out, outOff + i); }
-            case SIGMOID -> { for (int i = 0; i < bound; i += L) sigmoid(v(a, aOff + i), one, zero).intoArray(out, outOff + i); }
+            case TANH -> FloatVectorMath.tanh(a, aOff, out, outOff, bound);
+            case SIGMOID -> FloatVectorMath.sigmoid(a, aOff, out, outOff, bound);
             case RELU -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i); }
             case SIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i); }
             case COS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i); }
         }
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
-    }
-
-    /** Same formula as {@link ScalarFloatElementwise#sigmoid}: e = exp(-|x|) never overflows. */
-    private static FloatVector sigmoid(FloatVector x, FloatVector one, FloatVector zero) {
-        FloatVector e = x.abs().neg().lanewise(EXP);
-        FloatVector d = one.add(e);
-        return e.div(d).blend(one.div(d), x.compare(GE, zero));
     }
 
     @Override

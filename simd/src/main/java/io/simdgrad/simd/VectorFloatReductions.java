@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * follow the order defined in {@link FloatReductions} (P interleaved partials, a fixed pairwise
  * tree, a sequential tail, chunks of {@link #CHUNK} combined pairwise), so their results are the
  * same bits at every vector width whose lane count divides P. Max, min and the arg-forms are exact.
- * Softmax uses {@link VectorOperators#EXP} (within a few ulps of {@link Math#exp}).
+ * Softmax, log-softmax and logsumexp use {@link FloatVectorMath#exp} and sum the exponentials'
+ * lanes in a fixed tree, so their results are the same bits in every JIT tier.
  */
 public final class VectorFloatReductions implements FloatReductionKernels {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
@@ -461,7 +462,7 @@ public final class VectorFloatReductions implements FloatReductionKernels {
         }
         for (int r = 0; r < rows; r++) {
             int ai = off + r * lda, oi = outOff + r * ldOut;
-            float s = expSum(a, ai, cols, max(a, ai, cols), out, oi);
+            float s = FloatVectorMath.expShifted(a, ai, max(a, ai, cols), out, oi, cols);
             FloatVector inv = FloatVector.broadcast(S, 1 / s);
             int i = 0;
             for (int bound = S.loopBound(cols); i < bound; i += L) {
@@ -485,7 +486,7 @@ public final class VectorFloatReductions implements FloatReductionKernels {
             int ai = off + r * lda, oi = outOff + r * ldOut;
             float m = max(a, ai, cols);
             FloatVector vm = FloatVector.broadcast(S, m);
-            FloatVector lse = FloatVector.broadcast(S, (float) Math.log(expSum(a, ai, cols, m, null, 0)));
+            FloatVector lse = FloatVector.broadcast(S, (float) Math.log(FloatVectorMath.expShifted(a, ai, m, null, 0, cols)));
             int i = 0;
             for (int bound = S.loopBound(cols); i < bound; i += L) {
                 FloatVector.fromArray(S, a, ai + i).sub(vm).sub(lse).intoArray(out, oi + i);
@@ -503,46 +504,28 @@ public final class VectorFloatReductions implements FloatReductionKernels {
             int ai = off + r * lda;
             float m = cols == 0 ? 0 : max(a, ai, cols);
             float shift = Math.abs(m) == Float.POSITIVE_INFINITY ? 0 : m;
-            out[outOff + r] = (float) Math.log(expSum(a, ai, cols, shift, null, 0)) + shift;
+            out[outOff + r] = (float) Math.log(FloatVectorMath.expShifted(a, ai, shift, null, 0, cols)) + shift;
         }
     }
 
     /**
      * Softmax (or log-softmax) of rows no longer than one vector (say 10 classes): one masked
-     * load per row and masked lane reductions, instead of three passes with tail steps.
+     * load per row and a masked max, instead of three passes with tail steps.
      */
     private static void shortRows(float[] a, int off, int rows, int cols, int lda, float[] out, int outOff, int ldOut,
                                   boolean log) {
         VectorMask<Float> in = S.indexInRange(0, cols);
         for (int r = 0; r < rows; r++) {
-            FloatVector v = FloatVector.fromArray(S, a, off + r * lda, in);
-            FloatVector d = v.sub(v.reduceLanes(VectorOperators.MAX, in));
-            FloatVector e = d.lanewise(VectorOperators.EXP);
-            float s = e.reduceLanes(VectorOperators.ADD, in);
-            if (log) d.sub((float) Math.log(s)).intoArray(out, outOff + r * ldOut, in);
-            else e.mul(1 / s).intoArray(out, outOff + r * ldOut, in);
+            int ai = off + r * lda, oi = outOff + r * ldOut;
+            FloatVector v = FloatVector.fromArray(S, a, ai, in);
+            float m = v.reduceLanes(VectorOperators.MAX, in);
+            if (log) {
+                float lse = (float) Math.log(FloatVectorMath.expShifted(a, ai, m, null, 0, cols));
+                v.sub(m).sub(lse).intoArray(out, oi, in);
+            } else {
+                float s = FloatVectorMath.expShifted(a, ai, m, out, oi, cols);
+                FloatVector.fromArray(S, out, oi, in).mul(1 / s).intoArray(out, oi, in);
+            }
         }
-    }
-
-    /**
-     * {@code sum_i exp(a[off+i] - shift)}, also storing each exponential to {@code out[outOff+i]}
-     * when out is not null. One accumulator: the exponential costs far more than an add's latency.
-     */
-    private static float expSum(float[] a, int off, int n, float shift, float[] out, int outOff) {
-        FloatVector vs = FloatVector.broadcast(S, shift);
-        FloatVector s0 = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, a, off + i).sub(vs).lanewise(VectorOperators.EXP);
-            if (out != null) e.intoArray(out, outOff + i);
-            s0 = s0.add(e);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, a, off + i, m).sub(vs).lanewise(VectorOperators.EXP);
-            if (out != null) e.intoArray(out, outOff + i, m);
-            s0 = s0.add(e, m);
-        }
-        return s0.reduceLanes(VectorOperators.ADD);
     }
 }

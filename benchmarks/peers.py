@@ -1,0 +1,115 @@
+"""Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
+../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
+usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
+sections: mm elem mlp tiny compile bf16   (torch)   mm mlp elem (numpy)
+Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
+import os, sys, json, time, statistics
+sys.path.insert(0, os.path.dirname(__file__))
+from tbench import bench
+
+lib, threads = sys.argv[1], int(sys.argv[2])
+sections = set(sys.argv[3:]) or {"mm", "elem", "mlp", "tiny"}
+
+def emit(name, r, **extra):
+    d = {"lib": lib, "threads": threads, "name": name, "med_s": r["med"], "min_s": r["min"], "max_s": r["max"]}
+    d.update(extra)
+    print(json.dumps(d), flush=True)
+
+def gemm_rows(mm, mk, Ns, tag):
+    for N in Ns:
+        A, B, C = mk(N), mk(N), mk(N)
+        r = bench(lambda: mm(A, B, C), repeat=5, min_time=0.3)
+        emit(f"gemm_{tag}_{N}", r, gflops=2 * N**3 / r["med"] / 1e9)
+
+if lib == "torch":
+    import torch, torch.nn as nn, torch.nn.functional as F
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    if "mm" in sections:
+        for dt, tag, Ns in [(torch.float32, "f32", [64, 128, 256, 512, 1024]), (torch.float64, "f64", [512])]:
+            gemm_rows(lambda A, B, C: torch.mm(A, B, out=C), lambda N: torch.rand(N, N, dtype=dt), Ns, tag)
+    if "bf16" in sections:  # AMX through oneDNN where the CPU has it: a ceiling Java cannot reach today
+        gemm_rows(lambda A, B, C: torch.mm(A, B, out=C), lambda N: torch.rand(N, N, dtype=torch.bfloat16), [512, 1024], "bf16")
+    if "elem" in sections:
+        n = 1_000_000
+        a, b, c = torch.rand(n), torch.rand(n), torch.empty(n)
+        emit("add_1e6_out", bench(lambda: torch.add(a, b, out=c)))
+        emit("sum_1e6", bench(lambda: a.sum()))
+        emit("dot_1e6", bench(lambda: torch.dot(a, b)))
+        m = 100_000
+        x, y = torch.rand(m), torch.empty(m)
+        emit("exp_1e5_out", bench(lambda: torch.exp(x, out=y)))
+        emit("tanh_1e5_out", bench(lambda: torch.tanh(x, out=y)))
+        s = torch.randn(256, 1000); so = torch.empty(256, 1000)
+        emit("softmax_256x1000", bench(lambda: torch.softmax(s, 1)))
+    def mlp(sizes, bs, loss):
+        layers = []
+        for i in range(len(sizes) - 1):
+            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+            if i < len(sizes) - 2: layers.append(nn.ReLU())
+        m = nn.Sequential(*layers)
+        x = torch.randn(bs, sizes[0])
+        y = torch.randint(0, sizes[-1], (bs,)) if loss == "ce" else torch.randn(bs, sizes[-1])
+        lf = F.cross_entropy if loss == "ce" else F.mse_loss
+        return m, x, y, lf
+    cases = [("mlp_784_256_10_b64", [784, 256, 10], 64, "ce"), ("mlp_2_16_16_1_b32", [2, 16, 16, 1], 32, "mse")]
+    if "mlp" in sections:
+        for name, sizes, bs, loss in cases:
+            m, x, y, lf = mlp(sizes, bs, loss)
+            opt = torch.optim.SGD(m.parameters(), lr=0.01)
+            def step():
+                opt.zero_grad(); l = lf(m(x), y); l.backward(); opt.step()
+            emit(f"{name}_step_eager", bench(step, repeat=7))
+    if "compile" in sections:
+        for name, sizes, bs, loss in cases:
+            m, x, y, lf = mlp(sizes, bs, loss)
+            opt = torch.optim.SGD(m.parameters(), lr=0.01)
+            def step():
+                opt.zero_grad(); l = lf(m(x), y); l.backward(); opt.step()
+            try:
+                cstep = torch.compile(step)
+                t0 = time.perf_counter(); cstep(); first = time.perf_counter() - t0
+                emit(f"{name}_step_compiled", bench(cstep, repeat=7), first_call_s=first)
+            except Exception as e:
+                print(json.dumps({"lib": lib, "name": f"{name}_step_compiled", "error": repr(e)[:300]}), flush=True)
+    if "tiny" in sections:
+        def tutorial():
+            x = torch.ones(2, 2, requires_grad=True); y = x + 2; z = y * y * 3; o = z.mean(); o.backward()
+        emit("tutorial_step", bench(tutorial, repeat=9))
+        x0 = torch.ones(2, 2, requires_grad=True); y0 = torch.ones(2, 2)
+        emit("recorded_add_2x2", bench(lambda: x0 + y0, repeat=9))
+
+if lib == "numpy":
+    import numpy as np
+    f32 = np.float32
+    rng = np.random.default_rng(0)
+    if "mm" in sections:
+        for dt, tag, Ns in [(np.float32, "f32", [64, 128, 256, 512, 1024]), (np.float64, "f64", [512])]:
+            gemm_rows(lambda A, B, C: np.matmul(A, B, out=C), lambda N: rng.random((N, N)).astype(dt), Ns, tag)
+    if "elem" in sections:
+        n = 1_000_000
+        a, b, c = rng.random(n, dtype=f32), rng.random(n, dtype=f32), np.empty(n, f32)
+        emit("add_1e6_out", bench(lambda: np.add(a, b, out=c)))
+        emit("sum_1e6", bench(lambda: a.sum()))
+        emit("dot_1e6", bench(lambda: np.dot(a, b)))
+        m = 100_000
+        x, y = rng.random(m, dtype=f32), np.empty(m, f32)
+        emit("exp_1e5_out", bench(lambda: np.exp(x, out=y)))
+        emit("tanh_1e5_out", bench(lambda: np.tanh(x, out=y)))
+    if "mlp" in sections:
+        def mk(i, o): return (rng.standard_normal((o, i)) * 0.05).astype(f32), np.zeros(o, f32)
+        P = dict(zip(["W1", "b1"], mk(784, 256))); P.update(zip(["W2", "b2"], mk(256, 10)))
+        x = rng.standard_normal((64, 784)).astype(f32); y = rng.integers(0, 10, 64); lr = f32(0.01); rows = np.arange(64)
+        def step_big():
+            W1, b1, W2, b2 = P["W1"], P["b1"], P["W2"], P["b2"]
+            h = x @ W1.T; h += b1; np.maximum(h, 0, out=h)
+            z = h @ W2.T; z += b2
+            z -= z.max(1, keepdims=True); e = np.exp(z); p = e / e.sum(1, keepdims=True)
+            loss = -np.log(p[rows, y]).mean()
+            p[rows, y] -= 1; p /= 64
+            gW2 = p.T @ h; gb2 = p.sum(0)
+            gh = p @ W2; gh *= (h > 0)
+            gW1 = gh.T @ x; gb1 = gh.sum(0)
+            W1 -= lr * gW1; b1 -= lr * gb1; W2 -= lr * gW2; b2 -= lr * gb2
+            return loss
+        emit("mlp_784_256_10_b64_step_hand", bench(step_big, repeat=7))

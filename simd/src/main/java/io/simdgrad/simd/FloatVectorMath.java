@@ -1,0 +1,325 @@
+package io.simdgrad.simd;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.AND;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.SUB;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp, log and tanh on a vector in plain lanewise arithmetic (fma, add, mul, div, integer shifts,
+ * compares and blends), so that every JIT tier computes the same bits. The Vector API's own
+ * {@code EXP}, {@code LOG} and {@code TANH} compute lanes with {@link Math} in the interpreter
+ * and C1 and with SVML-style stubs in C2, so their last bit depended on how warm the code was.
+ *
+ * <p>Each function is a loop over arrays whose body has no data-dependent branch: special and out-of-range
+ * lanes are handled by clamping or by compare masks and blends. A branch to a rarely taken
+ * method was compiled by C2 as a call that passes boxed vectors (7.8 KB per training step in an
+ * earlier version). The polynomials are Taylor series whose degree is chosen from the precision
+ * {@code P} (static final, folded by the JIT), so this one text serves float and its generated
+ * double twin: the coefficients are computed, not typed.
+ *
+ * <p>Error: the tests hold 1 ulp against {@link Math}'s result rounded to the element type over
+ * dense sweeps, every binary exponent and random inputs near the method's edges. Measured for
+ * float against the exact value over every 61st bit pattern: exp 1.06 ulp (results in the
+ * subnormal range are rounded twice), log 0.83, tanh 0.94 (expm1 and the division kept as
+ * unevaluated sums, one rounding at the end); for double 1 ulp from {@link Math} over 8M random
+ * values each.
+ */
+final class FloatVectorMath {
+    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final int L = S.length();
+    /** Significand bits including the implicit one, and the exponent bias. */
+    private static final int P = Float.PRECISION, BIAS = Float.MAX_EXPONENT;
+    /** Whether this is the 53-bit twin: the series then need more terms (folded by the JIT). */
+    private static final boolean WIDE = P > 24;
+    /** Adding then subtracting 1.5 * 2^(P-1) rounds to an integer (ties to even). */
+    private static final float MAGIC = (float) (1.5 * Math.scalb(1.0, P - 1));
+    /** The bits of MAGIC: biased exponent P - 1 + BIAS, top fraction bit set. */
+    private static final long MAGIC_BITS = ((long) (BIAS + P - 1) << (P - 1)) | (1L << (P - 2));
+    private static final float LOG2E = (float) (1 / Math.log(2));
+    private static final float LN2_HI = (float) Math.log(2);
+    /**
+     * ln 2 minus LN2_HI: the float case is computed in double; the double case needs the digits
+     * beyond a double, {@code ln 2 - (double) ln 2 = 2.3190468138462996e-17}.
+     */
+    private static final float LN2_LO = (float) ((Math.log(2) - (double) LN2_HI) + 2.3190468138462996e-17);
+    /** exp: below LO the result is 0 (k = -(BIAS + P + 2)), above HI it is +inf (k = BIAS + 2). */
+    private static final float EXP_LO = (float) (-(BIAS + P + 2) * Math.log(2));
+    private static final float EXP_HI = (float) ((BIAS + 2) * Math.log(2));
+    /** tanh(x) rounds to 1 above (P + 2) ln2 / 2: 1 - tanh(x) ~ 2e^{-2x} is below half an ulp of 1. */
+    private static final float TANH_ONE = (float) ((P + 2) * Math.log(2) / 2);
+    /** 1/j! for the exp series. */
+    private static final float E2 = inverseFactorial(2), E3 = inverseFactorial(3), E4 = inverseFactorial(4),
+            E5 = inverseFactorial(5), E6 = inverseFactorial(6), E7 = inverseFactorial(7), E8 = inverseFactorial(8),
+            E9 = inverseFactorial(9), E10 = inverseFactorial(10), E11 = inverseFactorial(11),
+            E12 = inverseFactorial(12), E13 = inverseFactorial(13);
+    /** 2/(2j+1) for log's atanh series in s^2. */
+    private static final float G1 = (float) (2.0 / 3), G2 = (float) (2.0 / 5), G3 = (float) (2.0 / 7),
+            G4 = (float) (2.0 / 9), G5 = (float) (2.0 / 11), G6 = (float) (2.0 / 13), G7 = (float) (2.0 / 15),
+            G8 = (float) (2.0 / 17), G9 = (float) (2.0 / 19), G10 = (float) (2.0 / 21);
+    /** log: the bits of the significand sqrt(1/2), so that reduced arguments lie in [sqrt(1/2), sqrt(2)). */
+    private static final long SQRT_HALF_BITS = ((long) (BIAS - 1) << (P - 1))
+            + (long) ((Math.sqrt(2) - 1) * Math.scalb(1.0, P - 1));
+    private static final long EXPONENT_MASK = -1L << (P - 1);
+    /** The sign bit of an element (as the integral lane it is viewed as). */
+    private static final long SIGN_BIT = -1L << (Float.SIZE - 1);
+    private static final float TWO_P = (float) Math.scalb(1.0, P);
+
+    private FloatVectorMath() {}
+
+    private static float inverseFactorial(int j) {
+        double f = 1;
+        for (int i = 2; i <= j; i++) f *= i;
+        return (float) (1 / f);
+    }
+
+    private static FloatVector splat(float x) {
+        return FloatVector.broadcast(S, x);
+    }
+
+    /** {@code out[outOff+i] = e^a[aOff+i]} for {@code i < n} (the last {@code n mod L} in scalar code). */
+    static void exp(float[] a, int aOff, float[] out, int outOff, int n) {
+        expLoop(a, aOff, 0, false, out, outOff, n);
+    }
+
+    /**
+     * {@code out[outOff+i] = e^(a[aOff+i] - shift)} for {@code i < n} (out may be null), and the
+     * sum of those exponentials: lanewise over the vectors, then the lanes in a fixed pairwise
+     * tree ({@code reduceLanes(ADD)} leaves the order open, and C2's differs from the interpreter's).
+     */
+    static float expShifted(float[] a, int aOff, float shift, float[] out, int outOff, int n) {
+        return expLoop(a, aOff, shift, false, out, outOff, n);
+    }
+
+    /** {@code out[outOff+i] = sigmoid(a[aOff+i])} as {@link ScalarFloatElementwise#sigmoid}: e = exp(-|x|) never overflows. */
+    static void sigmoid(float[] a, int aOff, float[] out, int outOff, int n) {
+        expLoop(a, aOff, 0, true, out, outOff, n);
+    }
+
+    /*
+     * The functions are loops over arrays, each with its whole per-vector computation inside the
+     * loop body: a method that takes or returns a vector and is not inlined passes boxed vectors.
+     * A per-vector exp or tanh method was too large to inline (over C2's FreqInlineSize), and
+     * even small helpers (the series, 2^k, a splat) were left as calls once C2 reached its
+     * inlining node budget (NodeCountInliningCutoff): 800 KB allocated per 1e5-element call. So
+     * the series and the scaling are written out in each loop (exp's and tanh's), and the
+     * constants are vectors made before the loop.
+     *
+     * Shared steps: k = rint(y log2 e) by adding and subtracting MAGIC; r = y - k ln2 in two fma
+     * steps; the series q(r) with e^r = 1 + r + r^2 q(r), the Taylor terms 1/j! up to the degree
+     * whose remainder is below a tenth of an ulp (7 for a 24-bit significand, 13 for 53); and 2^k
+     * for integral k built in the exponent field from the bits of k + MAGIC.
+     */
+
+    /**
+     * e^y for y = x - shift (or y = -|x| for sigmoid) lane by lane: {@code k = rint(y log2 e)},
+     * {@code r = y - k ln2} in two fma steps, {@code e^r = 1 + r + r^2 q(r)}, scaled by
+     * {@code 2^k} as two normal powers of two (exact unless the result is subnormal). Lanes are
+     * clamped first, so below about {@code -(bias + P + 2) ln2} the result is 0, above
+     * {@code (bias + 2) ln2} it is +inf; NaN stays NaN. Whole vectors only, the rest in scalar code:
+     * masked loads and stores cost more than the function on some CPUs (AVX2 on AMD Zen 2).
+     */
+    private static float expLoop(float[] a, int aOff, float shift, boolean sigmoid, float[] out, int outOff, int n) {
+        FloatVector sum = FloatVector.zero(S);
+        // y = x - shift, or -|x| for sigmoid (shift 0): the sign bit set by an OR, not a branch
+        // (vectors merged at a branch were boxed by C2)
+        long signOr = sigmoid ? SIGN_BIT : 0;
+        // the constants as vectors before the loop (in each function): inside, their calls
+        // pushed C2 past its inlining node budget (NodeCountInliningCutoff), and the call left
+        // returned a boxed vector
+        FloatVector vShift = splat(shift);
+        FloatVector vLO = splat(EXP_LO);
+        FloatVector vHI = splat(EXP_HI);
+        FloatVector vLOG2E = splat(LOG2E);
+        FloatVector vMAGIC = splat(MAGIC);
+        FloatVector vNegLN2_HI = splat(-LN2_HI);
+        FloatVector vNegLN2_LO = splat(-LN2_LO);
+        FloatVector vE7 = splat(E7);
+        FloatVector vE13 = splat(E13);
+        FloatVector vE12 = splat(E12);
+        FloatVector vE11 = splat(E11);
+        FloatVector vE10 = splat(E10);
+        FloatVector vE9 = splat(E9);
+        FloatVector vE8 = splat(E8);
+        FloatVector vE6 = splat(E6);
+        FloatVector vE5 = splat(E5);
+        FloatVector vE4 = splat(E4);
+        FloatVector vE3 = splat(E3);
+        FloatVector vE2 = splat(E2);
+        FloatVector vOne = splat(1);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = (FloatVector) x.sub(vShift).viewAsIntegralLanes().lanewise(OR, signOr).reinterpretShape(S, 0);
+            // clamp by compare and blend (NaN compares false and stays): Java's NaN-aware max and
+            // min cost several instructions each
+            y = y.blend(vLO, y.compare(LT, vLO)).blend(vHI, y.compare(GT, vHI));
+            FloatVector t = y.fma(vLOG2E, vMAGIC);
+            FloatVector k = t.sub(vMAGIC);
+            FloatVector r = k.fma(vNegLN2_HI, y);
+            r = k.fma(vNegLN2_LO, r);
+            FloatVector q = vE7;
+            if (WIDE) {
+                q = vE13.fma(r, vE12).fma(r, vE11).fma(r, vE10).fma(r, vE9)
+                        .fma(r, vE8).fma(r, vE7);
+            }
+            q = q.fma(r, vE6).fma(r, vE5).fma(r, vE4).fma(r, vE3).fma(r, vE2);
+            FloatVector p = r.mul(q).fma(r, r).add(vOne);
+            // 2^k as 2^k1 * 2^k2, k1 = k >> 1 (k from t's low bits): both are normal even where
+            // 2^k is not (results that are subnormal, or finite above 2^MAX_EXPONENT / 2)
+            var kb = t.viewAsIntegralLanes().lanewise(SUB, MAGIC_BITS);
+            var k1 = kb.lanewise(ASHR, 1);
+            var s1 = k1.lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
+            var s2 = kb.sub(k1).lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
+            FloatVector e = p.mul((FloatVector) s1.reinterpretShape(S, 0)).mul((FloatVector) s2.reinterpretShape(S, 0));
+            sum = sum.add(e);
+            if (sigmoid) {
+                FloatVector d = e.add(1);
+                e.div(d).blend(vOne.div(d), x.compare(GE, (float) 0)).intoArray(out, outOff + i);
+            } else if (out != null) {
+                e.intoArray(out, outOff + i);
+            }
+        }
+        for (int h = L / 2; h >= 1; h /= 2) sum = sum.add(sum.slice(h));
+        float total = sum.lane(0);
+        // the tail in scalar code (Math.exp is the same in every tier), added in order
+        for (int i = bound; i < n; i++) {
+            float e = (float) Math.exp(sigmoid ? -Math.abs(a[aOff + i]) : a[aOff + i] - shift);
+            if (out != null) out[outOff + i] = sigmoid ? ScalarFloatElementwise.sigmoid(a[aOff + i]) : e;
+            total += e;
+        }
+        return total;
+    }
+
+    /**
+     * {@code out[outOff+i] = ln a[aOff+i]} for the whole vectors of n ({@code i < loopBound(n)};
+     * the caller computes the rest), after fdlibm's {@code __ieee754_log}:
+     * {@code x = 2^k m} with m in [sqrt(1/2), sqrt(2)) (subnormal x scaled by 2^P first),
+     * {@code f = m - 1} (exact), {@code s = f / (2 + f)}, {@code ln(1 + f) = f - (f^2/2 - s (f^2/2 +
+     * R(s^2)))} with R the atanh series, and {@code k ln2} added in two parts. x &lt; 0 and NaN
+     * give NaN, ±0 gives -inf, +inf gives +inf.
+     */
+    static void log(float[] a, int aOff, float[] out, int outOff, int n) {
+        FloatVector vG4 = splat(G4);
+        FloatVector vG10 = splat(G10);
+        FloatVector vG9 = splat(G9);
+        FloatVector vG8 = splat(G8);
+        FloatVector vG7 = splat(G7);
+        FloatVector vG6 = splat(G6);
+        FloatVector vG5 = splat(G5);
+        FloatVector vG3 = splat(G3);
+        FloatVector vG2 = splat(G2);
+        FloatVector vG1 = splat(G1);
+        FloatVector vLN2_LO = splat(LN2_LO);
+        FloatVector vLN2_HI = splat(LN2_HI);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            VectorMask<Float> tiny = x.compare(LT, Float.MIN_NORMAL);
+            FloatVector xs = x.blend(x.mul(TWO_P), tiny);
+            var ix = xs.viewAsIntegralLanes();
+            var t = ix.lanewise(SUB, SQRT_HALF_BITS);
+            var kb = t.lanewise(ASHR, P - 1);
+            FloatVector m = (FloatVector) ix.sub(t.lanewise(AND, EXPONENT_MASK)).reinterpretShape(S, 0);
+            // k as a float lane, by the MAGIC trick in reverse (|k| < 2^(P-2))
+            FloatVector k = ((FloatVector) kb.lanewise(ADD, MAGIC_BITS).reinterpretShape(S, 0)).sub(MAGIC);
+            k = k.blend(k.sub(P), tiny);
+            FloatVector f = m.sub(1);
+            FloatVector s = f.div(f.add(2));
+            FloatVector z = s.mul(s);
+            FloatVector q = vG4;
+            if (WIDE) {
+                q = vG10.fma(z, vG9).fma(z, vG8).fma(z, vG7).fma(z, vG6)
+                        .fma(z, vG5).fma(z, vG4);
+            }
+            FloatVector big = q.fma(z, vG3).fma(z, vG2).fma(z, vG1).mul(z);
+            FloatVector hfsq = f.mul(f).mul((float) 0.5);
+            FloatVector y = k.fma(vLN2_LO, s.mul(hfsq.add(big)));
+            y = k.fma(vLN2_HI, f.sub(hfsq.sub(y)));
+            // special lanes: NaN and x < 0 give NaN, 0 gives -inf, +inf stays (x itself)
+            VectorMask<Float> normal = x.compare(GT, (float) 0).and(x.compare(LT, Float.POSITIVE_INFINITY));
+            FloatVector special = x.blend(Float.NaN, x.compare(LT, (float) 0)).blend(Float.NEGATIVE_INFINITY, x.compare(EQ, (float) 0));
+            y.blend(special, normal.not()).intoArray(out, outOff + i);
+        }
+    }
+
+    /**
+     * {@code out[outOff+i] = tanh a[aOff+i]} for the whole vectors of n ({@code i < loopBound(n)};
+     * the caller computes the rest), after fdlibm's form
+     * {@code tanh|x| = -u / (u + 2)}, {@code u = expm1(-2|x|)}: u and {@code u + 2} are carried
+     * as unevaluated sums of two floats (exact Fast2Sum steps) and the quotient is corrected by
+     * its fma residual, so the result is rounded about once. Above {@link #TANH_ONE} the result
+     * is ±1; the sign is x's (tanh(-0) = -0); NaN stays NaN.
+     */
+    static void tanh(float[] a, int aOff, float[] out, int outOff, int n) {
+        FloatVector vLOG2E = splat(LOG2E);
+        FloatVector vMAGIC = splat(MAGIC);
+        FloatVector vNegLN2_HI = splat(-LN2_HI);
+        FloatVector vNegLN2_LO = splat(-LN2_LO);
+        FloatVector vE7 = splat(E7);
+        FloatVector vE13 = splat(E13);
+        FloatVector vE12 = splat(E12);
+        FloatVector vE11 = splat(E11);
+        FloatVector vE10 = splat(E10);
+        FloatVector vE9 = splat(E9);
+        FloatVector vE8 = splat(E8);
+        FloatVector vE6 = splat(E6);
+        FloatVector vE5 = splat(E5);
+        FloatVector vE4 = splat(E4);
+        FloatVector vE3 = splat(E3);
+        FloatVector vE2 = splat(E2);
+        FloatVector vOne = splat(1);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector y = x.abs().mul(-2);
+            // lanes beyond TANH_ONE compute garbage here and are replaced by 1 below
+            FloatVector k = y.fma(vLOG2E, vMAGIC).sub(MAGIC);
+            FloatVector r = k.fma(vNegLN2_HI, y);
+            r = k.fma(vNegLN2_LO, r);
+            // e^r = eh + el: 1 + r by Fast2Sum (|r| < 1), then the series' tail
+            FloatVector eh = r.add(1);
+            FloatVector q = vE7;
+            if (WIDE) {
+                q = vE13.fma(r, vE12).fma(r, vE11).fma(r, vE10).fma(r, vE9)
+                        .fma(r, vE8).fma(r, vE7);
+            }
+            q = q.fma(r, vE6).fma(r, vE5).fma(r, vE4).fma(r, vE3).fma(r, vE2);
+            FloatVector el = r.mul(q).fma(r, r.sub(eh.sub(1)));
+            var bits = k.add(MAGIC).viewAsIntegralLanes().lanewise(ADD, BIAS - MAGIC_BITS).lanewise(LSHL, P - 1);
+            FloatVector scale = (FloatVector) bits.reinterpretShape(S, 0);
+            eh = eh.mul(scale);
+            el = el.mul(scale);
+            // u = e^y - 1 = uh + ul by Fast2Sum(-1, eh) (eh <= 1 as y <= 0), then renormalised
+            // by Fast2Sum(uh, ul) (|ul| <= |uh| / 2 or uh = 0), so that ul is below an ulp of uh
+            FloatVector uh = eh.sub(1);
+            FloatVector ul = eh.sub(uh.add(1)).add(el);
+            FloatVector us = uh.add(ul);
+            ul = ul.sub(us.sub(uh));
+            uh = us;
+            // d = u + 2 = dh + dl by Fast2Sum(2, uh)
+            FloatVector dh = uh.add(2);
+            FloatVector dl = uh.sub(dh.sub(2)).add(ul);
+            // q = -u / d: q0 from the reciprocal of dh, then q0 + (-u - q0 d) / d, the residual by fma
+            FloatVector rd = vOne.div(dh);
+            FloatVector q0 = uh.neg().mul(rd);
+            FloatVector res = q0.fma(dh, uh).add(ul).neg();
+            res = q0.neg().fma(dl, res);
+            // abs: a -0 from the sums must not flip the sign, which is copied from x by its bit
+            // (tanh(-0) = -0; a blend of th.neg() by x.test(IS_NEGATIVE) was boxed by C2)
+            FloatVector th = res.fma(rd, q0).abs().blend((float) 1, x.abs().compare(GT, TANH_ONE));
+            var signed = th.viewAsIntegralLanes().lanewise(OR, x.viewAsIntegralLanes().lanewise(AND, SIGN_BIT));
+            ((FloatVector) signed.reinterpretShape(S, 0)).intoArray(out, outOff + i);
+        }
+    }
+}
