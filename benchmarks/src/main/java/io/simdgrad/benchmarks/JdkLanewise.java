@@ -1,6 +1,6 @@
 package io.simdgrad.benchmarks;
 
-import io.simdgrad.simd.Simd;
+import io.simdgrad.simd.SimdSpecies;
 import io.simdgrad.simd.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiple of the lane count in the benchmarks).
  */
 final class JdkLanewise {
-    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
 
     private JdkLanewise() {}

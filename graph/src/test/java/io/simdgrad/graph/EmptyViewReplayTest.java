@@ -26,6 +26,7 @@ class EmptyViewReplayTest {
             assertArrayEquals(new int[] {1, 0}, r.get(2).shape());
             assertEquals(0, r.get(3).numel());
         }
-        assertEquals(1, f.captureCount());
+        assertEquals(2, f.captureCount(), "a capture and its check");
+        assertEquals(1, f.replayCount());
     }
 }

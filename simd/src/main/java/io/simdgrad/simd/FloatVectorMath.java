@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  * values each.
  */
 final class FloatVectorMath {
-    private static final VectorSpecies<Float> S = Simd.FLOAT_SPECIES;
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     /** Significand bits including the implicit one, and the exponent bias. */
     private static final int P = Float.PRECISION, BIAS = Float.MAX_EXPONENT;

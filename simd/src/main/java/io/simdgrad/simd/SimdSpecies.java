@@ -11,12 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Simd} and the facades load no {@code jdk.incubator.vector} class when the module is
  * absent. The species are {@code static final} so that the JIT sees them as constants: a species
  * held in a non-constant field makes every Vector API call fall back to its slow Java path.
+ * Public for benchmarks that run Vector API baselines of their own.
  */
-final class SimdSpecies {
+public final class SimdSpecies {
     /** The float species every vector kernel uses. */
-    static final VectorSpecies<Float> FLOAT;
+    public static final VectorSpecies<Float> FLOAT;
     /** The double species every vector kernel uses; same bit width as {@link #FLOAT}. */
-    static final VectorSpecies<Double> DOUBLE;
+    public static final VectorSpecies<Double> DOUBLE;
 
     static {
         VectorShape shape = Simd.REQUESTED_BITS == 0 ? VectorShape.preferredShape()
