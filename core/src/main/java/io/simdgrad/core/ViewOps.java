@@ -33,6 +33,12 @@ public final class ViewOps {
 
     /** reshape / view: the gradient is reshaped back. */
     public record Reshape(int[] newShape, boolean strict) implements ViewOp {
+        // value equality (a record compares arrays by identity): common subexpressions merge equal views
+        @Override public boolean equals(Object o) {
+            return o instanceof Reshape r && r.strict == strict && Arrays.equals(r.newShape, newShape);
+        }
+        @Override public int hashCode() { return Arrays.hashCode(newShape) * 2 + (strict ? 1 : 0); }
+        @Override public String toString() { return "Reshape[newShape=" + Arrays.toString(newShape) + ", strict=" + strict + "]"; }
         @Override public String name() { return strict ? "view" : "reshape"; }
         @Override public String attributes() { return "shape=" + Arrays.toString(newShape); }
         @Override public Tensor view(Tensor in) { return strict ? in.view(newShape) : in.reshape(newShape); }
@@ -42,6 +48,11 @@ public final class ViewOps {
 
     /** permute, transpose and t: the gradient is permuted back. */
     public record Permute(int[] dims, String kind) implements ViewOp {
+        @Override public boolean equals(Object o) {
+            return o instanceof Permute p && p.kind.equals(kind) && Arrays.equals(p.dims, dims);
+        }
+        @Override public int hashCode() { return Arrays.hashCode(dims) * 31 + kind.hashCode(); }
+        @Override public String toString() { return "Permute[dims=" + Arrays.toString(dims) + ", kind=" + kind + "]"; }
         @Override public String name() { return kind; }
         @Override public String attributes() { return "dims=" + Arrays.toString(dims); }
         @Override public Tensor view(Tensor in) { return in.permute(dims); }
@@ -61,6 +72,9 @@ public final class ViewOps {
 
     /** expand: the engine sums the gradient back over the expanded dims. */
     public record Expand(int[] newShape) implements ViewOp {
+        @Override public boolean equals(Object o) { return o instanceof Expand e && Arrays.equals(e.newShape, newShape); }
+        @Override public int hashCode() { return Arrays.hashCode(newShape); }
+        @Override public String toString() { return "Expand[newShape=" + Arrays.toString(newShape) + "]"; }
         @Override public String name() { return "expand"; }
         @Override public String attributes() { return "shape=" + Arrays.toString(newShape); }
         @Override public Tensor view(Tensor in) { return in.expand(newShape); }

@@ -224,7 +224,9 @@ public final class CompiledFunction {
 
     /** Why an input shares memory with a param that a compiled step of its signature writes in place, or null. */
     private String aliasedParam(List<Tensor> inputs) {
-        List<Executable> vs = last != null && last.accepts(inputs) ? List.of(last) : cache.get(Executable.Signature.of(inputs));
+        // the common case allocates nothing: the last executable accepts the inputs
+        if (last != null && last.accepts(inputs)) return last.aliasOfWrittenParam(inputs);
+        List<Executable> vs = cache.get(Executable.Signature.of(inputs));
         if (vs == null) return null;
         for (Executable ex : vs) {
             String why = ex.aliasOfWrittenParam(inputs);

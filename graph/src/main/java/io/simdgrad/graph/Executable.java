@@ -262,6 +262,9 @@ public final class Executable {
             }
         }
         execs = execList.toArray(new Exec[0]);
+        List<InPlaceExec> ips = new ArrayList<>();
+        for (Exec e : execs) if (e instanceof InPlaceExec ip) ips.add(ip);
+        inPlaceExecs = ips.toArray(new InPlaceExec[0]);
         outputs = new Tensor[g.outputs().size()];
         for (int i = 0; i < outputs.length; i++) outputs[i] = phys.get(g.outputs().get(i));
         inputSlots = new Slot[inputBufs.length][];
@@ -358,8 +361,7 @@ public final class Executable {
 
     /** Why input {@code i} shares memory with a param this executable writes in place, or null. */
     String aliasOfWrittenParam(List<Tensor> inputs) {
-        for (Exec e : execs) {
-            if (!(e instanceof InPlaceExec ip)) continue;
+        for (InPlaceExec ip : inPlaceExecs) {
             for (int i = 0; i < inputs.size(); i++) {
                 if (inputs.get(i).sharesStorageWith(ip.target)) {
                     return "input " + i + " shares memory with the param that " + ip.step + " writes in place";
@@ -368,6 +370,9 @@ public final class Executable {
         }
         return null;
     }
+
+    /** The in-place steps, found once: the alias check runs on every call. */
+    private InPlaceExec[] inPlaceExecs;
 
     /** The graph this executable runs. */
     public Graph graph() {

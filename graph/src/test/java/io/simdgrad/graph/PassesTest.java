@@ -60,6 +60,18 @@ class PassesTest {
     }
 
     @Test
+    void equalViewsWithArrayAttributesMerge() {
+        Graph.Builder b = Graph.builder();
+        Value x = b.input(DType.FLOAT32, 2, 3);
+        Value r1 = b.apply(new ViewOps.Reshape(new int[] {3, 2}, false), x), r2 = b.apply(new ViewOps.Reshape(new int[] {3, 2}, false), x);
+        Value r3 = b.apply(new ViewOps.Reshape(new int[] {6}, false), x);
+        Value p1 = b.apply(new ViewOps.Permute(new int[] {1, 0}, "permute"), x), p2 = b.apply(new ViewOps.Permute(new int[] {1, 0}, "permute"), x);
+        Graph g = b.output(b.apply(ADD, r1, r2)).output(r3).output(b.apply(ADD, p1, p2)).build().check();
+        Graph c = Passes.eliminateCommonSubexpressions(g).check();
+        assertEquals(5, c.nodes().size(), c.toString()); // reshape [3, 2], reshape [6], permute, two adds
+    }
+
+    @Test
     void constantsFoldWithTheOpsOwnDefinition() {
         Graph.Builder b = Graph.builder();
         Value x = b.input(DType.FLOAT32, 3);
