@@ -955,6 +955,15 @@ public final class Ops {
      * computes it from the product {@code acc}. It has no derivative.
      */
     public record Addmm(double alpha) implements Op {
+        /**
+         * Whether {@code addmm} of this dtype with inner dimension {@code k} gives the same bits as
+         * the product followed by {@code addScaled} (one k chunk of the GEMM, {@link FloatGemm#updatesOnce}):
+         * the condition under which a compiled graph may fuse the two.
+         */
+        public static boolean exactForUpdate(DType dtype, int k) {
+            return dtype == DType.FLOAT32 ? FloatGemm.updatesOnce(k) : io.simdgrad.simd.DoubleGemm.updatesOnce(k);
+        }
+
         @Override public String name() { return "addmm"; }
         @Override public String attributes() { return "alpha=" + alpha; }
         @Override public boolean differentiable() { return false; }

@@ -6,8 +6,6 @@ import io.simdgrad.core.Op;
 import io.simdgrad.core.Ops;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.ViewOps;
-import io.simdgrad.simd.DoubleGemm;
-import io.simdgrad.simd.FloatGemm;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Node;
@@ -85,7 +83,7 @@ public final class Passes {
      * update is the only use of a 2-D product (or of a copy of it in the same layout, see
      * {@link #productBehind}) into one in-place {@link Ops.Addmm} node,
      * {@code addmmInPlace(p, x, y, alpha)}: a GEMM that adds {@code alpha * x @ y} into
-     * {@code p} (an SGD step on a weight). Exact when {@code FloatGemm.updatesOnce(k)} (it is
+     * {@code p} (an SGD step on a weight). Exact when {@link Ops.Addmm#exactForUpdate} holds (it is
      * skipped otherwise). Also skipped when {@code x} or {@code y} is {@code p} or a view of it,
      * or is a param that an in-place node between the product and the update changes (the
      * product now runs at the update's place).
@@ -119,7 +117,7 @@ public final class Passes {
         Value x = mm.in()[0], y = mm.in()[1];
         if (x.shapeRef().length != 2 || y.shapeRef().length != 2 || x.dtype() != p.dtype() || y.dtype() != p.dtype()) return null;
         int k = x.shapeRef()[1];
-        boolean once = p.dtype() == DType.FLOAT32 ? FloatGemm.updatesOnce(k) : DoubleGemm.updatesOnce(k);
+        boolean once = Ops.Addmm.exactForUpdate(p.dtype(), k);
         if (!once) return null;
         Value rx = ix.root(x), ry = ix.root(y);
         if (rx == p || ry == p) return null;
