@@ -39,7 +39,9 @@ import java.util.Objects;
  * (0.4% of the values above half an ulp), log 0.83, tanh 0.94; double against {@link Math}: 1
  * ulp over 8M random values each. SIN, COS and POW were measured on an AVX-512 machine with JDK
  * 25 over every 29th float bit pattern (pow: 21M random pairs) and 25M random doubles, at 512,
- * 256 and 128 bits. NaN, infinite and zero results (with their signs) agree exactly; POW follows
+ * 256 and 128 bits. NaN, infinite and zero results (with their signs) agree exactly, except at the
+ * overflow boundary, where a result within the bound may be the largest finite value where the
+ * twin rounds to infinity, or the reverse (seen for HYPOT); POW follows
  * {@link BinaryOp#pow} (IEEE 754) on every special case.
  */
 public final class FloatElementwise {
