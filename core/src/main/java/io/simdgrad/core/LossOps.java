@@ -38,9 +38,14 @@ public final class LossOps {
             throw new IllegalArgumentException(op + ": expected a target of shape " + Shapes.str(want) + " for an input of shape "
                     + Shapes.str(x.shape) + ", got " + Shapes.str(t.shape));
         }
-        int n = x.dim() == 1 ? 1 : x.shape[0], c = x.dim() == 1 ? x.shape[0] : x.shape[1];
+        return ncd(x.shape);
+    }
+
+    /** An input shape as {@code [N, C, D]}: the classes on dim 1 (dim 0 for 1-D), D the product of the dims after it. */
+    private static int[] ncd(int[] shape) {
+        int n = shape.length == 1 ? 1 : shape[0], c = shape.length == 1 ? shape[0] : shape[1];
         int d = 1;
-        for (int i = 2; i < x.dim(); i++) d *= x.shape[i];
+        for (int i = 2; i < shape.length; i++) d *= shape[i];
         return new int[] {n, c, d};
     }
 
@@ -150,9 +155,8 @@ public final class LossOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor g = in[0].contiguous(), t = in[1].contiguous();
-            int n = inputShape.length == 1 ? 1 : inputShape[0], c = inputShape.length == 1 ? inputShape[0] : inputShape[1];
-            int d = 1;
-            for (int i = 2; i < inputShape.length; i++) d *= inputShape[i];
+            int[] l = ncd(inputShape);
+            int n = l[0], c = l[1], d = l[2];
             checkTargets("nllLossBackward", t, c, ignoreIndex);
             Kernels.fill(out.storage, out.offset, out.numel(), 0);
             int k = reduction == Reduction.MEAN ? kept(t, ignoreIndex) : 1;

@@ -58,7 +58,11 @@ public final class CompiledFunction {
     /** Signatures that stay eager, with the reason. */
     private final Map<Executable.Signature, String> eager = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final java.util.Set<String> warnedOnce = new java.util.HashSet<>();
     private Executable last;
+    /** The executable compiled last (the first capture's, before its check), for {@link #graph()}. */
+    private Executable compiled;
+    private GuardFailure lastFailure;
     private Graph lastCaptured;
     private int captures;
     private int replays;
@@ -170,8 +174,6 @@ public final class CompiledFunction {
         return r.outputs();
     }
 
-    private GuardFailure lastFailure;
-    private Executable compiled;
 
     /** Replays {@code ex}; null when a guard fails (rethrown in strict mode). */
     private List<Tensor> tryReplay(Executable ex, List<Tensor> inputs) {
@@ -240,10 +242,8 @@ public final class CompiledFunction {
         return pending.isEmpty() ? "?" : pending.keySet().iterator().next().toString();
     }
 
-    private final java.util.Set<String> warnedKinds = new java.util.HashSet<>();
-
     private void warnOnce(String message) {
-        if (warnedKinds.add(message)) warn(message);
+        if (warnedOnce.add(message)) warn(message);
     }
 
     private void warn(String message) {

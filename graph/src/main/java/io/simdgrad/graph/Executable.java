@@ -147,6 +147,8 @@ public final class Executable {
     private final Slot[][] inputSlots;
     private final Tensor[] paramTensors;
     private final Exec[] execs;
+    /** The in-place steps, found once: the alias check runs on every call. */
+    private final InPlaceExec[] inPlaceExecs;
     private final Tensor[] backupTargets;
     private final Tensor[] backups;
     private final Tensor[][] backupArgs;
@@ -371,8 +373,6 @@ public final class Executable {
         return null;
     }
 
-    /** The in-place steps, found once: the alias check runs on every call. */
-    private InPlaceExec[] inPlaceExecs;
 
     /** The graph this executable runs. */
     public Graph graph() {
