@@ -28,6 +28,11 @@ public final class Tensor implements OpMethods<Tensor> {
     final int[] shape;
     final int[] strides;
     final int offset;
+    /** Element count and layout, fixed at construction: replays of small graphs ask for them per op. */
+    private final int numel;
+    private final boolean contiguous;
+    /** Row-major with exactly {@link Shapes#contiguousStrides} (size-1 dims included): a new tensor may share the arrays. */
+    private final boolean canonical;
 
     /**
      * A view; every tensor is made here. A view without elements addresses nothing, so its offset
@@ -39,7 +44,19 @@ public final class Tensor implements OpMethods<Tensor> {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
-        this.offset = Shapes.numel("view", shape) == 0 ? 0 : offset;
+        this.numel = Shapes.numel("view", shape);
+        this.offset = numel == 0 ? 0 : offset;
+        this.contiguous = rowMajor(shape, strides, false);
+        this.canonical = numel > 0 && contiguous && rowMajor(shape, strides, true);
+    }
+
+    private static boolean rowMajor(int[] shape, int[] strides, boolean sizeOneToo) {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if ((sizeOneToo || shape[i] != 1) && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /** A view of this tensor's storage; the offset is computed in long so that only an empty view may lie past an int. */
@@ -156,7 +173,10 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** Zeros with the shape and dtype of {@code t}. */
     public static Tensor zerosLike(Tensor t) {
-        return zeros(t.dtype(), t.shape);
+        // t's sizes were checked when it was made; shape and stride arrays are never written after construction
+        if (t.canonical) return new Tensor(Storage.allocate(t.dtype(), t.numel), t.shape, t.strides, 0);
+        int[] sh = t.shape.clone();
+        return new Tensor(Storage.allocate(t.dtype(), t.numel), sh, Shapes.contiguousStrides(sh), 0);
     }
 
     /** Ones with the shape and dtype of {@code t}. */
@@ -278,7 +298,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** The number of elements. */
     public int numel() {
-        return Shapes.numel(shape);
+        return numel;
     }
 
     /** The element type. */
@@ -288,12 +308,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** True when the elements lie in row-major order without gaps (views may not). */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) return false;
-            expected *= shape[i];
-        }
-        return true;
+        return contiguous;
     }
 
     /** The storage version: how many in-place writes its storage has seen. */
