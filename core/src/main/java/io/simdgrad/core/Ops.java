@@ -997,9 +997,8 @@ public final class Ops {
 
     /**
      * {@code out = alpha * in[first] @ in[first + 1] + beta * out} for 2-D operands bound to one
-     * GEMM call: transpose flags and leading dims from the operands' strides (a size-1 dim may
-     * give other flags than {@link Operand} picks: GEMM computes each element the same way under
-     * any flags, so the bits agree).
+     * GEMM call: transpose flags and leading dims from the operands' strides by {@link #ld}, the
+     * rule batched matmul's {@link Operand} uses too.
      */
     static final class Gemm implements Kernel {
         final boolean ta, tb;
@@ -1033,7 +1032,15 @@ public final class Ops {
 
         /** The leading dim of a 2-D operand for GEMM: positive row-major, negative transposed, 0 neither. */
         static int ld(Tensor t) {
-            int rows = t.shape[0], cols = t.shape[1], rs = t.strides[0], cs = t.strides[1];
+            return ld(t.shape[0], t.shape[1], t.strides[0], t.strides[1]);
+        }
+
+        /**
+         * The leading dim of a rows x cols matrix with strides (rs, cs): positive row-major,
+         * negative transposed, 0 neither (rows broadcast from 1, stride 0, have none). The one
+         * rule for 2-D GEMM operands and the batched matmul's.
+         */
+        static int ld(int rows, int cols, int rs, int cs) {
             if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= cols)) return Math.max(rows <= 1 ? cols : rs, 1);
             if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= rows)) return -Math.max(cols <= 1 ? rows : cs, 1);
             return 0;
@@ -1063,11 +1070,9 @@ public final class Ops {
             int count = Shapes.numel(batch);
             Tensor v = e.viewOrNull(count, rows, cols);
             if (v == null) return null;
-            int bs = count > 1 ? v.strides[0] : 0, rs = v.strides[1], cs = v.strides[2];
-            // rows broadcast from 1 (stride 0) have no leading dimension GEMM can use: those are materialised
-            if ((cs == 1 || cols == 1) && (rows <= 1 || rs >= cols)) return new Operand(v, false, rows <= 1 ? Math.max(cols, 1) : rs, bs);
-            if ((rs == 1 || rows == 1) && (cols <= 1 || cs >= rows)) return new Operand(v, true, cols <= 1 ? Math.max(rows, 1) : cs, bs);
-            return null;
+            int ld = Gemm.ld(rows, cols, v.strides[1], v.strides[2]);
+            if (ld == 0) return null; // e.g. rows broadcast from 1: the caller materialises them
+            return new Operand(v, ld < 0, Math.abs(ld), count > 1 ? v.strides[0] : 0);
         }
     }
 
