@@ -263,6 +263,7 @@ public final class Autograd {
                     if (wanted == null) accumulateLater(n.leaf, g, createGraph);
                     continue;
                 }
+                if (needed != null && !leadsOn(n, needed)) continue; // a wanted node with nothing wanted below: not run, not freed
                 Variable[] grads;
                 try {
                     n.claimSaved(retainGraph);
@@ -293,6 +294,11 @@ public final class Autograd {
             PENDING.set(outer);
         }
         for (Runnable r : pending) r.run();
+    }
+
+    private static boolean leadsOn(Node n, Set<Node> needed) {
+        for (Node m : n.next) if (m != null && needed.contains(m)) return true;
+        return false;
     }
 
     /** The nodes reachable from {@code roots} from which some {@code wanted} node is reachable (iterative post-order). */
