@@ -24,6 +24,10 @@ import java.util.function.Function;
  * output does not depend on (or only through non-differentiable ops) has an analytical gradient
  * of zero, as with torch's {@code allow_unused}.
  *
+ * <p>{@link #forwardGradcheck} checks forward mode the same way, its analytical Jacobian built
+ * column by column from one-hot tangents ({@link ForwardAD}); {@link #numericalJacobian} gives
+ * the central differences themselves, as an oracle for derivatives computed any other way.
+ *
  * <p>Inputs that require grad must not share storage with another input and must not overlap
  * themselves (an expanded view), since perturbing one element would then move several.
  * Inputs that do not require grad (targets, masks) are passed through unchanged.
