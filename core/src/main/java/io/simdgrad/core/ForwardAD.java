@@ -186,10 +186,10 @@ public final class ForwardAD {
                 if (tan != null) tan = fit(op, tan, out);
             }
         } finally {
-            if (levels.size() != k) {
-                throw new IllegalStateException(op.name() + ": a dual level opened inside its JVP rule was not closed");
-            }
+            boolean leaked = levels.size() != k;
+            while (levels.size() > k) levels.remove(levels.size() - 1);
             levels.addAll(hidden);
+            if (leaked) throw new IllegalStateException(op.name() + ": a dual level opened inside its JVP rule was not closed");
         }
         if (tan != null) level.put(out, tan);
         return out;

@@ -225,4 +225,16 @@ class FuncTest {
         assertClose(Tensor.zeros(DType.FLOAT64, 3), g.get(1).data(), 0, "unused");
         assertClose(Tensor.zeros(DType.FLOAT64, 3), Func.grad(v -> new Variable(Tensor.scalar(1.0), false)).apply(randn(26, 3)).data(), 0, "constant f");
     }
+
+    @Test
+    void aFailingOpInsideALevelLeavesTheLevelUsable() {
+        Variable x = randn(27, 2, 3), v = randn(28, 2, 3);
+        try (ForwardAD.Level l = ForwardAD.dualLevel()) {
+            Variable d = ForwardAD.makeDual(x, v);
+            assertThrows(IllegalArgumentException.class, () -> d.matmul(d));
+            Variable y = d.sin();
+            assertClose(v.data().mul(x.data().cos()), ForwardAD.tangent(y).data(), 1e-15, "tangent after a failed op");
+        }
+        assertFalse(ForwardAD.isActive());
+    }
 }
