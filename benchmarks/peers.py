@@ -1,7 +1,7 @@
 """Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
 ../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
 usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
-sections: mm elem mlp tiny compile bf16   (torch)   mm mlp elem (numpy)
+sections: mm elem mlp tiny compile bf16 func   (torch)   mm mlp elem (numpy)
 Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
 import os, sys, json, time, statistics
 sys.path.insert(0, os.path.dirname(__file__))
@@ -72,6 +72,13 @@ if lib == "torch":
                 emit(f"{name}_step_compiled", bench(cstep, repeat=7), first_call_s=first)
             except Exception as e:
                 print(json.dumps({"lib": lib, "name": f"{name}_step_compiled", "error": repr(e)[:300]}), flush=True)
+    if "func" in sections:  # FuncBench: torch.func.hessian (jacfwd(jacrev), vmapped) of a 100-parameter f64 function
+        from torch.func import hessian, jacrev
+        W = torch.randn(50, 100, dtype=torch.float64) * 0.1
+        x = torch.randn(100, dtype=torch.float64)
+        def f(v): return torch.tanh(W @ v).square().sum() + (torch.sin(v) * v).sum()
+        emit("hessian_100_f64", bench(lambda: hessian(f)(x), repeat=7))
+        emit("jacrev_jacrev_100_f64", bench(lambda: jacrev(jacrev(f))(x), repeat=7))
     if "tiny" in sections:
         def tutorial():
             x = torch.ones(2, 2, requires_grad=True); y = x + 2; z = y * y * 3; o = z.mean(); o.backward()

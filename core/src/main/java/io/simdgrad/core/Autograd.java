@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The autograd engine and its switches: grad mode ({@link #noGrad()}, {@link #enableGrad()}),
@@ -82,6 +83,8 @@ public final class Autograd {
     /** Runs {@code op} on the variables' data and records a node when some input requires grad. */
     static Variable apply(Op op, Variable... in) {
         Dispatch.checkInputs(op.name(), in);
+        Variable dual = ForwardAD.apply(op, in);
+        if (dual != null) return dual;
         Tensor[] data = new Tensor[in.length];
         boolean needsGrad = false;
         for (int i = 0; i < in.length; i++) {
@@ -99,14 +102,37 @@ public final class Autograd {
 
     /**
      * Gradients of {@code outputs} with respect to {@code inputs}, without touching any
+     * {@code .grad} (PyTorch's {@code torch.autograd.grad}), with the options by name:
+     *
+     * <pre>{@code
+     * Autograd.grad(List.of(y), List.of(x), GradOptions.create().createGraph(true).allowUnused(true));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when an input does not require grad, or (without
+     *         {@code allowUnused}) the outputs do not depend on it
+     */
+    public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, GradOptions options) {
+        if (options == null) throw new NullPointerException("grad: options is null (use GradOptions.create())");
+        List<Variable> r = grad(outputs, inputs, options.gradOutputs(), options.retainGraph(), options.createGraph(), options.allowUnused());
+        if (!options.materializeGrads()) return r;
+        List<Variable> m = new ArrayList<>(r);
+        for (int i = 0; i < m.size(); i++) {
+            if (m.get(i) == null) m.set(i, new Variable(Tensor.zeros(inputs.get(i).dtype(), inputs.get(i).data().shape), false));
+        }
+        return m;
+    }
+
+    /**
+     * Gradients of {@code outputs} with respect to {@code inputs}, without touching any
      * {@code .grad}. {@code gradOutputs} may be null when every output has one element.
      * With {@code createGraph} the results carry a graph and can be differentiated again.
+     * Prefer {@link #grad(List, List, GradOptions)}, which names its options.
      */
     public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs, boolean createGraph) {
         return grad(outputs, inputs, gradOutputs, createGraph, createGraph);
     }
 
-    /** {@link #grad(List, List, List, boolean)} with an explicit {@code retainGraph}. */
+    /** {@link #grad(List, List, List, boolean)} with an explicit {@code retainGraph}; prefer {@link #grad(List, List, GradOptions)}. */
     public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs,
                                       boolean retainGraph, boolean createGraph) {
         return grad(outputs, inputs, gradOutputs, retainGraph, createGraph, false);
@@ -115,7 +141,7 @@ public final class Autograd {
     /**
      * {@link #grad(List, List, List, boolean, boolean)} that, with {@code allowUnused}, gives null
      * for an input the outputs do not depend on (PyTorch's {@code allow_unused=True}) instead of
-     * failing.
+     * failing. Prefer {@link #grad(List, List, GradOptions)}.
      */
     public static List<Variable> grad(List<Variable> outputs, List<Variable> inputs, List<Tensor> gradOutputs,
                                       boolean retainGraph, boolean createGraph, boolean allowUnused) {
@@ -139,10 +165,11 @@ public final class Autograd {
                     continue;
                 }
                 throw new IllegalArgumentException("grad: One of the differentiated Tensors appears to not have been used in the graph."
-                        + " Pass allowUnused=true to Autograd.grad(outputs, inputs, gradOutputs, retainGraph, createGraph, "
-                        + "allowUnused) if this is the desired behavior. (shape " + Shapes.str(v.data().shape) + ")");
+                        + " Pass allowUnused=true (Autograd.grad(outputs, inputs, GradOptions.create().allowUnused(true))) "
+                        + "if this is the desired behavior. (shape " + Shapes.str(v.data().shape) + ")");
             }
-            r.add(createGraph ? g : new Variable(g.data(), false));
+            // without createGraph g carries no graph already; kept as it is, it keeps its forward-mode tangents
+            r.add(createGraph || !g.requiresGrad() ? g : new Variable(g.data(), false));
         }
         return r;
     }
@@ -185,6 +212,9 @@ public final class Autograd {
             slots.computeIfAbsent(n, x -> new Slot()).add(gv);
             roots.add(n);
         }
+        // grad(): only nodes on a path to a wanted node run (PyTorch's engine prunes so too): a reverse
+        // pass through a JVP rule's own ops must not run, nor free, the graph its primals came from
+        Set<Node> needed = wanted == null ? null : neededNodes(roots, wanted.keySet());
         // dependency counts over the reachable graph (iterative: deep graphs must not overflow the stack)
         ArrayDeque<Node> stack = new ArrayDeque<>();
         for (Node r : roots) {
@@ -197,7 +227,7 @@ public final class Autograd {
         while (!stack.isEmpty()) {
             Node n = stack.pop();
             for (Node m : n.next) {
-                if (m == null) continue;
+                if (m == null || needed != null && !needed.contains(m)) continue;
                 Slot c = slots.get(m);
                 if (c == null) {
                     c = new Slot();
@@ -211,7 +241,9 @@ public final class Autograd {
             }
         }
         ArrayDeque<Node> ready = new ArrayDeque<>();
-        for (Node r : roots) if (slots.get(r).deps == 0 && !ready.contains(r)) ready.add(r);
+        for (Node r : roots) {
+            if (slots.get(r).deps == 0 && !ready.contains(r) && (needed == null || needed.contains(r))) ready.add(r);
+        }
         // leaf gradients are added only once the whole run has succeeded: a run that fails part way
         // leaves every .grad as it was (PyTorch adds as it goes, so there some may be filled)
         List<Runnable> pending = new ArrayList<>();
@@ -231,6 +263,7 @@ public final class Autograd {
                     if (wanted == null) accumulateLater(n.leaf, g, createGraph);
                     continue;
                 }
+                if (needed != null && !leadsOn(n, needed)) continue; // a wanted node with nothing wanted below: not run, not freed
                 Variable[] grads;
                 try {
                     n.claimSaved(retainGraph);
@@ -246,7 +279,7 @@ public final class Autograd {
                 }
                 for (int i = 0; i < n.next.length; i++) {
                     Node m = n.next[i];
-                    if (m == null) continue;
+                    if (m == null || needed != null && !needed.contains(m)) continue;
                     Slot sm = slots.get(m);
                     Variable gi = grads[i];
                     if (gi != null) {
@@ -261,6 +294,43 @@ public final class Autograd {
             PENDING.set(outer);
         }
         for (Runnable r : pending) r.run();
+    }
+
+    private static boolean leadsOn(Node n, Set<Node> needed) {
+        for (Node m : n.next) if (m != null && needed.contains(m)) return true;
+        return false;
+    }
+
+    /** The nodes reachable from {@code roots} from which some {@code wanted} node is reachable (iterative post-order). */
+    private static Set<Node> neededNodes(List<Node> roots, Set<Node> wanted) {
+        Map<Node, Boolean> done = new IdentityHashMap<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        ArrayDeque<int[]> next = new ArrayDeque<>();
+        for (Node r : roots) {
+            if (done.containsKey(r)) continue;
+            stack.push(r);
+            next.push(new int[1]);
+            while (!stack.isEmpty()) {
+                Node n = stack.peek();
+                int[] at = next.peek();
+                if (at[0] < n.next.length) {
+                    Node m = n.next[at[0]++];
+                    if (m != null && !done.containsKey(m)) {
+                        stack.push(m);
+                        next.push(new int[1]);
+                    }
+                    continue;
+                }
+                stack.pop();
+                next.pop();
+                boolean reaches = wanted.contains(n);
+                for (Node m : n.next) reaches |= m != null && done.get(m);
+                done.put(n, reaches);
+            }
+        }
+        Set<Node> r = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map.Entry<Node, Boolean> e : done.entrySet()) if (e.getValue()) r.add(e.getKey());
+        return r;
     }
 
     /**

@@ -28,6 +28,12 @@ public interface ElementwiseOp extends Op {
         return true;
     }
 
+    /** Its Jacobian is diagonal: the tangent is the sum of the VJP's parts at each operand's tangent ({@link ForwardAD#elementwise}). */
+    @Override
+    default Variable jvp(Op.Saved primals, Variable[] tangents) {
+        return ForwardAD.elementwise(this, primals, tangents);
+    }
+
     /** Loops over the runs of {@code out}'s layout (operands converted and broadcast). */
     @Override
     default void forward(Tensor[] in, Tensor out) {

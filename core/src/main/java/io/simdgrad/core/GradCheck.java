@@ -24,6 +24,10 @@ import java.util.function.Function;
  * output does not depend on (or only through non-differentiable ops) has an analytical gradient
  * of zero, as with torch's {@code allow_unused}.
  *
+ * <p>{@link #forwardGradcheck} checks forward mode the same way, its analytical Jacobian built
+ * column by column from one-hot tangents ({@link ForwardAD}); {@link #numericalJacobian} gives
+ * the central differences themselves, as an oracle for derivatives computed any other way.
+ *
  * <p>Inputs that require grad must not share storage with another input and must not overlap
  * themselves (an expanded view), since perturbing one element would then move several.
  * Inputs that do not require grad (targets, masks) are passed through unchanged.
@@ -118,7 +122,7 @@ public final class GradCheck {
      *         input requires grad, or when inputs share memory
      */
     public static boolean gradcheck(Function<List<Variable>, Variable> fn, Variable... inputs) {
-        return run("gradcheck", single(fn), DEFAULT_EPS, DEFAULT_ATOL, DEFAULT_RTOL, true, inputs, null);
+        return run("gradcheck", single(fn), DEFAULT_EPS, DEFAULT_ATOL, DEFAULT_RTOL, true, inputs, null, false);
     }
 
     /**
@@ -127,7 +131,7 @@ public final class GradCheck {
      */
     public static boolean gradcheck(Function<List<Variable>, Variable> fn, double eps, double atol, double rtol,
                                     Variable... inputs) {
-        return run("gradcheck", single(fn), eps, atol, rtol, false, inputs, null);
+        return run("gradcheck", single(fn), eps, atol, rtol, false, inputs, null, false);
     }
 
     /**
@@ -147,6 +151,58 @@ public final class GradCheck {
     public static boolean gradgradcheck(Function<List<Variable>, Variable> fn, double eps, double atol, double rtol,
                                         Variable... inputs) {
         return gradgrad(fn, eps, atol, rtol, false, inputs);
+    }
+
+    /**
+     * Checks forward mode, like {@code torch.autograd.gradcheck(..., check_forward_ad=True)}: the
+     * analytical Jacobian comes from {@link ForwardAD}, one forward pass per input element with a
+     * one-hot tangent (each op's {@link Op#jvp}), compared with the same central differences.
+     * Defaults and FLOAT64 inputs as {@link #gradcheck(Function, Variable...)}.
+     */
+    public static boolean forwardGradcheck(Function<List<Variable>, Variable> fn, Variable... inputs) {
+        return run("forwardGradcheck", single(fn), DEFAULT_EPS, DEFAULT_ATOL, DEFAULT_RTOL, true, inputs, null, true);
+    }
+
+    /** {@link #forwardGradcheck(Function, Variable...)} with the caller's step and tolerances; FLOAT32 inputs are accepted. */
+    public static boolean forwardGradcheck(Function<List<Variable>, Variable> fn, double eps, double atol, double rtol,
+                                           Variable... inputs) {
+        return run("forwardGradcheck", single(fn), eps, atol, rtol, false, inputs, null, true);
+    }
+
+    /**
+     * The central-difference Jacobian of {@code fn} at {@code inputs}, as the checks compute it:
+     * one FLOAT64 tensor per input that requires grad, of shape {@code fn(inputs).shape + input.shape}
+     * (torch.func.jacrev's layout), entry {@code (j, e)} being
+     * {@code (y_j(x + eps e) - y_j(x - eps e)) / (x_+ - x_-)}. An oracle for derivatives computed
+     * any other way (function transforms, hand-written gradients).
+     */
+    public static List<Tensor> numericalJacobian(Function<List<Variable>, Variable> fn, double eps, Variable... inputs) {
+        if (fn == null) throw new NullPointerException("numericalJacobian: fn is null");
+        checkArguments("numericalJacobian", eps, 0, 0, false, inputs);
+        List<Variable> xs = List.of(inputs);
+        List<Integer> diffIndex = requiringGrad(inputs);
+        List<Variable> diff = new ArrayList<>();
+        for (int i : diffIndex) diff.add(inputs[i]);
+        Function<List<Variable>, List<Variable>> f = single(fn);
+        int[] outShape;
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+            Variable y = fn.apply(xs);
+            checkOutput("numericalJacobian", 0, y);
+            outShape = y.shape();
+        }
+        double[][][][] jn = numerical("numericalJacobian", f, eps, xs, diff, diffIndex, new int[][] {outShape}, null);
+        List<Tensor> r = new ArrayList<>(diff.size());
+        int m = Shapes.numel(outShape);
+        for (int d = 0; d < diff.size(); d++) {
+            int[] inShape = diff.get(d).shape();
+            int n = Shapes.numel(inShape);
+            double[] v = new double[Math.multiplyExact(m, n)];
+            for (int e = 0; e < n; e++) for (int j = 0; j < m; j++) v[j * n + e] = jn[0][d][e][j];
+            int[] shape = Arrays.copyOf(outShape, outShape.length + inShape.length);
+            System.arraycopy(inShape, 0, shape, outShape.length, inShape.length);
+            r.add(Tensor.of(v, shape));
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------ implementation
@@ -179,7 +235,7 @@ public final class GradCheck {
         };
         String[] names = new String[diff.size()];
         for (int k = 0; k < names.length; k++) names[k] = "output " + k + " (the gradient with respect to input " + diffIndex.get(k) + ")";
-        return run("gradgradcheck", grads, eps, atol, rtol, strictDtype, inputs, names);
+        return run("gradgradcheck", grads, eps, atol, rtol, strictDtype, inputs, names, false);
     }
 
     /** The indices of the inputs that require grad. */
@@ -296,14 +352,14 @@ public final class GradCheck {
 
     /** The check proper: numerical and analytical Jacobians of every output with respect to every input that requires grad. */
     private static boolean run(String what, Function<List<Variable>, List<Variable>> fn, double eps, double atol, double rtol,
-                               boolean strictDtype, Variable[] inputs, String[] outputNames) {
+                               boolean strictDtype, Variable[] inputs, String[] outputNames, boolean forward) {
         checkArguments(what, eps, atol, rtol, strictDtype, inputs);
         List<Variable> xs = List.of(inputs);
         List<Integer> diffIndex = requiringGrad(inputs);
         List<Variable> diff = new ArrayList<>();
         for (int i : diffIndex) diff.add(inputs[i]);
 
-        // analytical: ja[k][d][e][j] = d out_k[j] / d x_d[e], one backward per output element
+        // analytical: ja[k][d][e][j] = d out_k[j] / d x_d[e], one backward per output element (or one forward per input element)
         List<Variable> outs;
         try (Autograd.Scope ignored = Autograd.enableGrad()) {
             outs = fn.apply(xs);
@@ -311,7 +367,12 @@ public final class GradCheck {
         int nOut = outs.size();
         int[][] outShapes = new int[nOut][];
         double[][][][] ja = new double[nOut][diff.size()][][];
-        for (int k = 0; k < nOut; k++) {
+        for (int k = 0; k < nOut && forward; k++) {
+            checkOutput(what, k, outs.get(k));
+            outShapes[k] = outs.get(k).shape();
+        }
+        if (forward) forwardJacobian(what, fn, inputs, diffIndex, outShapes, ja);
+        for (int k = 0; k < nOut && !forward; k++) {
             Variable y = outs.get(k);
             checkOutput(what, k, y);
             outShapes[k] = y.shape();
@@ -335,8 +396,44 @@ public final class GradCheck {
             }
         }
         outs = null;
+        double[][][][] jn = numerical(what, fn, eps, xs, diff, diffIndex, outShapes, outputNames);
+        compare(what, atol, rtol, eps, diff, diffIndex, outShapes, outputNames, ja, jn);
+        return true;
+    }
 
-        // numerical, perturbing each element in place and restoring it
+    /** Forward mode's Jacobian: a one-hot tangent per element of each differentiated input, the outputs' tangents as columns. */
+    private static void forwardJacobian(String what, Function<List<Variable>, List<Variable>> fn, Variable[] inputs,
+                                        List<Integer> diffIndex, int[][] outShapes, double[][][][] ja) {
+        for (int d = 0; d < diffIndex.size(); d++) {
+            Variable x = inputs[diffIndex.get(d)];
+            int n = x.numel();
+            for (int k = 0; k < outShapes.length; k++) ja[k][d] = new double[n][];
+            for (int e = 0; e < n; e++) {
+                double[] onehot = new double[n];
+                onehot[e] = 1;
+                try (ForwardAD.Level ignored = ForwardAD.dualLevel()) {
+                    List<Variable> args = new ArrayList<>(List.of(inputs));
+                    args.set(diffIndex.get(d), ForwardAD.makeDual(x, new Variable(Tensor.of(onehot).reshape(x.shape()).to(x.dtype()), false)));
+                    List<Variable> outs = fn.apply(args);
+                    for (int k = 0; k < outShapes.length; k++) {
+                        Variable y = outs.get(k);
+                        checkOutput(what, k, y);
+                        Variable t = ForwardAD.tangent(y);
+                        if (t != null && !Arrays.equals(t.shape(), outShapes[k])) {
+                            throw new GradcheckError(what + ": the tangent of output " + k + " has shape " + Shapes.str(t.data().shape)
+                                    + ", expected the output's shape " + Shapes.str(outShapes[k]));
+                        }
+                        ja[k][d][e] = t != null ? t.data().toDoubleArray() : new double[Shapes.numel(outShapes[k])];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The central differences: jn[k][d][e][j], perturbing each element in place and restoring it. */
+    private static double[][][][] numerical(String what, Function<List<Variable>, List<Variable>> fn, double eps, List<Variable> xs,
+                                            List<Variable> diff, List<Integer> diffIndex, int[][] outShapes, String[] outputNames) {
+        int nOut = outShapes.length;
         double[][][][] jn = new double[nOut][diff.size()][][];
         for (int d = 0; d < diff.size(); d++) {
             Tensor t = diff.get(d).data();
@@ -371,8 +468,13 @@ public final class GradCheck {
             }
         }
 
-        // compare every entry; report the first mismatch and how many there are
-        for (int k = 0; k < nOut; k++) {
+        return jn;
+    }
+
+    /** Compares every entry; reports the first mismatch and how many there are. */
+    private static void compare(String what, double atol, double rtol, double eps, List<Variable> diff, List<Integer> diffIndex,
+                                int[][] outShapes, String[] outputNames, double[][][][] ja, double[][][][] jn) {
+        for (int k = 0; k < outShapes.length; k++) {
             for (int d = 0; d < diff.size(); d++) {
                 int[] inShape = diff.get(d).data().shape;
                 int bad = 0, firstE = -1, firstJ = -1;
@@ -404,7 +506,6 @@ public final class GradCheck {
                 }
             }
         }
-        return true;
     }
 
     /** The multi-index of row-major position {@code p} in {@code shape}. */

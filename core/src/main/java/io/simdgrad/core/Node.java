@@ -144,7 +144,7 @@ public final class Node implements Op.Saved {
             throw new IllegalStateException("Trying to backward through the graph a second time (or directly access saved tensors "
                     + "after they have already been freed). Saved intermediate values of the graph are freed when you call "
                     + "backward() or Autograd.grad(). Pass retainGraph=true (backward(gradient, true, createGraph) or "
-                    + "Autograd.grad(outputs, inputs, gradOutputs, true, createGraph)) if you need to backward through the graph "
+                    + "Autograd.grad(outputs, inputs, GradOptions.create().retainGraph(true))) if you need to backward through the graph "
                     + "a second time or if you need to access saved tensors after calling backward. (node " + name + ")");
         }
         if (savedInputs != null) {
@@ -209,6 +209,11 @@ public final class Node implements Op.Saved {
     @Override
     public boolean needsGrad(int i) {
         return next[i] != null;
+    }
+
+    @Override
+    public int inputCount() {
+        return next.length;
     }
 
     /** As PyTorch prints a grad_fn: {@code <AddBackward0 object at 0x...>}. */

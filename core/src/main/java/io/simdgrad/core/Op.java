@@ -73,6 +73,22 @@ public interface Op {
         throw new UnsupportedOperationException("the derivative for '" + name() + "' is not implemented");
     }
 
+    /**
+     * The Jacobian-vector product, for forward mode ({@link ForwardAD}, {@code func.jvp}): given
+     * a tangent per input ({@code null} for a zero tangent), the tangent of the result, written
+     * with {@link Variable} ops so that it is itself differentiable (forward-over-reverse gives
+     * Hessian-vector products); null for a zero tangent. It may return a shape that broadcasts
+     * to the result's. {@code primals} holds every input and the result.
+     *
+     * <p>The default derives it from {@link #vjp} ({@link ForwardAD#byDoubleVjp}: the VJP is
+     * linear in its cotangent, so one reverse pass through it gives {@code J t}), so every op
+     * with a VJP has a correct JVP; elementwise, linear and matmul-like ops override it with
+     * their direct rule, which is cheaper.
+     */
+    default Variable jvp(Saved primals, Variable[] tangents) {
+        return ForwardAD.byDoubleVjp(this, primals, tangents);
+    }
+
     /** What a node kept for its op's vector-Jacobian product. */
     interface Saved {
         /** Input {@code i}, if the op saved it ({@link #savesInput}). */
@@ -89,5 +105,8 @@ public interface Op {
 
         /** Whether input {@code i} needs a gradient (its VJP part may be skipped otherwise). */
         boolean needsGrad(int i);
+
+        /** How many inputs the op had. */
+        int inputCount();
     }
 }

@@ -87,6 +87,7 @@ public final class Ops {
         }
         @Override public String gradFnName(Tensor[] in) { return "CloneBackward0"; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g}; }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0]; }
     }
 
     /**
@@ -199,6 +200,7 @@ public final class Ops {
         @Override public String gradFnName(Tensor[] in) { return "ToCopyBackward0"; }
         @Override public boolean differentiable() { return to.isFloatingPoint(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.to(s.inputDtype(0))}; }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0].to(to); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor src = in[0];
             Loops.iterate(out.shape, new Tensor[] {src, out}, (offs, st, n) -> {
@@ -587,6 +589,10 @@ public final class Ops {
             };
             return new Variable[] {r};
         }
+        /** Sums and means are linear (the same reduction of the tangent); max, min and norm take the default. */
+        @Override public Variable jvp(Op.Saved s, Variable[] t) {
+            return kind == ReduceKind.SUM || kind == ReduceKind.MEAN ? ForwardAD.linear(this, s, t) : Op.super.jvp(s, t);
+        }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             if (dim == ALL || x.dim() == 0) {
@@ -724,6 +730,13 @@ public final class Ops {
             Variable r = log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
             return new Variable[] {r};
         }
+        /** {@code y (t - sum(y t))}; for log-softmax {@code t - sum(softmax t)}. */
+        @Override public Variable jvp(Op.Saved s, Variable[] t) {
+            Variable y = s.output();
+            if (s.inputShape(0).length == 0) return null;
+            int d = Shapes.dim(name(), dim, s.inputShape(0).length);
+            return log ? t[0].sub(y.exp().mul(t[0]).sum(d, true)) : y.mul(t[0].sub(y.mul(t[0]).sum(d, true)));
+        }
         @Override public int[] shape(Tensor[] in) {
             requireFloat(name(), in[0]);
             Shapes.dim(name(), dim, in[0].dim());
@@ -763,6 +776,14 @@ public final class Ops {
             Variable gk = keepdim ? g : g.unsqueeze(d);
             return new Variable[] {gk.mul(s.input(0).sub(out).exp())};
         }
+        /** {@code sum(t softmax(x))} over the dim. */
+        @Override public Variable jvp(Op.Saved s, Variable[] t) {
+            int[] shape = s.inputShape(0);
+            if (shape.length == 0) return t[0];
+            int d = Shapes.dim(name(), dim, shape.length);
+            Variable out = keepdim ? s.output() : s.output().unsqueeze(d);
+            return t[0].mul(s.input(0).sub(out).exp()).sum(d, keepdim);
+        }
         @Override public String attributes() { return "dim=" + dim + (keepdim ? ", keepdim=True" : ""); }
         @Override public int[] shape(Tensor[] in) {
             requireFloat(name(), in[0]);
@@ -788,8 +809,11 @@ public final class Ops {
         }
     }
 
-    private static int countInputs(Op.Saved s) {
-        return ((Node) s).next.length;
+    /** The product rule of a bilinear op {@code op(a, b)}: {@code op(ta, b) + op(a, tb)}. */
+    private static Variable bilinear(Op op, Op.Saved s, Variable[] t) {
+        Variable a = t[0] == null ? null : Variable.apply(op, t[0], s.input(1));
+        Variable b = t[1] == null ? null : Variable.apply(op, s.input(0), t[1]);
+        return a == null ? b : b == null ? a : a.add(b);
     }
 
     static int[] inverse(int[] perm) {
@@ -818,6 +842,7 @@ public final class Ops {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             return new Variable[] {s.needsGrad(0) ? g.mul(s.input(1)) : null, s.needsGrad(1) ? g.mul(s.input(0)) : null};
         }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return bilinear(this, s, t); }
         @Override public int[] shape(Tensor[] in) {
             Tensor a = in[0], b = in[1];
             if (a.dim() != 1 || b.dim() != 1) {
@@ -879,6 +904,7 @@ public final class Ops {
             if (gb != null && b.dim() == 1) gb = Autograd.sumTo(gb, b2.shape()).reshape(b.shape());
             return new Variable[] {ga, gb};
         }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return bilinear(this, s, t); }
 
         /** Whether a 2-D operand with both sizes above 1 lies in memory as the transpose of a row-major matrix. */
         private static boolean storedTransposed(Variable v) {
@@ -1082,9 +1108,10 @@ public final class Ops {
     public record Cat(int dim) implements Op {
         @Override public String name() { return "cat"; }
         @Override public String attributes() { return "dim=" + dim; }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return ForwardAD.linear(this, s, t); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int d = Shapes.dim("cat", dim, g.dim());
-            Variable[] r = new Variable[g.data().dim() == 0 ? 0 : countInputs(s)];
+            Variable[] r = new Variable[g.data().dim() == 0 ? 0 : s.inputCount()];
             int at = 0;
             for (int i = 0; i < r.length; i++) {
                 int size = s.inputShape(i)[d];

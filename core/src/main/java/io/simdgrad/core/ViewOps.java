@@ -29,6 +29,12 @@ public final class ViewOps {
         default void forward(Tensor[] in, Tensor out) {
             Ops.CopyInto.copy(view(in[0]), out);
         }
+
+        /** A view is linear: the same view of the tangent. */
+        @Override
+        default Variable jvp(Op.Saved primals, Variable[] tangents) {
+            return ForwardAD.linear(this, primals, tangents);
+        }
     }
 
     /** reshape / view: the gradient is reshaped back. */

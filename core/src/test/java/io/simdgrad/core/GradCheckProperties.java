@@ -15,8 +15,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Every differentiable op of {@link Variable} passes {@link GradCheck#gradcheck} and
- * {@link GradCheck#gradgradcheck} on random small FLOAT64 shapes (broadcast pairs, size-1 dims,
+ * Every differentiable op of {@link Variable} passes {@link GradCheck#gradcheck},
+ * {@link GradCheck#gradgradcheck} and {@link GradCheck#forwardGradcheck} (its JVP) on random small FLOAT64 shapes (broadcast pairs, size-1 dims,
  * up to 4 dims, strided inputs) with values in the op's domain and off its kinks; so do random
  * programs of 2 to 6 ops over shared inputs.
  *
@@ -292,10 +292,14 @@ class GradCheckProperties {
                 GradCheck.gradcheck(c.fn(), c.inputs());
                 stage = "gradgradcheck";
                 GradCheck.gradgradcheck(c.fn(), c.inputs());
+                stage = "forwardGradcheck";
+                GradCheck.forwardGradcheck(c.fn(), c.inputs());
             } else {
                 GradCheck.gradcheck(c.fn(), tol[0], tol[1], tol[2], c.inputs());
                 stage = "gradgradcheck";
                 GradCheck.gradgradcheck(c.fn(), tol[0], tol[1], tol[2], c.inputs());
+                stage = "forwardGradcheck";
+                GradCheck.forwardGradcheck(c.fn(), tol[0], tol[1], tol[2], c.inputs());
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(stage + " of " + what + " failed:\n" + e.getMessage(), e);

@@ -83,9 +83,14 @@ class TorchGradFixturesTest {
     }
 
     static List<Fixture> load() throws IOException {
+        return load("fixtures/grad_fixtures.txt");
+    }
+
+    /** The records of a fixture file in this format (a resource path). */
+    static List<Fixture> load(String resource) throws IOException {
         List<Fixture> r = new ArrayList<>();
-        var in = TorchGradFixturesTest.class.getResourceAsStream("/fixtures/grad_fixtures.txt");
-        Objects.requireNonNull(in, "fixtures/grad_fixtures.txt is missing");
+        var in = TorchGradFixturesTest.class.getResourceAsStream("/" + resource);
+        Objects.requireNonNull(in, resource + " is missing");
         try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String name = null;
             Map<String, Tensor> fields = null;
@@ -148,7 +153,7 @@ class TorchGradFixturesTest {
         }
     }
 
-    private static void assertClose(Tensor expected, Tensor actual, String what) {
+    static void assertClose(Tensor expected, Tensor actual, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
