@@ -4,6 +4,7 @@ import io.simdgrad.simd.ArrayKernels;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.UnaryOp;
+import io.simdgrad.simd.UnaryParamOp;
 
 import java.util.Locale;
 
@@ -69,6 +70,13 @@ final class Kernels {
         }
         int len = as == 0 ? Math.min(n, 1) : n;
         o.k.unary(op, a.array, ao, o.array, oo, len);
+        if (len < n) fill(o, oo + 1, n - 1, o.get(oo));
+    }
+
+    static void unaryParam(UnaryParamOp op, Storage a, int ao, int as, double p, double q, double r, Storage o, int oo, int n) {
+        ArrayKernels k = arithmetic(o, op);
+        int len = as == 0 ? Math.min(n, 1) : n;
+        k.unaryParam(op, a.array, ao, p, q, r, o.array, oo, len);
         if (len < n) fill(o, oo + 1, n - 1, o.get(oo));
     }
 

@@ -3,6 +3,7 @@ package io.simdgrad.core;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.UnaryOp;
+import io.simdgrad.simd.UnaryParamOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +227,131 @@ public interface OpMethods<T extends OpMethods<T>> {
     default T softmax(int dim) { return op(new Ops.Softmax(dim, false)); }
     /** Log-softmax over {@code dim}, computed stably. */
     default T logSoftmax(int dim) { return op(new Ops.Softmax(dim, true)); }
+
+    // --- elementwise: activations and math functions (ElementwiseOps; PyTorch's names and conventions)
+
+    /** GELU, {@code x * Phi(x)} with Phi the standard normal CDF (torch.nn.functional.gelu). */
+    default T gelu() { return op(Ops.Unary.of(UnaryOp.GELU)); }
+    /**
+     * GELU with {@code approximate} "none" (exact) or "tanh":
+     * {@code x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))} (gelu(approximate="tanh")).
+     */
+    default T gelu(String approximate) {
+        if ("none".equals(approximate)) return gelu();
+        if ("tanh".equals(approximate)) return op(Ops.Unary.of(UnaryOp.GELU_TANH));
+        throw new IllegalArgumentException("gelu: approximate argument must be either none or tanh, got " + approximate);
+    }
+    /** SiLU (swish), {@code x * sigmoid(x)} (torch.nn.functional.silu). */
+    default T silu() { return op(Ops.Unary.of(UnaryOp.SILU)); }
+    /** Mish, {@code x * tanh(softplus(x))} (torch.nn.functional.mish). */
+    default T mish() { return op(Ops.Unary.of(UnaryOp.MISH)); }
+    /** {@code softplus(1, 20)}. */
+    default T softplus() { return softplus(1, 20); }
+    /** {@code beta x > threshold ? x : log(1 + exp(beta x)) / beta} (torch.nn.functional.softplus). */
+    default T softplus(double beta, double threshold) {
+        return op(new ElementwiseOps.UnaryParam(UnaryParamOp.SOFTPLUS, beta, threshold, 0));
+    }
+    /** {@code elu(1)}. */
+    default T elu() { return elu(1); }
+    /** ELU, {@code x > 0 ? x : alpha (exp(x) - 1)} (torch.nn.functional.elu). */
+    default T elu(double alpha) { return op(new ElementwiseOps.UnaryParam(UnaryParamOp.ELU, alpha, 1, 1)); }
+    /** SELU, {@code scale * elu(x, alpha)} with alpha = 1.6732632423543772, scale = 1.0507009873554805 (torch.nn.functional.selu). */
+    default T selu() { return op(new ElementwiseOps.UnaryParam(UnaryParamOp.ELU, 1.6732632423543772848170429916717, 1.0507009873554804934193349852946, 1)); }
+    /** {@code leakyRelu(0.01)}. */
+    default T leakyRelu() { return leakyRelu(0.01); }
+    /** {@code x > 0 ? x : negativeSlope * x} (torch.nn.functional.leaky_relu; the gradient at 0 is negativeSlope). */
+    default T leakyRelu(double negativeSlope) { return op(new ElementwiseOps.UnaryParam(UnaryParamOp.LEAKY_RELU, negativeSlope, 0, 0)); }
+    /** {@code hardtanh(-1, 1)}. */
+    default T hardtanh() { return hardtanh(-1, 1); }
+    /**
+     * {@code min(max(x, minVal), maxVal)} with gradient 1 strictly between the bounds and 0 at them
+     * (torch.nn.functional.hardtanh; {@link #clamp} counts the bounds in).
+     */
+    default T hardtanh(double minVal, double maxVal) {
+        if (!(minVal <= maxVal)) {
+            throw new IllegalArgumentException("hardtanh: min_val cannot be greater than max_val, got minVal=" + minVal + ", maxVal=" + maxVal);
+        }
+        return op(new ElementwiseOps.Hardtanh(minVal, maxVal));
+    }
+    /** {@code hardtanh(0, 6)} (torch.nn.functional.relu6). */
+    default T relu6() { return hardtanh(0, 6); }
+    /** {@code x * min(max(x + 3, 0), 6) / 6} (torch.nn.functional.hardswish). */
+    default T hardswish() { return op(Ops.Unary.of(UnaryOp.HARDSWISH)); }
+    /** {@code min(max(x + 3, 0), 6) / 6} (torch.nn.functional.hardsigmoid). */
+    default T hardsigmoid() { return op(Ops.Unary.of(UnaryOp.HARDSIGMOID)); }
+    /** {@code log(sigmoid(x))}, computed without overflow (torch.nn.functional.logsigmoid). */
+    default T logsigmoid() { return op(Ops.Unary.of(UnaryOp.LOGSIGMOID)); }
+    /** {@code log(1 + x)}, accurate near 0 (torch.log1p). */
+    default T log1p() { return op(Ops.Unary.of(UnaryOp.LOG1P)); }
+    /** {@code exp(x) - 1}, accurate near 0 (torch.expm1). */
+    default T expm1() { return op(Ops.Unary.of(UnaryOp.EXPM1)); }
+    /** Base-2 logarithm (torch.log2). */
+    default T log2() { return op(Ops.Unary.of(UnaryOp.LOG2)); }
+    /** Base-10 logarithm (torch.log10). */
+    default T log10() { return op(Ops.Unary.of(UnaryOp.LOG10)); }
+    /** {@code 2^x} (torch.exp2). */
+    default T exp2() { return op(Ops.Unary.of(UnaryOp.EXP2)); }
+    /** The error function {@code 2/sqrt(pi) * integral_0^x exp(-t^2) dt} (torch.erf). */
+    default T erf() { return op(Ops.Unary.of(UnaryOp.ERF)); }
+    /** {@code 1 - erf(x)}, accurate for large x (torch.erfc). */
+    default T erfc() { return op(Ops.Unary.of(UnaryOp.ERFC)); }
+    /** The inverse of erf on [-1, 1]: +-inf at +-1, NaN outside (torch.erfinv). */
+    default T erfinv() { return op(Ops.Unary.of(UnaryOp.ERFINV)); }
+    /** Tangent (torch.tan). */
+    default T tan() { return op(Ops.Unary.of(UnaryOp.TAN)); }
+    /** Arcsine (torch.asin). */
+    default T asin() { return op(Ops.Unary.of(UnaryOp.ASIN)); }
+    /** Arccosine (torch.acos). */
+    default T acos() { return op(Ops.Unary.of(UnaryOp.ACOS)); }
+    /** Arctangent (torch.atan). */
+    default T atan() { return op(Ops.Unary.of(UnaryOp.ATAN)); }
+    /** Hyperbolic sine (torch.sinh). */
+    default T sinh() { return op(Ops.Unary.of(UnaryOp.SINH)); }
+    /** Hyperbolic cosine (torch.cosh). */
+    default T cosh() { return op(Ops.Unary.of(UnaryOp.COSH)); }
+    /** Inverse hyperbolic sine (torch.asinh). */
+    default T asinh() { return op(Ops.Unary.of(UnaryOp.ASINH)); }
+    /** Inverse hyperbolic cosine, NaN below 1 (torch.acosh). */
+    default T acosh() { return op(Ops.Unary.of(UnaryOp.ACOSH)); }
+    /** Inverse hyperbolic tangent, +-inf at +-1 (torch.atanh). */
+    default T atanh() { return op(Ops.Unary.of(UnaryOp.ATANH)); }
+    /** 1, -1 or 0 (0 for NaN and zeros, as torch.sign); zero gradient. */
+    default T sign() { return op(Ops.Unary.of(UnaryOp.SIGN)); }
+    /** Round down (torch.floor); zero gradient. */
+    default T floor() { return op(Ops.Unary.of(UnaryOp.FLOOR)); }
+    /** Round up (torch.ceil); zero gradient. */
+    default T ceil() { return op(Ops.Unary.of(UnaryOp.CEIL)); }
+    /** Round to the nearest integer, halfway cases to even (torch.round); zero gradient. */
+    default T round() { return op(Ops.Unary.of(UnaryOp.ROUND)); }
+    /** Round toward zero (torch.trunc); zero gradient. */
+    default T trunc() { return op(Ops.Unary.of(UnaryOp.TRUNC)); }
+    /** {@code x - trunc(x)} (torch.frac). */
+    default T frac() { return op(Ops.Unary.of(UnaryOp.FRAC)); }
+    /** 1 where NaN, else 0, in this dtype (torch.isnan, as the comparisons return masks). */
+    default T isnan() { return op(Ops.Unary.of(UnaryOp.ISNAN)); }
+    /** 1 where +-inf, else 0 (torch.isinf). */
+    default T isinf() { return op(Ops.Unary.of(UnaryOp.ISINF)); }
+    /** 1 where neither NaN nor infinite, else 0 (torch.isfinite). */
+    default T isfinite() { return op(Ops.Unary.of(UnaryOp.ISFINITE)); }
+    /** C's fmod, {@code a - trunc(a / b) * b} with a's sign, broadcasting (torch.fmod). */
+    default T fmod(T other) { return op(Ops.Binary.of(BinaryOp.FMOD), other); }
+    /** {@code fmod(this, s)}. */
+    default T fmod(double s) { return op(new Ops.BinaryScalar(BinaryOp.FMOD, s, false)); }
+    /** Python's remainder, {@code a - floor(a / b) * b} with b's sign, broadcasting (torch.remainder). */
+    default T remainder(T other) { return op(Ops.Binary.of(BinaryOp.REMAINDER), other); }
+    /** {@code remainder(this, s)}. */
+    default T remainder(double s) { return op(new Ops.BinaryScalar(BinaryOp.REMAINDER, s, false)); }
+    /** NaN to 0, +-inf to the dtype's largest and lowest finite values (torch.nan_to_num). */
+    default T nanToNum() { return nanToNum(0); }
+    /** NaN to {@code nan}, +-inf to the dtype's largest and lowest finite values. */
+    default T nanToNum(double nan) {
+        double max = dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        return nanToNum(nan, max, -max);
+    }
+    /** NaN to {@code nan}, +inf to {@code posinf}, -inf to {@code neginf} (torch.nan_to_num); gradient 0 at the replaced values. */
+    default T nanToNum(double nan, double posinf, double neginf) {
+        return op(new ElementwiseOps.UnaryParam(UnaryParamOp.NAN_TO_NUM, nan, posinf, neginf));
+    }
 
     // ------------------------------------------------------------------ pieces
 

@@ -243,7 +243,12 @@ public final class Ops {
             Kernels.binary(kind, s[0], o[0], st[0], s[1], o[1], st[1], s[2], o[2], n);
         }
         @Override public String gradFnName(Tensor[] in) {
-            return kind == BinaryOp.POW ? "PowBackward1" : ElementwiseOp.super.gradFnName(in);
+            return switch (kind) {
+                case POW -> "PowBackward1";
+                case FMOD -> "FmodBackward1";
+                case REMAINDER -> "RemainderBackward1";
+                default -> ElementwiseOp.super.gradFnName(in);
+            };
         }
         @Override public boolean savesInput(int i) { return kind != BinaryOp.ADD && kind != BinaryOp.SUB; }
         @Override public boolean savesOutput() { return kind == BinaryOp.POW || kind == BinaryOp.HYPOT; }
@@ -273,6 +278,8 @@ public final class Ops {
                 }
                 case HYPOT -> new Variable[] {s.needsGrad(0) ? g.mul(s.input(0)).div(s.output()) : null,
                         s.needsGrad(1) ? g.mul(s.input(1)).div(s.output()) : null};
+                case FMOD, REMAINDER -> new Variable[] {g,
+                        s.needsGrad(1) ? g.mul(constant(ElementwiseOps.quotient(kind, s.input(0).data(), s.input(1).data()))).neg() : null};
             };
         }
     }
@@ -306,7 +313,8 @@ public final class Ops {
         }
         @Override public boolean savesInput(int i) {
             return kind == BinaryOp.MAX || kind == BinaryOp.MIN || (kind == BinaryOp.POW && !reversed) || (kind == BinaryOp.DIV && reversed)
-                    || kind == BinaryOp.ATAN2 || kind == BinaryOp.HYPOT;
+                    || kind == BinaryOp.ATAN2 || kind == BinaryOp.HYPOT
+                    || (reversed && (kind == BinaryOp.FMOD || kind == BinaryOp.REMAINDER));
         }
         @Override public boolean savesOutput() { return (kind == BinaryOp.POW && reversed) || kind == BinaryOp.HYPOT; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -327,6 +335,10 @@ public final class Ops {
                     yield g.mul(reversed ? -scalar : scalar).div(r2);
                 }
                 case HYPOT -> g.mul(s.input(0)).div(s.output());
+                // a fmod s: 1; s fmod a: -trunc(s / a) (remainder: floor), as torch's fmod/remainder gradients
+                case FMOD, REMAINDER -> reversed
+                        ? g.mul(constant(ElementwiseOps.quotient(kind, Tensor.scalar(s.input(0).dtype(), scalar), s.input(0).data()))).neg()
+                        : g;
             };
             return new Variable[] {r};
         }
@@ -345,24 +357,36 @@ public final class Ops {
             return ALL_KINDS.get(kind);
         }
 
-        @Override public String name() { return lower(kind); }
+        @Override public String name() { return kind == UnaryOp.GELU_TANH ? "gelu" : lower(kind); }
+        @Override public String attributes() { return kind == UnaryOp.GELU_TANH ? "approximate=tanh" : ""; }
         @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Kernels.unary(kind, s[0], o[0], st[0], s[1], o[1], n);
         }
+        /** isnan, isinf and isfinite give 0/1 masks, like the comparisons. */
+        @Override public boolean differentiable() {
+            return kind != UnaryOp.ISNAN && kind != UnaryOp.ISINF && kind != UnaryOp.ISFINITE;
+        }
         @Override public String gradFnName(Tensor[] in) {
-            return kind == UnaryOp.SQUARE ? "PowBackward0" : ElementwiseOp.super.gradFnName(in);
+            return switch (kind) {
+                case SQUARE -> "PowBackward0";
+                case LOG1P -> "Log1PBackward0";
+                case LOGSIGMOID -> "LogSigmoidBackward0";
+                default -> ElementwiseOp.super.gradFnName(in);
+            };
         }
         @Override public boolean savesInput(int i) {
             return switch (kind) {
                 case LOG, ABS, SQUARE, SIN, COS -> true;
+                case GELU, GELU_TANH, SILU, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG1P, LOG2, LOG10, ERF, ERFC,
+                        ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH -> true;
                 default -> false;
             };
         }
         @Override public boolean savesOutput() {
             return switch (kind) {
-                case EXP, SQRT, RECIPROCAL, TANH, SIGMOID, RELU -> true;
+                case EXP, SQRT, RECIPROCAL, TANH, SIGMOID, RELU, EXPM1, EXP2, ERFINV, TAN -> true;
                 default -> false;
             };
         }
@@ -383,6 +407,7 @@ public final class Ops {
                 case RELU -> g.mul(constant(s.output().data().gt(0.0)));
                 case SIN -> g.mul(s.input(0).cos());
                 case COS -> g.mul(s.input(0).sin()).neg();
+                default -> ElementwiseOps.unaryVjp(kind, s, g);
             };
             return new Variable[] {r};
         }
@@ -401,6 +426,11 @@ public final class Ops {
             return new Variable[] {g.mul(constant(x.ge(min).mul(x.le(max))))};
         }
         @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            clamp(min, max, s, offs, st, n);
+        }
+
+        /** The clamp run, shared with {@code hardtanh} (the same values, another gradient at the bounds). */
+        static void clamp(double min, double max, Storage[] s, int[] offs, int[] st, int n) {
             Storage a = s[0], o = s[1];
             if (st[0] == 0) {
                 double v = Math.min(Math.max(a.get(offs[0]), min), max);

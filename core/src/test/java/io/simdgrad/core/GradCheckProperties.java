@@ -83,6 +83,13 @@ class GradCheckProperties {
         };
     }
 
+    /** Values at least 0.15 from an integer: off the jumps of floor, ceil, trunc and frac (and, shifted by 0.5, of round). */
+    static final Values OFF_INTEGERS = (r, n) -> {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = (r.nextInt(5) - 2) + 0.15 + 0.7 * r.nextDouble();
+        return v;
+    };
+
     // ------------------------------------------------------------------ the op tables
 
     static final List<OpTest> ELEMENTWISE = List.of(
@@ -120,7 +127,58 @@ class GradCheckProperties {
             op("sin", r -> unary(r, ANY, Variable::sin)),
             op("cos", r -> unary(r, ANY, Variable::cos)),
             op("clamp", r -> unary(r, offBounds(-0.7, 0.9), x -> x.clamp(-0.7, 0.9))),
-            op("where", GradCheckProperties::where));
+            op("where", GradCheckProperties::where),
+            // --- activations and math functions (ElementwiseOps)
+            op("gelu", r -> unary(r, ANY, Variable::gelu)),
+            op("gelu(tanh)", r -> unary(r, ANY, x -> x.gelu("tanh"))),
+            op("silu", r -> unary(r, ANY, Variable::silu)),
+            op("mish", r -> unary(r, ANY, Variable::mish)),
+            op("softplus", r -> unary(r, ANY, Variable::softplus)),
+            op("softplus(beta, threshold)", r -> unary(r, offBounds(-0.75, 0.75), x -> x.softplus(2, 1.5))),
+            op("elu", r -> unary(r, NONZERO, x -> x.elu(0.7))),
+            op("selu", r -> unary(r, NONZERO, Variable::selu)),
+            op("leakyRelu", r -> unary(r, NONZERO, x -> x.leakyRelu(0.2))),
+            op("hardtanh", r -> unary(r, offBounds(-0.8, 1.2), x -> x.hardtanh(-0.8, 1.2))),
+            op("hardswish", r -> unary(r, uniform(-2.9, 2.9), Variable::hardswish)),
+            op("hardsigmoid", r -> unary(r, uniform(-2.9, 2.9), Variable::hardsigmoid)),
+            op("logsigmoid", r -> unary(r, ANY, Variable::logsigmoid)),
+            op("log1p", r -> unary(r, uniform(-0.7, 2), Variable::log1p)),
+            op("expm1", r -> unary(r, ANY, Variable::expm1)),
+            op("log2", r -> unary(r, POSITIVE, Variable::log2)),
+            op("log10", r -> unary(r, POSITIVE, Variable::log10)),
+            op("exp2", r -> unary(r, ANY, Variable::exp2)),
+            op("erf", r -> unary(r, ANY, Variable::erf)),
+            op("erfc", r -> unary(r, ANY, Variable::erfc)),
+            op("erfinv", r -> unary(r, uniform(-0.9, 0.9), Variable::erfinv)),
+            op("tan", r -> unary(r, uniform(-1.2, 1.2), Variable::tan)),
+            op("asin", r -> unary(r, uniform(-0.9, 0.9), Variable::asin)),
+            op("acos", r -> unary(r, uniform(-0.9, 0.9), Variable::acos)),
+            op("atan", r -> unary(r, ANY, Variable::atan)),
+            op("sinh", r -> unary(r, ANY, Variable::sinh)),
+            op("cosh", r -> unary(r, ANY, Variable::cosh)),
+            op("asinh", r -> unary(r, ANY, Variable::asinh)),
+            op("acosh", r -> unary(r, uniform(1.2, 3), Variable::acosh)),
+            op("atanh", r -> unary(r, uniform(-0.9, 0.9), Variable::atanh)),
+            op("sign", r -> unary(r, NONZERO, Variable::sign)),
+            op("floor", r -> unary(r, OFF_INTEGERS, Variable::floor)),
+            op("ceil", r -> unary(r, OFF_INTEGERS, Variable::ceil)),
+            op("round", r -> unary(r, OFF_INTEGERS, x -> x.add(0.5).round())),
+            op("trunc", r -> unary(r, OFF_INTEGERS, Variable::trunc)),
+            op("frac", r -> unary(r, OFF_INTEGERS, Variable::frac)),
+            op("fmod", r -> modPair(r, Variable::fmod)),
+            op("remainder", r -> modPair(r, Variable::remainder)),
+            op("fmod(double)", r -> unary(r, OFF_INTEGERS, x -> x.fmod(-1.0))),
+            op("remainder(double)", r -> unary(r, OFF_INTEGERS, x -> x.remainder(-1.0))),
+            op("nanToNum", r -> unary(r, ANY, Variable::nanToNum)));
+
+
+    /** fmod/remainder on equal shapes: b away from 0, a / b at least 0.15 away from an integer (off the jumps). */
+    static Case modPair(Random r, BinaryOperator<Variable> f) {
+        int[] s = shape(r);
+        double[] b = NONZERO.draw(r, Shapes.numel(s)), a = OFF_INTEGERS.draw(r, b.length);
+        for (int i = 0; i < a.length; i++) a[i] *= b[i];
+        return make("", xs -> f.apply(xs.get(0), xs.get(1)), leaf(r, a, s, false), leaf(r, b, s, false));
+    }
 
     static final List<OpTest> REDUCTIONS = List.of(
             op("sum", r -> unary(r, ANY, Variable::sum)),

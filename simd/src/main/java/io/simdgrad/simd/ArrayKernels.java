@@ -39,6 +39,9 @@ public interface ArrayKernels {
     /** {@code out = s op b}. */
     void scalarBinary(BinaryOp op, double s, Object b, int bo, Object out, int oo, int n);
 
+    /** {@code out = op(a; p, q, r)}, the parameters rounded to the array type. */
+    void unaryParam(UnaryParamOp op, Object a, int ao, double p, double q, double r, Object out, int oo, int n);
+
     /** {@code out = op(a)}. */
     void unary(UnaryOp op, Object a, int ao, Object out, int oo, int n);
 

@@ -27,6 +27,9 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void unary(UnaryOp op, Object a, int ao, Object out, int oo, int n) {
         FloatElementwise.unary(op, (float[]) a, ao, (float[]) out, oo, n);
     }
+    @Override public void unaryParam(UnaryParamOp op, Object a, int ao, double p, double q, double r, Object out, int oo, int n) {
+        FloatElementwise.unaryParam(op, (float[]) a, ao, (float) p, (float) q, (float) r, (float[]) out, oo, n);
+    }
     @Override public void compare(CompareOp op, Object a, int ao, Object b, int bo, Object out, int oo, int n) {
         FloatElementwise.compare(op, (float[]) a, ao, (float[]) b, bo, (float[]) out, oo, n);
     }

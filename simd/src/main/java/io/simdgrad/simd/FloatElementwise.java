@@ -34,6 +34,14 @@ import java.util.Objects;
  *   <tr><td>SIGMOID</td><td>2</td><td>2 (one ulp from exp, one from the division)</td></tr>
  *   <tr><td>ATAN2</td><td>not yet measured</td><td>2 (the JDK specifies 2 ulps for {@link Math#atan2})</td></tr>
  *   <tr><td>HYPOT</td><td>not yet measured</td><td>2 (plain arithmetic: four roundings, the same bits in every tier)</td></tr>
+ *   <tr><td>LOG1P, EXPM1, LOG10, TAN, ASIN, ACOS, ATAN, SINH, COSH</td><td>not yet measured (the twin tests
+ *   hold the bound)</td><td>2 (the JDK's lanewise operations: tier-variant, like SIN and COS)</td></tr>
+ *   <tr><td>SIGN, ISNAN, ISINF, ISFINITE; {@link #unaryParam} LEAKY_RELU, NAN_TO_NUM</td><td>0</td><td>0 (blends)</td></tr>
+ *   <tr><td>every other new kind (GELU, GELU_TANH, SILU, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2,
+ *   ERF, ERFC, ERFINV, ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC, FMOD, REMAINDER; ELU, SOFTPLUS)</td>
+ *   <td>0</td><td>0: no Vector API operation yet, the vector kernel runs the scalar twin (the same bits in every
+ *   tier); the twins' functions Math lacks ({@code ElementwiseMath}) are within 1 to 3 ulps of the exact
+ *   value (ElementwiseMathTest, against mpmath)</td></tr>
  * </table>
  * Against the exact value (float, every 61st bit pattern, 71M values, 2026-12-01): exp 1.06 ulp
  * (0.4% of the values above half an ulp), log 0.83, tanh 0.94; double against {@link Math}: 1
@@ -106,6 +114,15 @@ public final class FloatElementwise {
         check("unary", op, "out", out.length, outOff, n);
         if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.unary(op, a, aOff, out, outOff, n);
         else split(n, (s, e) -> IMPL.unary(op, a, aOff + s, out, outOff + s, e - s));
+    }
+
+    /** {@code out[outOff+i] = op(a[aOff+i]; p, q, r)}, the parameters as {@link UnaryParamOp} describes. */
+    public static void unaryParam(UnaryParamOp op, float[] a, int aOff, float p, float q, float r, float[] out, int outOff, int n) {
+        Objects.requireNonNull(op, "FloatElementwise.unaryParam: op is null");
+        check("unaryParam", op, "a", a.length, aOff, n);
+        check("unaryParam", op, "out", out.length, outOff, n);
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.unaryParam(op, a, aOff, p, q, r, out, outOff, n);
+        else split(n, (s, e) -> IMPL.unaryParam(op, a, aOff + s, p, q, r, out, outOff + s, e - s));
     }
 
     /** {@code out[outOff+i] = a[aOff+i] op b[bOff+i] ? 1 : 0}; NaN compares false except for NE. */

@@ -22,6 +22,9 @@ public interface FloatElementwiseKernels {
     /** {@code out[i] = op(a[i])}. */
     void unary(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n);
 
+    /** {@code out[i] = op(a[i]; p, q, r)}. */
+    void unaryParam(UnaryParamOp op, float[] a, int aOff, float p, float q, float r, float[] out, int outOff, int n);
+
     /** {@code out[i] = a[i] op b[i] ? 1 : 0}. */
     void compare(CompareOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
 

@@ -21,6 +21,8 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(a[aOff + i], b[bOff + i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(a[aOff + i], b[bOff + i]); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(a[aOff + i], b[bOff + i]); }
+            case FMOD -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] % b[bOff + i]; }
+            case REMAINDER -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.remainder(a[aOff + i], b[bOff + i]); }
         }
     }
 
@@ -37,6 +39,8 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(a[aOff + i], s); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(a[aOff + i], s); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(a[aOff + i], s); }
+            case FMOD -> { for (int i = 0; i < n; i++) out[outOff + i] = a[aOff + i] % s; }
+            case REMAINDER -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.remainder(a[aOff + i], s); }
         }
     }
 
@@ -53,6 +57,8 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) BinaryOp.pow(s, b[bOff + i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan2(s, b[bOff + i]); }
             case HYPOT -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.hypot(s, b[bOff + i]); }
+            case FMOD -> { for (int i = 0; i < n; i++) out[outOff + i] = s % b[bOff + i]; }
+            case REMAINDER -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.remainder(s, b[bOff + i]); }
         }
     }
 
@@ -72,6 +78,71 @@ public final class ScalarFloatElementwise implements FloatElementwiseKernels {
             case RELU -> { for (int i = 0; i < n; i++) out[outOff + i] = Math.max(a[aOff + i], 0); }
             case SIN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.sin(a[aOff + i]); }
             case COS -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.cos(a[aOff + i]); }
+            case GELU -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.gelu(a[aOff + i]); }
+            case GELU_TANH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.geluTanh(a[aOff + i]); }
+            case SILU -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.silu(a[aOff + i]); }
+            case MISH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.mish(a[aOff + i]); }
+            case HARDSWISH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.hardswish(a[aOff + i]); }
+            case HARDSIGMOID -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.hardsigmoid(a[aOff + i]); }
+            case LOGSIGMOID -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.logSigmoid(a[aOff + i]); }
+            case LOG1P -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.log1p(a[aOff + i]); }
+            case EXPM1 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.expm1(a[aOff + i]); }
+            case LOG2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.log2(a[aOff + i]); }
+            case LOG10 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.log10(a[aOff + i]); }
+            case EXP2 -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.exp2(a[aOff + i]); }
+            case ERF -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.erf(a[aOff + i]); }
+            case ERFC -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.erfc(a[aOff + i]); }
+            case ERFINV -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.erfinv(a[aOff + i]); }
+            case TAN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.tan(a[aOff + i]); }
+            case ASIN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.asin(a[aOff + i]); }
+            case ACOS -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.acos(a[aOff + i]); }
+            case ATAN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.atan(a[aOff + i]); }
+            case SINH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.sinh(a[aOff + i]); }
+            case COSH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.cosh(a[aOff + i]); }
+            case ASINH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.asinh(a[aOff + i]); }
+            case ACOSH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.acosh(a[aOff + i]); }
+            case ATANH -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.atanh(a[aOff + i]); }
+            case SIGN -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.sign(a[aOff + i]); }
+            case FLOOR -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.floor(a[aOff + i]); }
+            case CEIL -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.ceil(a[aOff + i]); }
+            case ROUND -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.rint(a[aOff + i]); }
+            case TRUNC -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.trunc(a[aOff + i]); }
+            case FRAC -> { for (int i = 0; i < n; i++) out[outOff + i] = (float) ElementwiseMath.frac(a[aOff + i]); }
+            case ISNAN -> { for (int i = 0; i < n; i++) out[outOff + i] = Float.isNaN(a[aOff + i]) ? 1 : 0; }
+            case ISINF -> { for (int i = 0; i < n; i++) out[outOff + i] = Float.isInfinite(a[aOff + i]) ? 1 : 0; }
+            case ISFINITE -> { for (int i = 0; i < n; i++) out[outOff + i] = Float.isFinite(a[aOff + i]) ? 1 : 0; }
+        }
+    }
+
+    @Override
+    public void unaryParam(UnaryParamOp op, float[] a, int aOff, float p, float q, float r, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        switch (op) {
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) {
+                    float x = a[aOff + i];
+                    out[outOff + i] = x > 0 ? x : x * p;
+                }
+            }
+            case ELU -> {
+                for (int i = 0; i < n; i++) {
+                    float x = a[aOff + i];
+                    out[outOff + i] = x > 0 ? q * x : (float) ((double) q * p * Math.expm1((double) r * x));
+                }
+            }
+            case SOFTPLUS -> {
+                for (int i = 0; i < n; i++) {
+                    float x = a[aOff + i];
+                    double z = (double) p * x;
+                    out[outOff + i] = z > q ? x : (float) (ElementwiseMath.softplus(z) / p);
+                }
+            }
+            case NAN_TO_NUM -> {
+                for (int i = 0; i < n; i++) {
+                    float x = a[aOff + i];
+                    out[outOff + i] = x != x ? p : x == Float.POSITIVE_INFINITY ? q : x == Float.NEGATIVE_INFINITY ? r : x;
+                }
+            }
         }
     }
 

@@ -1,6 +1,17 @@
 package io.simdgrad.simd;
 
 import static jdk.incubator.vector.VectorOperators.ATAN2;
+import static jdk.incubator.vector.VectorOperators.TAN;
+import static jdk.incubator.vector.VectorOperators.SINH;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LOG10;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
+import static jdk.incubator.vector.VectorOperators.IS_FINITE;
+import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.COSH;
+import static jdk.incubator.vector.VectorOperators.ATAN;
+import static jdk.incubator.vector.VectorOperators.ASIN;
+import static jdk.incubator.vector.VectorOperators.ACOS;
 import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -62,6 +73,7 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
             case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
             case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
+            case FMOD, REMAINDER -> bound = 0; // no lanewise remainder: the scalar twin does it all
         }
         TAIL.binary(op, a, aOff + bound, b, bOff + bound, out, outOff + bound, n - bound);
     }
@@ -118,6 +130,7 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), y).intoArray(out, outOff + i); }
             case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, y).intoArray(out, outOff + i); }
             case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), y).intoArray(out, outOff + i); }
+            case FMOD, REMAINDER -> bound = 0;
         }
         TAIL.binaryScalar(op, a, aOff + bound, s, out, outOff + bound, n - bound);
     }
@@ -137,6 +150,7 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case POW -> { for (int i = 0; i < bound; i += L) pow(x, v(b, bOff + i)).intoArray(out, outOff + i); }
             case ATAN2 -> { for (int i = 0; i < bound; i += L) x.lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
             case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(x, v(b, bOff + i)).intoArray(out, outOff + i); }
+            case FMOD, REMAINDER -> bound = 0;
         }
         TAIL.scalarBinary(op, s, b, bOff + bound, out, outOff + bound, n - bound);
     }
@@ -165,8 +179,55 @@ public final class VectorFloatElementwise implements FloatElementwiseKernels {
             case RELU -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i); }
             case SIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i); }
             case COS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i); }
+            case LOG1P -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG1P).intoArray(out, outOff + i); }
+            case EXPM1 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(EXPM1).intoArray(out, outOff + i); }
+            case LOG10 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG10).intoArray(out, outOff + i); }
+            case TAN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(TAN).intoArray(out, outOff + i); }
+            case ASIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ASIN).intoArray(out, outOff + i); }
+            case ACOS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ACOS).intoArray(out, outOff + i); }
+            case ATAN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN).intoArray(out, outOff + i); }
+            case SINH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SINH).intoArray(out, outOff + i); }
+            case COSH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COSH).intoArray(out, outOff + i); }
+            case ISNAN -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_NAN)).intoArray(out, outOff + i); }
+            case ISINF -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_INFINITE)).intoArray(out, outOff + i); }
+            case ISFINITE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_FINITE)).intoArray(out, outOff + i); }
+            case SIGN -> {
+                FloatVector minusOne = splat(-1);
+                for (int i = 0; i < bound; i += L) {
+                    FloatVector x = v(a, aOff + i);
+                    zero.blend(one, x.compare(GT, zero)).blend(minusOne, x.compare(LT, zero)).intoArray(out, outOff + i);
+                }
+            }
+            // no Vector API operation, or none that rounds as the twin (which computes in double): the twin does it all
+            case GELU, GELU_TANH, SILU, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2, ERF, ERFC, ERFINV,
+                    ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC -> bound = 0;
         }
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
+    }
+
+    @Override
+    public void unaryParam(UnaryParamOp op, float[] a, int aOff, float p, float q, float r, float[] out, int outOff, int n) {
+        assert aOff >= 0 && outOff >= 0 && n >= 0;
+        int bound = S.loopBound(n);
+        switch (op) {
+            case LEAKY_RELU -> {
+                FloatVector zero = FloatVector.zero(S), slope = splat(p);
+                for (int i = 0; i < bound; i += L) {
+                    FloatVector x = v(a, aOff + i);
+                    x.mul(slope).blend(x, x.compare(GT, zero)).intoArray(out, outOff + i);
+                }
+            }
+            case NAN_TO_NUM -> {
+                FloatVector nan = splat(p), pos = splat(q), neg = splat(r);
+                FloatVector inf = splat(Float.POSITIVE_INFINITY), ninf = splat(Float.NEGATIVE_INFINITY);
+                for (int i = 0; i < bound; i += L) {
+                    FloatVector x = v(a, aOff + i);
+                    x.blend(nan, x.test(IS_NAN)).blend(pos, x.compare(EQ, inf)).blend(neg, x.compare(EQ, ninf)).intoArray(out, outOff + i);
+                }
+            }
+            case ELU, SOFTPLUS -> bound = 0; // expm1/log1p of a scaled input, computed in double by the twin
+        }
+        TAIL.unaryParam(op, a, aOff + bound, p, q, r, out, outOff + bound, n - bound);
     }
 
     @Override

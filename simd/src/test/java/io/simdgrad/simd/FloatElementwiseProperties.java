@@ -45,6 +45,7 @@ class FloatElementwiseProperties {
         return switch (op) {
             case EXP, LOG, TANH, SIN, COS -> 1;
             case SIGMOID -> 2;
+            case LOG1P, EXPM1, LOG10, TAN, ASIN, ACOS, ATAN, SINH, COSH -> 2;
             default -> 0;
         };
     }
@@ -69,6 +70,8 @@ class FloatElementwiseProperties {
             case POW -> x == 1 || (x == -1 && Float.isInfinite(y)) ? 1 : (float) Math.pow(x, y);
             case ATAN2 -> (float) Math.atan2(x, y);
             case HYPOT -> (float) Math.hypot(x, y);
+            case FMOD -> x % y;
+            case REMAINDER -> (float) ElementwiseMath.remainder(x, y);
         };
     }
 
@@ -86,6 +89,49 @@ class FloatElementwiseProperties {
             case RELU -> Float.isNaN(x) ? x : x > 0 ? x : 0;
             case SIN -> (float) Math.sin(x);
             case COS -> (float) Math.cos(x);
+            // the functions Math lacks: their values are checked against mpmath in ElementwiseMathTest
+            case GELU -> (float) ElementwiseMath.gelu(x);
+            case GELU_TANH -> (float) ElementwiseMath.geluTanh(x);
+            case SILU -> (float) ElementwiseMath.silu(x);
+            case MISH -> (float) ElementwiseMath.mish(x);
+            case HARDSWISH -> (float) ElementwiseMath.hardswish(x);
+            case HARDSIGMOID -> (float) ElementwiseMath.hardsigmoid(x);
+            case LOGSIGMOID -> (float) ElementwiseMath.logSigmoid(x);
+            case LOG1P -> (float) Math.log1p(x);
+            case EXPM1 -> (float) Math.expm1(x);
+            case LOG2 -> (float) ElementwiseMath.log2(x);
+            case LOG10 -> (float) Math.log10(x);
+            case EXP2 -> (float) ElementwiseMath.exp2(x);
+            case ERF -> (float) ElementwiseMath.erf(x);
+            case ERFC -> (float) ElementwiseMath.erfc(x);
+            case ERFINV -> (float) ElementwiseMath.erfinv(x);
+            case TAN -> (float) Math.tan(x);
+            case ASIN -> (float) Math.asin(x);
+            case ACOS -> (float) Math.acos(x);
+            case ATAN -> (float) Math.atan(x);
+            case SINH -> (float) Math.sinh(x);
+            case COSH -> (float) Math.cosh(x);
+            case ASINH -> (float) ElementwiseMath.asinh(x);
+            case ACOSH -> (float) ElementwiseMath.acosh(x);
+            case ATANH -> (float) ElementwiseMath.atanh(x);
+            case SIGN -> Float.isNaN(x) ? 0 : Math.signum(x) + 0;
+            case FLOOR -> (float) Math.floor(x);
+            case CEIL -> (float) Math.ceil(x);
+            case ROUND -> (float) Math.rint(x);
+            case TRUNC -> (float) (x < 0 ? Math.ceil(x) : Math.floor(x));
+            case FRAC -> Float.isInfinite(x) ? Float.NaN : x - (float) (x < 0 ? Math.ceil(x) : Math.floor(x));
+            case ISNAN -> x != x ? 1 : 0;
+            case ISINF -> Math.abs(x) == Float.POSITIVE_INFINITY ? 1 : 0;
+            case ISFINITE -> Math.abs(x) <= Float.MAX_VALUE ? 1 : 0;
+        };
+    }
+
+    static float oracle(UnaryParamOp op, float x, float p, float q, float r) {
+        return switch (op) {
+            case LEAKY_RELU -> x > 0 ? x : x * p;
+            case ELU -> x > 0 ? q * x : (float) (q * (double) p * Math.expm1(r * (double) x));
+            case SOFTPLUS -> p * (double) x > q ? x : (float) (ElementwiseMath.softplus(p * (double) x) / p);
+            case NAN_TO_NUM -> Float.isNaN(x) ? p : Float.isInfinite(x) ? (x > 0 ? q : r) : x;
         };
     }
 
@@ -178,6 +224,25 @@ class FloatElementwiseProperties {
         float[] a = x[0].clone();
         twin("unary " + op, x, o, oOff, n, i -> oracle(op, a[aOff + i]), ulps(op),
                 (k, y) -> k.unary(op, y[0], aOff, y[o], oOff, n));
+    }
+
+    /** Parameters from the mixed values (NaN and infinities included), softplus's beta positive and its threshold moderate. */
+    @Property(tries = 300)
+    void unaryParam(@ForAll UnaryParamOp op, @ForAll("lengths") int n, @ForAll("offsets") int aOff,
+                    @ForAll("offsets") int outOff, @ForAll boolean inPlace, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float p = value(r), q = value(r), pr = value(r);
+        if (op == UnaryParamOp.SOFTPLUS) {
+            p = (float) r.nextDouble(0.25, 4);
+            q = (float) r.nextDouble(1, 30);
+        }
+        float[][] x = {array(r, aOff + n + 3), array(r, outOff + n + 1)};
+        int o = inPlace ? 0 : 1;
+        int oOff = inPlace ? aOff : outOff;
+        float[] a = x[0].clone();
+        float fp = p, fq = q, fr = pr;
+        twin("unaryParam " + op + " p=" + p + " q=" + q + " r=" + pr, x, o, oOff, n, i -> oracle(op, a[aOff + i], fp, fq, fr), 0,
+                (k, y) -> k.unaryParam(op, y[0], aOff, fp, fq, fr, y[o], oOff, n));
     }
 
     /** Compares equal values often (b copies a in a third of the lanes), so EQ/NE/GE/LE see ties. */

@@ -53,6 +53,7 @@ final class FloatElementwiseSamples {
                 k.scalarBinary(op, 2, b, 0, out, 0, n);
             }
             for (UnaryOp op : UnaryOp.values()) k.unary(op, a, 0, out, 0, n);
+            for (UnaryParamOp op : UnaryParamOp.values()) k.unaryParam(op, a, 0, (float) 0.5, 2, -1, out, 0, n);
             for (CompareOp op : CompareOp.values()) {
                 k.compare(op, a, 0, b, 0, out, 0, n);
                 k.compareScalar(op, a, 0, 1, out, 0, n);

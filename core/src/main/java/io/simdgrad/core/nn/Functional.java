@@ -88,4 +88,100 @@ public final class Functional {
         return Tensor.of(classes);
     }
 
+    // --- activations (ElementwiseOps)
+
+    /** GELU, {@code x * Phi(x)} (F.gelu). */
+    public static Variable gelu(Variable x) {
+        return x.gelu();
+    }
+
+    /** GELU, exact ("none") or its "tanh" approximation (F.gelu). */
+    public static Variable gelu(Variable x, String approximate) {
+        return x.gelu(approximate);
+    }
+
+    /** {@code x * sigmoid(x)} (F.silu). */
+    public static Variable silu(Variable x) {
+        return x.silu();
+    }
+
+    /** {@code x * tanh(softplus(x))} (F.mish). */
+    public static Variable mish(Variable x) {
+        return x.mish();
+    }
+
+    /** {@code log(1 + exp(x))}, linear above 20 (F.softplus). */
+    public static Variable softplus(Variable x) {
+        return x.softplus();
+    }
+
+    /** {@code beta x > threshold ? x : log(1 + exp(beta x)) / beta} (F.softplus). */
+    public static Variable softplus(Variable x, double beta, double threshold) {
+        return x.softplus(beta, threshold);
+    }
+
+    /** ELU with alpha 1 (F.elu). */
+    public static Variable elu(Variable x) {
+        return x.elu();
+    }
+
+    /** {@code x > 0 ? x : alpha (exp(x) - 1)} (F.elu). */
+    public static Variable elu(Variable x, double alpha) {
+        return x.elu(alpha);
+    }
+
+    /** SELU (F.selu). */
+    public static Variable selu(Variable x) {
+        return x.selu();
+    }
+
+    /** Leaky ReLU with slope 0.01 (F.leaky_relu). */
+    public static Variable leakyRelu(Variable x) {
+        return x.leakyRelu();
+    }
+
+    /** {@code x > 0 ? x : negativeSlope * x} (F.leaky_relu). */
+    public static Variable leakyRelu(Variable x, double negativeSlope) {
+        return x.leakyRelu(negativeSlope);
+    }
+
+    /** {@code clamp(x, -1, 1)} with hardtanh's gradient (F.hardtanh). */
+    public static Variable hardtanh(Variable x) {
+        return x.hardtanh();
+    }
+
+    /** {@code clamp(x, minVal, maxVal)}, gradient 0 at the bounds (F.hardtanh). */
+    public static Variable hardtanh(Variable x, double minVal, double maxVal) {
+        return x.hardtanh(minVal, maxVal);
+    }
+
+    /** {@code hardtanh(x, 0, 6)} (F.relu6). */
+    public static Variable relu6(Variable x) {
+        return x.relu6();
+    }
+
+    /** {@code x * relu6(x + 3) / 6} (F.hardswish). */
+    public static Variable hardswish(Variable x) {
+        return x.hardswish();
+    }
+
+    /** {@code relu6(x + 3) / 6} (F.hardsigmoid). */
+    public static Variable hardsigmoid(Variable x) {
+        return x.hardsigmoid();
+    }
+
+    /** {@code log(sigmoid(x))} (F.logsigmoid). */
+    public static Variable logsigmoid(Variable x) {
+        return x.logsigmoid();
+    }
+
+    /** {@code x - tanh(x)} (F.tanhshrink). */
+    public static Variable tanhshrink(Variable x) {
+        return x.sub(x.tanh());
+    }
+
+    /** {@code x / (1 + |x|)} (F.softsign). */
+    public static Variable softsign(Variable x) {
+        return x.div(x.abs().add(1.0));
+    }
 }

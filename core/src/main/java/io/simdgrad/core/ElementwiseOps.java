@@ -1,0 +1,168 @@
+package io.simdgrad.core;
+
+import io.simdgrad.simd.BinaryOp;
+import io.simdgrad.simd.UnaryOp;
+import io.simdgrad.simd.UnaryParamOp;
+
+/**
+ * The activations and math functions beyond the first unary family: the gradients of
+ * {@link Ops.Unary}'s kinds from GELU on, the parametrised activations ({@link UnaryParam}:
+ * leaky ReLU, ELU/SELU, softplus, nan_to_num) and {@link Hardtanh}. Gradients follow PyTorch's
+ * conventions where finite differences cannot see them (ElementwiseFixturesTest holds them to
+ * PyTorch-made fixtures): leaky ReLU at 0 has slope {@code p}, ELU at 0 {@code alpha * scale}
+ * (its negative branch), hardtanh and hardsigmoid 0 at their bounds, hardswish {@code x/3 + 1/2}
+ * on [-3, 3], sign, floor, ceil, round and trunc 0 everywhere, nan_to_num 0 at the values it
+ * replaces.
+ */
+public final class ElementwiseOps {
+    private ElementwiseOps() {}
+
+    private static final double SQRT1_2 = Math.sqrt(0.5);
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private static final double GELU_K = 0.044715;
+
+    private static Variable constant(Tensor t) {
+        return new Variable(t, false);
+    }
+
+    /** 0/1 masks of both comparisons' conjunction. */
+    private static Tensor between(Tensor x, double lo, boolean loInclusive, double hi, boolean hiInclusive) {
+        return (loInclusive ? x.ge(lo) : x.gt(lo)).mul(hiInclusive ? x.le(hi) : x.lt(hi));
+    }
+
+    /** The gradient of the unary kinds from GELU on, written with ops (so their double backward works). */
+    static Variable unaryVjp(UnaryOp kind, Op.Saved s, Variable g) {
+        return switch (kind) {
+            case GELU -> {
+                // Phi(x) + x phi(x), Phi from erfc for accuracy at negative x
+                Variable x = s.input(0);
+                yield g.mul(x.mul(-SQRT1_2).erfc().mul(0.5).add(x.mul(x.square().mul(-0.5).exp().mul(INV_SQRT_2PI))));
+            }
+            case GELU_TANH -> {
+                // x * sigmoid(w), w = 2 sqrt(2/pi) (x + k x^3): sigmoid(w) + x sigmoid(w) (1 - sigmoid(w)) w'
+                Variable x = s.input(0);
+                Variable sg = x.add(x.pow(3.0).mul(GELU_K)).mul(2 * SQRT_2_OVER_PI).sigmoid();
+                Variable dw = x.square().mul(6 * SQRT_2_OVER_PI * GELU_K).add(2 * SQRT_2_OVER_PI);
+                yield g.mul(sg.add(x.mul(sg).mul(sg.rsub(1.0)).mul(dw)));
+            }
+            case SILU -> {
+                Variable x = s.input(0), sg = x.sigmoid();
+                yield g.mul(sg.mul(x.mul(sg.rsub(1.0)).add(1.0)));
+            }
+            case MISH -> {
+                Variable x = s.input(0), t = x.softplus(1, Double.POSITIVE_INFINITY).tanh();
+                yield g.mul(t.add(x.mul(x.sigmoid()).mul(t.square().rsub(1.0))));
+            }
+            case HARDSWISH -> {
+                // torch: 0 up to -3 (inclusive), x/3 + 1/2 strictly inside, 1 from 3 on
+                Variable x = s.input(0);
+                Tensor xd = x.data();
+                Tensor outside = Tensor.where(xd.isnan(), xd, xd.ge(3.0)); // NaN stays NaN, as torch
+                Variable inside = Variable.where(constant(between(xd, -3, false, 3, false)), x.div(3.0).add(0.5), constant(outside));
+                yield g.mul(inside);
+            }
+            case HARDSIGMOID -> g.mul(constant(between(s.input(0).data(), -3, false, 3, false).div(6.0)));
+            case LOGSIGMOID -> g.mul(s.input(0).neg().sigmoid());
+            case LOG1P -> g.div(s.input(0).add(1.0));
+            case EXPM1 -> g.mul(s.output().add(1.0));
+            case LOG2 -> g.div(s.input(0).mul(Math.log(2)));
+            case LOG10 -> g.div(s.input(0).mul(Math.log(10)));
+            case EXP2 -> g.mul(s.output().mul(Math.log(2)));
+            case ERF -> g.mul(s.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI));
+            case ERFC -> g.mul(s.input(0).square().neg().exp().mul(-TWO_OVER_SQRT_PI));
+            case ERFINV -> g.mul(s.output().square().exp().mul(1 / TWO_OVER_SQRT_PI));
+            case TAN -> g.mul(s.output().square().add(1.0));
+            case ASIN -> g.div(s.input(0).square().rsub(1.0).sqrt());
+            case ACOS -> g.div(s.input(0).square().rsub(1.0).sqrt()).neg();
+            case ATAN -> g.div(s.input(0).square().add(1.0));
+            case SINH -> g.mul(s.input(0).cosh());
+            case COSH -> g.mul(s.input(0).sinh());
+            case ASINH -> g.div(s.input(0).square().add(1.0).sqrt());
+            case ACOSH -> g.div(s.input(0).square().sub(1.0).sqrt());
+            case ATANH -> g.div(s.input(0).square().rsub(1.0));
+            // piecewise constant: torch gives zeros (not g * 0, which would be NaN for an infinite g)
+            case SIGN, FLOOR, CEIL, ROUND, TRUNC -> constant(Tensor.zeros(g.dtype(), g.shape()));
+            case FRAC -> g;
+            case ISNAN, ISINF, ISFINITE -> throw new AssertionError(kind + " has no gradient");
+            default -> throw new AssertionError("no gradient rule for " + kind);
+        };
+    }
+
+    /**
+     * Minus the gradient of {@code a op b} in b: trunc(a / b) for fmod, and for remainder Python's
+     * floor division {@code a // b} as torch computes it, {@code (a - fmod(a, b)) / b}, less 1 when
+     * the remainder's sign was corrected, rounded to an integer ({@code -5.5 // inf == -1},
+     * {@code inf // 2} is NaN, where floor(a / b) gives 0 and inf), and {@code a / b} for b = 0.
+     */
+    static Tensor quotient(BinaryOp kind, Tensor a, Tensor b) {
+        if (kind == BinaryOp.FMOD) return a.div(b).trunc();
+        Tensor mod = a.fmod(b);
+        Tensor corrected = mod.ne(0.0).mul(b.lt(0.0).ne(mod.lt(0.0)));
+        Tensor q = a.sub(mod).div(b).sub(corrected);
+        Tensor fl = q.floor();
+        return Tensor.where(b.eq(0.0), a.div(b), fl.add(q.sub(fl).gt(0.5))); // torch: a / 0 for a zero divisor
+    }
+
+    /**
+     * A unary activation with constant parameters (see {@link UnaryParamOp}): {@code leakyRelu(p)},
+     * {@code elu(alpha, scale, inputScale)} (selu is elu with SELU's constants), {@code softplus(beta,
+     * threshold)}, {@code nanToNum(nan, posinf, neginf)}.
+     */
+    public record UnaryParam(UnaryParamOp kind, double p, double q, double r) implements ElementwiseOp {
+        @Override public String name() {
+            return switch (kind) {
+                case LEAKY_RELU -> "leakyRelu";
+                case ELU -> "elu";
+                case SOFTPLUS -> "softplus";
+                case NAN_TO_NUM -> "nanToNum";
+            };
+        }
+        @Override public String attributes() {
+            return switch (kind) {
+                case LEAKY_RELU -> "negativeSlope=" + p;
+                case ELU -> "alpha=" + p + ", scale=" + q + ", inputScale=" + r;
+                case SOFTPLUS -> "beta=" + p + ", threshold=" + q;
+                case NAN_TO_NUM -> "nan=" + p + ", posinf=" + q + ", neginf=" + r;
+            };
+        }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            Kernels.unaryParam(kind, s[0], o[0], st[0], p, q, r, s[1], o[1], n);
+        }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable xv = s.input(0);
+            Tensor x = xv.data();
+            Variable d = switch (kind) {
+                case LEAKY_RELU -> g.mul(constant(x.gt(0.0).mul(1 - p).add(p))); // p at 0, as torch
+                // where, not masks times branches: the unused branch may be infinite (exp(r x) at x = +inf)
+                case ELU -> { // x <= 0 (0 included, as torch): r p q exp(r x)
+                    Tensor pos = x.gt(0.0);
+                    yield g.mul(Variable.where(constant(pos), constant(pos.mul(q)), xv.mul(r).exp().mul(r * p * q)));
+                }
+                case SOFTPLUS -> {
+                    Tensor linear = x.mul(p).gt(q);
+                    yield g.mul(Variable.where(constant(linear), constant(linear), xv.mul(p).sigmoid()));
+                }
+                case NAN_TO_NUM -> g.mul(constant(x.isfinite()));
+            };
+            return new Variable[] {d};
+        }
+    }
+
+    /** {@code min(max(x, min), max)} with torch.nn.functional.hardtanh's gradient: 1 strictly inside, 0 at and past the bounds. */
+    public record Hardtanh(double min, double max) implements ElementwiseOp {
+        @Override public String name() { return "hardtanh"; }
+        @Override public String attributes() { return "min=" + min + ", max=" + max; }
+        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) { Ops.Clamp.clamp(min, max, s, o, st, n); }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return new Variable[] {g.mul(constant(between(s.input(0).data(), min, false, max, false)))};
+        }
+    }
+}
