@@ -32,6 +32,20 @@ public final class Generator {
         return z ^ (z >>> 31);
     }
 
+    /**
+     * Uniform in {@code [0, bound)} without bias: 63 random bits reduced modulo {@code bound},
+     * drawing again when they fall in the incomplete last block (as {@code java.util.Random.nextInt(bound)}).
+     */
+    public long nextLong(long bound) {
+        if (bound <= 0) throw new IllegalArgumentException("nextLong: bound must be positive, got " + bound);
+        long bits, v;
+        do {
+            bits = nextLong() >>> 1;
+            v = bits % bound;
+        } while (bits - v + (bound - 1) < 0);
+        return v;
+    }
+
     /** Uniform in [0, 1) with 24 random bits. */
     public float nextFloat() {
         return (nextLong() >>> 40) * 0x1.0p-24f;

@@ -36,6 +36,16 @@ public interface Op {
         return this::forward;
     }
 
+    /**
+     * Whether the forward draws from state outside its operands (a {@link Generator}: dropout
+     * masks, {@code randperm}): each run gives new values and advances that state, so a compiled
+     * graph never merges, folds, hoists or removes such a node, and its bound kernel draws on
+     * every replay as the eager call does.
+     */
+    default boolean stateful() {
+        return false;
+    }
+
     /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
     default String attributes() {
         return "";

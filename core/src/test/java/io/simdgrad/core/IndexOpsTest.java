@@ -1,0 +1,210 @@
+package io.simdgrad.core;
+
+import io.simdgrad.core.nn.Functional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Values of the indexing ops against naive loops over multi-indices (random shapes, dims,
+ * strided inputs, repeated indices), their error messages (PyTorch 2.13's texts, see
+ * {@code make_index_fixtures.py}), and that a failing op writes nothing.
+ */
+class IndexOpsTest {
+
+    static int[] shape(Random r) {
+        return IndexGradCheckProperties.shape(r);
+    }
+
+    static Tensor values(Random r, int[] shape, boolean strided) {
+        double[] v = new double[Shapes.numel(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = Math.round(r.nextGaussian() * 100) / 10.0;
+        Tensor t = Tensor.of(v, shape);
+        // a transposed copy read back through the transpose: same values, other strides
+        return strided && shape.length > 1 ? t.transpose(0, shape.length - 1).contiguous().transpose(0, shape.length - 1) : t;
+    }
+
+    static Tensor indices(Random r, int[] shape, int bound) {
+        return IndexGradCheckProperties.indices(r, shape, bound);
+    }
+
+    /** Row-major multi-index of flat position {@code i}. */
+    static int[] unravel(int i, int[] shape) {
+        int[] p = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            p[d] = i % shape[d];
+            i /= shape[d];
+        }
+        return p;
+    }
+
+    static double at(Tensor t, int[] p) {
+        return t.get(p);
+    }
+
+    @Property(tries = 200, shrinking = ShrinkingMode.OFF)
+    void gatherScatterAndScatterAddMatchNaiveLoops(@ForAll long seed) {
+        Random r = new Random(seed);
+        int[] xs = shape(r);
+        int d = r.nextInt(xs.length);
+        int[] is = xs.clone();
+        for (int k = 0; k < is.length; k++) is[k] = k == d ? 1 + r.nextInt(5) : 1 + r.nextInt(xs[k]);
+        Tensor x = values(r, xs, r.nextBoolean()), idx = indices(r, is, xs[d]), src = values(r, is, r.nextBoolean());
+        int dim = r.nextBoolean() ? d : d - xs.length;
+
+        Tensor g = x.gather(dim, idx);
+        assertArrayEquals(is, g.shape());
+        for (int i = 0; i < g.numel(); i++) {
+            int[] p = unravel(i, is);
+            int[] q = p.clone();
+            q[d] = (int) idx.get(p);
+            assertEquals(at(x, q), g.get(p), "gather at " + Arrays.toString(p));
+        }
+        double[] add = x.toDoubleArray(), set = x.toDoubleArray();
+        int[] strides = Shapes.contiguousStrides(xs);
+        for (int i = 0; i < idx.numel(); i++) {
+            int[] p = unravel(i, is);
+            int[] q = p.clone();
+            q[d] = (int) idx.get(p);
+            int flat = 0;
+            for (int k = 0; k < q.length; k++) flat += q[k] * strides[k];
+            add[flat] += src.get(p);
+            set[flat] = src.get(p);
+        }
+        assertArrayEquals(add, x.scatterAdd(dim, idx, src).toDoubleArray(), 1e-12);
+        assertArrayEquals(set, x.scatter(dim, idx, src).toDoubleArray());
+    }
+
+    @Property(tries = 200, shrinking = ShrinkingMode.OFF)
+    void indexSelectAndIndexAddMatchNaiveLoops(@ForAll long seed) {
+        Random r = new Random(seed);
+        int[] xs = shape(r);
+        int d = r.nextInt(xs.length), m = 1 + r.nextInt(5);
+        Tensor x = values(r, xs, r.nextBoolean()), idx = indices(r, new int[] {m}, xs[d]);
+        Tensor sel = x.indexSelect(d, idx);
+        int[] ss = xs.clone();
+        ss[d] = m;
+        assertArrayEquals(ss, sel.shape());
+        Tensor src = values(r, ss, r.nextBoolean());
+        double[] add = x.toDoubleArray();
+        int[] strides = Shapes.contiguousStrides(xs);
+        for (int i = 0; i < sel.numel(); i++) {
+            int[] p = unravel(i, ss);
+            int[] q = p.clone();
+            q[d] = (int) idx.get(p[d]);
+            assertEquals(at(x, q), sel.get(p));
+            int flat = 0;
+            for (int k = 0; k < q.length; k++) flat += q[k] * strides[k];
+            add[flat] += src.get(p);
+        }
+        assertArrayEquals(add, x.indexAdd(d, idx, src).toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void embeddingPicksRowsAndPaddingRowsGetNoGradient() {
+        Variable w = new Variable(Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2), true);
+        Tensor idx = Tensor.of(new long[] {2, 0, 2, 1}, 2, 2);
+        Variable e = Functional.embedding(idx, w, -1); // padding row 2
+        assertArrayEquals(new int[] {2, 2, 2}, e.shape());
+        assertArrayEquals(new double[] {5, 6, 1, 2, 5, 6, 3, 4}, e.data().toDoubleArray());
+        e.mul(new Variable(Tensor.arange(8).to(DType.FLOAT64).reshape(2, 2, 2))).sum().backward();
+        assertArrayEquals(new double[] {2, 3, 6, 7, 0, 0}, w.grad().toDoubleArray());
+        var ex = assertThrows(IllegalArgumentException.class, () -> Functional.embedding(idx, w, 3));
+        assertTrue(ex.getMessage().contains("Padding_idx must be within num_embeddings"), ex.getMessage());
+    }
+
+    @Test
+    void oneHotAndMaskedFill() {
+        Tensor oh = Functional.oneHot(Tensor.of(new long[] {0, 2, 1}), 3);
+        assertEquals(DType.INT64, oh.dtype());
+        assertArrayEquals(new long[] {1, 0, 0, 0, 0, 1, 0, 1, 0}, oh.toLongArray());
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor m = Tensor.of(new long[] {1, 0, 1});
+        assertArrayEquals(new double[] {-1, 2, -1, -1, 5, -1}, x.maskedFill(m, -1).toDoubleArray());
+        Tensor lm = Tensor.of(new long[] {5, 6, 7}).maskedFill(Tensor.of(new float[] {0, 1, 0}), 9);
+        assertArrayEquals(new long[] {5, 9, 7}, lm.toLongArray());
+    }
+
+    @Test
+    void randpermIsAPermutationAndRandintStaysInRange() {
+        Generator g = new Generator(5);
+        long[] p = Tensor.randperm(g, 50).toLongArray();
+        long[] sorted = p.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < 50; i++) assertEquals(i, sorted[i]);
+        assertTrue(!Arrays.equals(p, sorted), "a permutation of 50 drawn as the identity");
+        assertArrayEquals(p, Tensor.randperm(new Generator(5), 50).toLongArray(), "the same seed, the same permutation");
+        long[] ri = Tensor.randint(g, -3, 4, 1000).toLongArray();
+        int[] seen = new int[7];
+        for (long v : ri) seen[(int) v + 3]++;
+        for (int c : seen) assertTrue(c > 100 && c < 200, Arrays.toString(seen));
+        assertEquals(0, Tensor.randperm(g, 0).numel());
+    }
+
+    @Test
+    void dropoutZeroesAboutPAndScalesTheRest() {
+        Tensor x = Tensor.ones(DType.FLOAT32, 10000);
+        Tensor y = x.dropout(0.3, true, new Generator(1));
+        int zeros = 0;
+        for (float v : y.toFloatArray()) {
+            if (v == 0) zeros++;
+            else assertEquals((float) (1 / 0.7), v);
+        }
+        assertTrue(zeros > 2800 && zeros < 3200, "zeros " + zeros);
+        assertTrue(x.dropout(0.3, false, new Generator(1)) == x, "eval: the input itself");
+        assertArrayEquals(new float[10000], x.dropout(1, true, new Generator(1)).toFloatArray());
+        var e = assertThrows(IllegalArgumentException.class, () -> x.dropout(1.5, false, new Generator(1)));
+        assertEquals("dropout: dropout probability has to be between 0 and 1, but got 1.5", e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ errors (PyTorch 2.13's texts)
+
+    static void fails(Class<? extends Throwable> type, String text, Runnable r) {
+        Throwable e = assertThrows(type, r::run);
+        assertTrue(e.getMessage().contains(text), "expected '" + text + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void badIndicesFailWithPyTorchsMessageAndWriteNothing() {
+        Tensor x = Tensor.arange(6).to(DType.FLOAT64).reshape(2, 3);
+        fails(IndexOutOfBoundsException.class, "gather: index -1 is out of bounds for dimension 1 with size 3",
+                () -> x.gather(1, Tensor.of(new long[] {0, -1}, 1, 2)));
+        fails(IndexOutOfBoundsException.class, "gather: index 3 is out of bounds for dimension 1 with size 3",
+                () -> x.gather(1, Tensor.of(new long[] {0, 3}, 1, 2)));
+        fails(IllegalArgumentException.class, "Index tensor must have the same number of dimensions as input tensor",
+                () -> x.gather(1, Tensor.of(new long[] {0, 1})));
+        fails(IllegalArgumentException.class, "Expected dtype int64 for index", () -> x.gather(1, Tensor.of(new double[] {0, 1}, 1, 2)));
+        fails(IndexOutOfBoundsException.class, "scatterAdd: index 3 is out of bounds for dimension 1 with size 3",
+                () -> Tensor.zeros(DType.FLOAT64, 2, 3).scatterAdd(1, Tensor.of(new long[] {0, 3}, 1, 2), Tensor.ones(DType.FLOAT64, 1, 2)));
+        fails(IllegalArgumentException.class, "Expected index [1, 4] to be no larger than self [2, 3] apart from dimension 1 and to be no "
+                + "larger size than src [1, 2]", () -> Tensor.zeros(DType.FLOAT64, 2, 3).scatterAdd(1, Tensor.of(new long[] {0, 1, 2, 0}, 1, 4),
+                Tensor.ones(DType.FLOAT64, 1, 2)));
+        fails(IndexOutOfBoundsException.class, "indexSelect: index 3 is out of bounds for dimension 1 with size 3",
+                () -> x.indexSelect(1, Tensor.of(new long[] {0, 3})));
+        fails(IllegalArgumentException.class, "Index is supposed to be a vector", () -> x.indexSelect(1, Tensor.of(new long[] {0, 1}, 1, 2)));
+        fails(IllegalArgumentException.class, "Number of indices (2) should be equal to source.size(dim): (3), for dim: 1",
+                () -> x.indexAdd(1, Tensor.of(new long[] {0, 1}), Tensor.ones(DType.FLOAT64, 2, 3)));
+        fails(IllegalArgumentException.class, "Class values must be smaller than num_classes.",
+                () -> Functional.oneHot(Tensor.of(new long[] {0, 3}), 3));
+        fails(IllegalArgumentException.class, "Class values must be non-negative.", () -> Functional.oneHot(Tensor.of(new long[] {0, -1}), 3));
+        fails(IllegalArgumentException.class, "random_ expects 'from' to be less than 'to', but got from=5 >= to=3",
+                () -> Tensor.randint(new Generator(1), 5, 3, 2));
+        fails(IllegalArgumentException.class, "Trying to create tensor with negative dimension -1: [-1]", () -> Tensor.randperm(new Generator(1), -1));
+        fails(IllegalArgumentException.class, "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+                () -> x.maskedFill(Tensor.of(new long[] {1, 0}), 1));
+        // a bad index after good ones: nothing is written into the caller's gradient or inputs
+        Variable w = new Variable(Tensor.ones(DType.FLOAT64, 3, 2), true);
+        assertThrows(IndexOutOfBoundsException.class, () -> Functional.embedding(Tensor.of(new long[] {0, 1, 7}), w));
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1}, w.data().toDoubleArray());
+        assertEquals(null, w.grad());
+    }
+}
