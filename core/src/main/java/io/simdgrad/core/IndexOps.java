@@ -433,7 +433,7 @@ public final class IndexOps {
     public record MaskedFill(double value) implements ElementwiseOp {
         @Override public String name() { return "maskedFill"; }
         @Override public String attributes() { return "value=" + value; }
-        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[1].shape, in[0].shape); } // PyTorch names the mask first
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {

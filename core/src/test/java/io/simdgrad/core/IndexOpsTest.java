@@ -6,7 +6,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -168,43 +174,70 @@ class IndexOpsTest {
 
     // ------------------------------------------------------------------ errors (PyTorch 2.13's texts)
 
-    static void fails(Class<? extends Throwable> type, String text, Runnable r) {
-        Throwable e = assertThrows(type, r::run);
-        assertTrue(e.getMessage().contains(text), "expected '" + text + "' in: " + e.getMessage());
+    /** The calls of {@code index_errors.txt}, by name: each must fail with PyTorch's text in its message. */
+    static Map<String, Runnable> errorCases() {
+        Tensor x = Tensor.arange(6).to(DType.FLOAT64).reshape(2, 3);
+        Tensor z = Tensor.zeros(DType.FLOAT64, 2, 3), one = Tensor.ones(DType.FLOAT64, 1, 2);
+        Map<String, Runnable> m = new LinkedHashMap<>();
+        m.put("gather_negative", () -> x.gather(1, Tensor.of(new long[] {0, -1}, 1, 2)));
+        m.put("gather_too_large", () -> x.gather(1, Tensor.of(new long[] {0, 3}, 1, 2)));
+        m.put("gather_rank", () -> x.gather(1, Tensor.of(new long[] {0, 1})));
+        m.put("scatter_add_too_large", () -> z.scatterAdd(1, Tensor.of(new long[] {0, 3}, 1, 2), one));
+        m.put("scatter_add_index_shape", () -> z.scatterAdd(1, Tensor.of(new long[] {0, 1, 2, 0}, 1, 4), one));
+        m.put("scatter_too_large", () -> z.scatter(1, Tensor.of(new long[] {0, 3}, 1, 2), one));
+        m.put("index_select_matrix", () -> x.indexSelect(1, Tensor.of(new long[] {0, 1}, 1, 2)));
+        m.put("index_add_count", () -> x.indexAdd(1, Tensor.of(new long[] {0, 1}), Tensor.ones(DType.FLOAT64, 2, 3)));
+        m.put("index_add_too_large", () -> x.indexAdd(1, Tensor.of(new long[] {0, 3}), Tensor.ones(DType.FLOAT64, 2, 2)));
+        m.put("embedding_padding", () -> Functional.embedding(Tensor.of(new long[] {0, 1}), new Variable(Tensor.ones(3, 2)), 5));
+        m.put("one_hot_too_large", () -> Functional.oneHot(Tensor.of(new long[] {0, 3}), 3));
+        m.put("one_hot_negative", () -> Functional.oneHot(Tensor.of(new long[] {0, -1}), 3));
+        m.put("masked_fill_shape", () -> x.maskedFill(Tensor.of(new long[] {1, 0}), 1));
+        m.put("dropout_p", () -> x.dropout(1.5, true, new Generator(1)));
+        m.put("randint_range", () -> Tensor.randint(new Generator(1), 5, 3, 2));
+        m.put("randperm_negative", () -> Tensor.randperm(new Generator(1), -1));
+        m.put("layer_norm_shape", () -> Functional.layerNorm(new Variable(x), new int[] {2}, null, null, 1e-5));
+        m.put("group_norm_groups", () -> Functional.groupNorm(new Variable(Tensor.ones(2, 4, 3)), 3, null, null, 1e-5));
+        m.put("batch_norm_running", () -> Functional.batchNorm(new Variable(Tensor.ones(2, 4, 3)), Tensor.zeros(3), Tensor.ones(3), null, null,
+                true, 0.1, 1e-5));
+        m.put("batch_norm_one_value", () -> Functional.batchNorm(new Variable(Tensor.ones(1, 4)), Tensor.zeros(4), Tensor.ones(4), null, null,
+                true, 0.1, 1e-5));
+        m.put("cross_entropy_weight", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), Tensor.ones(2),
+                Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 0));
+        m.put("cross_entropy_smoothing", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), null,
+                Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 1.5));
+        return m;
     }
 
     @Test
-    void badIndicesFailWithPyTorchsMessageAndWriteNothing() {
-        Tensor x = Tensor.arange(6).to(DType.FLOAT64).reshape(2, 3);
-        fails(IndexOutOfBoundsException.class, "gather: index -1 is out of bounds for dimension 1 with size 3",
-                () -> x.gather(1, Tensor.of(new long[] {0, -1}, 1, 2)));
-        fails(IndexOutOfBoundsException.class, "gather: index 3 is out of bounds for dimension 1 with size 3",
-                () -> x.gather(1, Tensor.of(new long[] {0, 3}, 1, 2)));
-        fails(IllegalArgumentException.class, "Index tensor must have the same number of dimensions as input tensor",
-                () -> x.gather(1, Tensor.of(new long[] {0, 1})));
-        fails(IllegalArgumentException.class, "Expected dtype int64 for index", () -> x.gather(1, Tensor.of(new double[] {0, 1}, 1, 2)));
-        fails(IndexOutOfBoundsException.class, "scatterAdd: index 3 is out of bounds for dimension 1 with size 3",
-                () -> Tensor.zeros(DType.FLOAT64, 2, 3).scatterAdd(1, Tensor.of(new long[] {0, 3}, 1, 2), Tensor.ones(DType.FLOAT64, 1, 2)));
-        fails(IllegalArgumentException.class, "Expected index [1, 4] to be no larger than self [2, 3] apart from dimension 1 and to be no "
-                + "larger size than src [1, 2]", () -> Tensor.zeros(DType.FLOAT64, 2, 3).scatterAdd(1, Tensor.of(new long[] {0, 1, 2, 0}, 1, 4),
-                Tensor.ones(DType.FLOAT64, 1, 2)));
-        fails(IndexOutOfBoundsException.class, "indexSelect: index 3 is out of bounds for dimension 1 with size 3",
-                () -> x.indexSelect(1, Tensor.of(new long[] {0, 3})));
-        fails(IllegalArgumentException.class, "Index is supposed to be a vector", () -> x.indexSelect(1, Tensor.of(new long[] {0, 1}, 1, 2)));
-        fails(IllegalArgumentException.class, "Number of indices (2) should be equal to source.size(dim): (3), for dim: 1",
-                () -> x.indexAdd(1, Tensor.of(new long[] {0, 1}), Tensor.ones(DType.FLOAT64, 2, 3)));
-        fails(IllegalArgumentException.class, "Class values must be smaller than num_classes.",
-                () -> Functional.oneHot(Tensor.of(new long[] {0, 3}), 3));
-        fails(IllegalArgumentException.class, "Class values must be non-negative.", () -> Functional.oneHot(Tensor.of(new long[] {0, -1}), 3));
-        fails(IllegalArgumentException.class, "random_ expects 'from' to be less than 'to', but got from=5 >= to=3",
-                () -> Tensor.randint(new Generator(1), 5, 3, 2));
-        fails(IllegalArgumentException.class, "Trying to create tensor with negative dimension -1: [-1]", () -> Tensor.randperm(new Generator(1), -1));
-        fails(IllegalArgumentException.class, "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
-                () -> x.maskedFill(Tensor.of(new long[] {1, 0}), 1));
-        // a bad index after good ones: nothing is written into the caller's gradient or inputs
+    void errorsCarryPyTorchsText() throws IOException {
+        Map<String, String> texts = new LinkedHashMap<>();
+        try (var in = IndexOpsTest.class.getResourceAsStream("/fixtures/index_errors.txt");
+             var br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = br.readLine()) != null; ) {
+                if (line.startsWith("#") || line.isBlank()) continue;
+                String[] kv = line.split("\t", 2);
+                texts.put(kv[0], kv[1]);
+            }
+        }
+        Map<String, Runnable> cases = errorCases();
+        assertEquals(texts.keySet(), cases.keySet(), "every PyTorch error text has a call and every call a text");
+        for (var e : texts.entrySet()) {
+            // Python's op prefixes and Size printing are not ours: "index_select(): X" is "indexSelect: X", torch.Size([1, 4]) is [1, 4]
+            String want = e.getValue().replaceFirst("^\\w+\\(\\): ", "").replace("torch.Size(", "").replaceAll("\\]\\)$", "]");
+            RuntimeException ex = assertThrows(RuntimeException.class, cases.get(e.getKey())::run, e.getKey());
+            assertTrue(ex.getMessage().contains(want), e.getKey() + ": expected PyTorch's '" + want + "' in: " + ex.getMessage());
+        }
+    }
+
+    @Test
+    void aBadIndexAfterGoodOnesWritesNothing() {
         Variable w = new Variable(Tensor.ones(DType.FLOAT64, 3, 2), true);
         assertThrows(IndexOutOfBoundsException.class, () -> Functional.embedding(Tensor.of(new long[] {0, 1, 7}), w));
         assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1}, w.data().toDoubleArray());
         assertEquals(null, w.grad());
+        Tensor rm = Tensor.zeros(4);
+        assertThrows(IllegalArgumentException.class, () -> Functional.batchNorm(new Variable(Tensor.ones(1, 4)), rm, Tensor.ones(4), null, null,
+                true, 0.1, 1e-5));
+        assertArrayEquals(new float[4], rm.toFloatArray(), "running stats untouched by a failed batchNorm");
     }
 }
