@@ -135,6 +135,149 @@ class IndexGradCheckProperties {
                 return make("p=" + p, v -> v.get(0).dropout(p, true, new Generator(seed)), leaf(r, ANY, xs));
             }));
 
+    static final List<GradCheckProperties.OpTest> NORMS = List.of(
+            op("layerNorm", r -> {
+                int[] xs = shape(r);
+                int k = 1 + r.nextInt(xs.length);
+                int[] norm = Arrays.copyOfRange(xs, xs.length - k, xs.length);
+                if (Shapes.numel(norm) < 2) {
+                    norm = new int[] {2};
+                    xs = new int[] {1 + r.nextInt(2), 2};
+                }
+                int[] ns = norm;
+                boolean weighted = r.nextBoolean(), biased = r.nextBoolean();
+                return make("normalized=" + str(ns) + ", weight=" + weighted + ", bias=" + biased,
+                        v -> Functional.layerNorm(v.get(0), ns, weighted ? v.get(1) : null, biased ? v.get(2) : null, 1e-5),
+                        leaf(r, ANY, xs), leaf(r, ANY, ns), leaf(r, ANY, ns));
+            }),
+            op("rmsNorm", r -> {
+                int[] xs = shape(r);
+                int[] norm = {xs[xs.length - 1]};
+                boolean weighted = r.nextBoolean();
+                return make("normalized=" + str(norm), v -> Functional.rmsNorm(v.get(0), norm, weighted ? v.get(1) : null, 1e-6),
+                        leaf(r, GradCheckProperties.NONZERO, xs), leaf(r, ANY, norm));
+            }),
+            op("groupNorm", r -> {
+                int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(2));
+                int[] xs = r.nextBoolean() ? new int[] {1 + r.nextInt(2), c, 2 + r.nextInt(2)} : new int[] {1 + r.nextInt(2), c, 2, 1 + r.nextInt(2)};
+                boolean affine = r.nextBoolean();
+                return make("groups=" + g, v -> Functional.groupNorm(v.get(0), g, affine ? v.get(1) : null, affine ? v.get(2) : null, 1e-5),
+                        leaf(r, ANY, xs), leaf(r, ANY, c), leaf(r, ANY, c));
+            }),
+            op("batchNorm", r -> {
+                int c = 1 + r.nextInt(3);
+                int[] xs = r.nextBoolean() ? new int[] {2 + r.nextInt(3), c} : new int[] {1 + r.nextInt(2), c, 2 + r.nextInt(2)};
+                boolean training = r.nextInt(3) > 0;
+                Tensor rm = Tensor.of(ANY.draw(r, c)), rv = Tensor.of(GradCheckProperties.POSITIVE.draw(r, c));
+                return make("training=" + training, v -> {
+                    // fresh copies of the running stats per call: gradcheck evaluates the function many times
+                    return Functional.batchNorm(v.get(0), rm.copy(), rv.copy(), v.get(1), v.get(2), training, 0.1, 1e-5);
+                }, leaf(r, ANY, xs), leaf(r, ANY, c), leaf(r, ANY, c));
+            }));
+
+    static Reduction reduction(Random r) {
+        return Reduction.values()[r.nextInt(3)];
+    }
+
+    static final List<GradCheckProperties.OpTest> LOSSES = List.of(
+            op("crossEntropy(weight, ignoreIndex, labelSmoothing)", r -> {
+                int n = 1 + r.nextInt(3), c = 2 + r.nextInt(3);
+                boolean nd = r.nextBoolean();
+                int[] xs = nd ? new int[] {n, c, 2} : new int[] {n, c};
+                int[] ts = nd ? new int[] {n, 2} : new int[] {n};
+                Tensor t = indices(r, ts, c);
+                long ignore = r.nextBoolean() ? LossOps.DEFAULT_IGNORE_INDEX : 1;
+                long[] tl = t.toLongArray();
+                if (tl[0] == ignore) tl[0] = 0; // one kept target: the mean is defined
+                Tensor targets = Tensor.of(tl, ts);
+                Tensor w = r.nextBoolean() ? null : Tensor.of(GradCheckProperties.POSITIVE.draw(r, c));
+                double ls = r.nextBoolean() ? 0 : r.nextDouble() * 0.5;
+                Reduction red = reduction(r);
+                return make("targets=" + targets + ", weight=" + w + ", ignore=" + ignore + ", smoothing=" + ls + ", " + red,
+                        v -> Functional.crossEntropy(v.get(0), targets, w, red, ignore, ls), leaf(r, ANY, xs));
+            }),
+            op("crossEntropy(probabilities)", r -> {
+                int[] xs = {1 + r.nextInt(3), 2 + r.nextInt(3)};
+                Tensor p = Tensor.of(GradCheckProperties.POSITIVE.draw(r, Shapes.numel(xs)), xs);
+                Tensor probs = p.div(p.sum(1, true));
+                double ls = r.nextBoolean() ? 0 : 0.3;
+                Reduction red = reduction(r);
+                return make("smoothing=" + ls + ", " + red, v -> Functional.crossEntropy(v.get(0), probs, null, red, LossOps.DEFAULT_IGNORE_INDEX, ls),
+                        leaf(r, ANY, xs));
+            }),
+            op("binaryCrossEntropy", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                boolean weighted = r.nextBoolean();
+                return make(red + ", weight=" + weighted, v -> Functional.binaryCrossEntropy(v.get(0), v.get(1), weighted ? v.get(2) : null, red),
+                        leaf(r, GradCheckProperties.uniform(0.1, 0.9), xs), leaf(r, GradCheckProperties.uniform(0, 1), xs),
+                        leaf(r, GradCheckProperties.POSITIVE, xs));
+            }),
+            op("binaryCrossEntropyWithLogits", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                boolean pw = r.nextBoolean();
+                return make(red + ", posWeight=" + pw, v -> Functional.binaryCrossEntropyWithLogits(v.get(0), v.get(1), null, pw ? v.get(2) : null, red),
+                        leaf(r, GradCheckProperties.NONZERO, xs), leaf(r, GradCheckProperties.uniform(0, 1), xs),
+                        leaf(r, GradCheckProperties.POSITIVE, xs));
+            }),
+            op("huberLoss", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                Tensor t = Tensor.zeros(DType.FLOAT64, xs);
+                // |x - t| off delta = 1 (the kink of its second derivative) and off 0
+                return make(red.toString(), v -> Functional.huberLoss(v.get(0), new Variable(t), red, 1.0),
+                        leaf(r, GradCheckProperties.offBounds(-1, 1), xs));
+            }),
+            op("smoothL1Loss", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                Tensor t = Tensor.zeros(DType.FLOAT64, xs);
+                return make(red.toString(), v -> Functional.smoothL1Loss(v.get(0), new Variable(t), red, 1.0),
+                        leaf(r, GradCheckProperties.offBounds(-1, 1), xs));
+            }),
+            op("l1Loss", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                return make(red.toString(), v -> Functional.l1Loss(v.get(0), new Variable(Tensor.zeros(DType.FLOAT64, xs)), red),
+                        leaf(r, GradCheckProperties.NONZERO, xs));
+            }),
+            op("klDiv", r -> {
+                int[] xs = shape(r);
+                boolean logTarget = r.nextBoolean(), batchmean = r.nextBoolean();
+                Reduction red = reduction(r);
+                return make("logTarget=" + logTarget + (batchmean ? ", batchmean" : ", " + red),
+                        v -> batchmean ? Functional.klDivBatchmean(v.get(0), v.get(1), logTarget) : Functional.klDiv(v.get(0), v.get(1), red, logTarget),
+                        leaf(r, ANY, xs), leaf(r, logTarget ? ANY : GradCheckProperties.POSITIVE, xs));
+            }),
+            op("cosineSimilarity", r -> {
+                int[] xs = shape(r);
+                int d = r.nextInt(xs.length);
+                int[] ys = r.nextBoolean() ? xs : TensorProperties.broadcastable(r, xs);
+                if (ys.length != xs.length) ys = xs;
+                return make("dim=" + d, v -> Functional.cosineSimilarity(v.get(0), v.get(1), d, 1e-8), leaf(r, ANY, xs), leaf(r, ANY, ys));
+            }),
+            op("marginRankingLoss", r -> {
+                int[] xs = shape(r);
+                Reduction red = reduction(r);
+                double[] y = new double[Shapes.numel(xs)];
+                for (int i = 0; i < y.length; i++) y[i] = r.nextBoolean() ? 1 : -1;
+                Tensor yt = Tensor.of(y, xs);
+                // x1 - x2 from DISTINCT-like values: -y (x1 - x2) + margin stays off 0
+                return make(red.toString(), v -> Functional.marginRankingLoss(v.get(0), v.get(1), new Variable(yt), 0.05, red),
+                        leaf(r, GradCheckProperties.uniform(0.3, 1), xs), leaf(r, GradCheckProperties.uniform(-1, -0.3), xs));
+            }));
+
+    @Property(tries = 150, shrinking = ShrinkingMode.OFF)
+    void normsPassGradcheckAndGradgradcheck(@ForAll long seed) {
+        GradCheckProperties.checkAll(NORMS, seed);
+    }
+
+    @Property(tries = 150, shrinking = ShrinkingMode.OFF)
+    void lossesPassGradcheckAndGradgradcheck(@ForAll long seed) {
+        GradCheckProperties.checkAll(LOSSES, seed);
+    }
+
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void indexingOpsPassGradcheckAndGradgradcheck(@ForAll long seed) {
         GradCheckProperties.checkAll(INDEXING, seed);
@@ -142,7 +285,7 @@ class IndexGradCheckProperties {
 
     /** The tables, for {@link OpListTest}. */
     static List<List<GradCheckProperties.OpTest>> tables() {
-        return List.of(INDEXING);
+        return List.of(INDEXING, NORMS, LOSSES);
     }
 
     static String str(int[] s) {
