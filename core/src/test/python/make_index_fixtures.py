@@ -53,6 +53,18 @@ case("index_select", lambda x, i: x.index_select(0, L(i)), [randn(4, 3)], [idx(3
 case("index_add", lambda x, s, i: x.index_add(1, L(i), s), [randn(2, 4), randn(2, 3)], [idx(1, 1, 3)])
 case("embedding_padding", lambda w, i: F.embedding(L(i), w, padding_idx=1), [randn(4, 3)], [idx([1, 2], [0, 1], [3, 3])])
 case("masked_fill", lambda x, m: x.masked_fill(m.bool(), -0.5), [randn(2, 3)], [idx(1, 0, 1)])
+ties = torch.tensor([[1.0, 2.0, 0.5, 2.0], [0.25, 3.0, 3.0, -1.0]], dtype=D)
+for red in ("sum", "mean", "amax", "amin"):
+    for inc in (True, False):
+        # amax/amin with ties between self and src and within src: PyTorch shares the gradient evenly
+        case("scatter_reduce_%s_%s" % (red, "self" if inc else "noself"),
+             lambda x, s, i, red=red, inc=inc: x.scatter_reduce(1, L(i), s, red, include_self=inc),
+             [torch.tensor([[2.0, 0.0, 1.0], [3.0, -1.0, 3.0]], dtype=D), ties], [idx([1, 1, 0, 1], [1, 2, 2, 0])],
+             second=red in ("sum", "mean"))
+case("index_copy", lambda x, s, i: x.index_copy(1, L(i), s), [randn(2, 4), randn(2, 2)], [idx(3, 0)])
+case("take_along_dim_negative", lambda x, i: torch.take_along_dim(x, L(i), 1), [randn(2, 3)], [idx([0, -1], [-3, 2])])
+case("masked_scatter", lambda x, s, m: x.masked_scatter(m.bool(), s), [randn(2, 3), randn(5)], [idx(1, 0, 1)])
+case("masked_select", lambda x, m: x.masked_select(m.bool()), [randn(2, 3)], [idx([1, 0, 1], [0, 0, 1])])
 
 # ---- normalisation
 case("layer_norm", lambda x, w, b: F.layer_norm(x, (2, 3), w, b, 1e-5), [randn(4, 2, 3), randn(2, 3), randn(2, 3)])

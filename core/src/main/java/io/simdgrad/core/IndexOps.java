@@ -578,6 +578,332 @@ public final class IndexOps {
         }
     }
 
+    // ------------------------------------------------------------------ the rest of the family
+
+    /** Negative indices counted from the end, {@code v < 0 ? v + size : v} (INT64), for takeAlongDim. No gradient. */
+    public record WrapIndex(int size) implements ElementwiseOp {
+        @Override public String name() { return "wrapIndex"; }
+        @Override public String attributes() { return "size=" + size; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            requireIndex("takeAlongDim", in[0]);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            long[] a = s[0].l, o = s[1].l;
+            for (int i = 0; i < n; i++) {
+                long v = a[offs[0] + i * st[0]];
+                o[offs[1] + i] = v < 0 ? v + size : v;
+            }
+        }
+    }
+
+    /** How {@link ScatterReduce} combines the values scattered onto one place. */
+    public enum ScatterReduceKind { SUM, PROD, MEAN, AMAX, AMIN }
+
+    /**
+     * {@code self} with each {@code src[i][j]} combined into {@code out[i][index[i][j]]} (dim 1;
+     * any dim likewise) by {@code reduce}, PyTorch's {@code scatter_reduce}; with
+     * {@code includeSelf} false a place written to starts from the scattered values alone. NaN
+     * propagates in amax/amin. Floating point only. Gradients: sum and mean as PyTorch;
+     * amax/amin shared evenly among the values equal to the result, as
+     * PyTorch (whose count includes self's value even with {@code includeSelf} false); prod has none here (PyTorch's rule treats zeros specially: not implemented).
+     */
+    public record ScatterReduce(int dim, ScatterReduceKind reduce, boolean includeSelf) implements Op {
+        @Override public String name() { return "scatterReduce"; }
+        @Override public String attributes() { return "dim=" + dim + ", reduce=" + reduce.name().toLowerCase(java.util.Locale.ROOT)
+                + (includeSelf ? "" : ", includeSelf=False"); }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public boolean savesOutput() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            requireSameDtype(name(), in[0], in[2]);
+            if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException(name() + ": expected a floating point input, got " + in[0].dtype());
+            checkScatter(name(), dim, in[0].shape, in[1], in[2]);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor idx = in[1], src = in[2];
+            int d = checkScatter(name(), dim, out.shape, idx, src);
+            checkAll(name(), idx, d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            Ops.CopyInto.copy(in[0], out);
+            int n = out.numel();
+            int[] count = new int[n];
+            if (includeSelf) Arrays.fill(count, 1);
+            int st = out.dim() == 0 ? 0 : out.strides[d];
+            Walk w = new Walk(idx.shape, idx, src, out);
+            if (out.dim() > 0) w.stride(2, d, 0);
+            Storage o = out.storage, a = src.storage;
+            long[] l = idx.storage.l;
+            for (int i = 0, m = idx.numel(); i < m; i++, w.next()) {
+                int p = w.off[2] + (int) l[w.off[0]] * st;
+                double v = a.get(w.off[1]), cur = o.get(p);
+                if (count[p]++ == 0) cur = v; // the first value at a place written to, without self
+                else cur = switch (reduce) {
+                    case SUM, MEAN -> cur + v;
+                    case PROD -> cur * v;
+                    case AMAX -> Double.isNaN(cur) || Double.isNaN(v) ? Double.NaN : Math.max(cur, v);
+                    case AMIN -> Double.isNaN(cur) || Double.isNaN(v) ? Double.NaN : Math.min(cur, v);
+                };
+                o.set(p, cur);
+            }
+            if (reduce == ScatterReduceKind.MEAN) for (int p = 0; p < n; p++) if (count[p] > 1) o.set(p, o.get(p) / count[p]);
+        }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(1), self = s.input(0), src = s.input(2), out = s.output();
+            DType t = g.dtype();
+            Variable ones = new Variable(Tensor.ones(t, idx.shape()));
+            // how many scattered values reached each place, and whether any did
+            Variable hits = new Variable(Tensor.zeros(t, s.inputShape(0))).scatterAdd(dim, idx, ones);
+            Variable untouched = new Variable(hits.data().eq(0.0));
+            Variable selfKept = new Variable(includeSelf ? Tensor.ones(t, s.inputShape(0)) : untouched.data());
+            return switch (reduce) {
+                case SUM -> new Variable[] {g.mul(selfKept), null, padTo(g.gather(dim, idx), s.inputShape(2))};
+                case MEAN -> {
+                    Variable count = hits.add(selfKept).maximum(1.0);
+                    Variable gc = g.div(count);
+                    yield new Variable[] {gc.mul(selfKept), null, padTo(gc.gather(dim, idx), s.inputShape(2))};
+                }
+                case AMAX, AMIN -> {
+                    // as PyTorch: self's value counts among the ties even with includeSelf false, then gets no gradient
+                    Variable selfWins = new Variable(self.data().eq(out.data()));
+                    Variable srcWins = new Variable(leading(src.data(), idx.shape()).eq(out.data().gather(dim, idx.data())));
+                    Variable count = selfWins.scatterAdd(dim, idx, srcWins);
+                    Variable gc = g.div(count.maximum(1.0));
+                    yield new Variable[] {gc.mul(selfWins).mul(selfKept), null, padTo(gc.gather(dim, idx).mul(srcWins), s.inputShape(2))};
+                }
+                case PROD -> throw new UnsupportedOperationException("the derivative for 'scatterReduce' with reduce=prod is not implemented");
+            };
+        }
+    }
+
+    /** The leading block of {@code t} with {@code shape} (narrowed along every dim). */
+    static Tensor leading(Tensor t, int[] shape) {
+        Tensor r = t;
+        for (int d = 0; d < shape.length; d++) if (r.shape[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
+        return r;
+    }
+
+    /**
+     * {@code self} with slice j of {@code src} along {@code dim} copied to slice {@code index[j]},
+     * PyTorch's {@code index_copy}; of duplicate indices the last wins. Gradients: {@code g} with
+     * those slices zeroed for self, {@code g.indexSelect(dim, index)} for src.
+     */
+    public record IndexCopy(int dim) implements Op {
+        @Override public String name() { return "indexCopy"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            return new IndexAdd(dim, null, NO_SKIP).shape(in);
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(1);
+            Variable gSelf = s.needsGrad(0) ? g.indexCopy(dim, idx, new Variable(Tensor.zeros(g.dtype(), s.inputShape(2)))) : null;
+            return new Variable[] {gSelf, null, s.needsGrad(2) ? g.indexSelect(dim, idx) : null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            shape(in);
+            Tensor idx = in[1].contiguous(), src = in[2].contiguous();
+            int d = Shapes.dim(name(), dim, out.dim());
+            int[] k = oki(out.shape, d);
+            int size = k[1], inner = k[2], m = idx.numel();
+            checkAll(name(), idx, d, size, NO_SKIP);
+            Ops.CopyInto.copy(in[0], out);
+            long[] l = idx.storage.l;
+            for (int p = 0; p < k[0]; p++) {
+                for (int j = 0; j < m; j++) {
+                    Kernels.copy(src.storage, src.offset + (p * m + j) * inner, 1, out.storage, out.offset + (p * size + (int) l[idx.offset + j]) * inner, inner);
+                }
+            }
+        }
+    }
+
+    /** The mask broadcast to {@code shape} as a contiguous tensor, for walking it with the result in row-major order. */
+    private static Tensor maskLike(String op, Tensor mask, int[] shape) {
+        int[] b = Shapes.broadcast(op, mask.shape, shape);
+        if (!Arrays.equals(b, shape)) {
+            throw new IllegalArgumentException(op + ": the mask of shape " + Shapes.str(mask.shape) + " must broadcast to the input's shape "
+                    + Shapes.str(shape));
+        }
+        return mask.expand(shape).contiguous();
+    }
+
+    private static int countTrue(Tensor m) {
+        int c = 0;
+        for (int i = 0, n = m.numel(); i < n; i++) if (m.storage.get(m.offset + i) != 0) c++;
+        return c;
+    }
+
+    /**
+     * {@code self} with the places where {@code mask} (broadcast to self's shape) is non-zero
+     * taking the first elements of {@code source}, in row-major order, PyTorch's
+     * {@code masked_scatter}. Gradients: {@code g} with those places zeroed for self; for source,
+     * the values of {@code g} at them in its first elements, zeros after ({@link MaskedGather}).
+     */
+    public record MaskedScatter() implements Op {
+        @Override public String name() { return "maskedScatter"; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            requireSameDtype(name(), in[0], in[2]);
+            maskLike(name(), in[1], in[0].shape);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable mask = s.input(1);
+            return new Variable[] {s.needsGrad(0) ? g.maskedFill(mask, 0) : null, null,
+                    s.needsGrad(2) ? Autograd.apply(new MaskedGather(s.inputShape(2)), g, mask) : null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor m = maskLike(name(), in[1], in[0].shape), src = in[2].contiguous();
+            int k = countTrue(m);
+            if (k > src.numel()) {
+                throw new IllegalArgumentException(name() + ": Number of elements of source < number of ones in mask (" + src.numel() + " < " + k + ")");
+            }
+            Ops.CopyInto.copy(in[0], out);
+            for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(src.storage, src.offset + j++, out.storage, out.offset + i);
+            }
+        }
+    }
+
+    /**
+     * The elements of {@code g} where {@code mask} (broadcast to g's shape) is non-zero, in
+     * row-major order, at the start of a tensor of {@code shape}, zeros after: the gradient of
+     * {@link MaskedScatter}'s source, whose own gradient is maskedScatter into zeros.
+     */
+    public record MaskedGather(int[] shape) implements Op {
+        /** The record with its shape copied. */
+        public MaskedGather {
+            shape = shape.clone();
+        }
+        @Override public boolean equals(Object o) { return o instanceof MaskedGather m && Arrays.equals(m.shape, shape); }
+        @Override public int hashCode() { return Arrays.hashCode(shape); }
+        @Override public String toString() { return "MaskedGather[shape=" + Arrays.toString(shape) + "]"; }
+        @Override public String name() { return "maskedGather"; }
+        @Override public String attributes() { return "shape=" + Arrays.toString(shape); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            maskLike(name(), in[1], in[0].shape);
+            return shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable gg) {
+            Variable zeros = new Variable(Tensor.zeros(gg.dtype(), s.inputShape(0)));
+            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, s.input(1), gg), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor m = maskLike(name(), in[1], in[0].shape), g = in[0].contiguous();
+            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            for (int i = 0, j = 0, n = m.numel(); i < n && j < out.numel(); i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(g.storage, g.offset + i, out.storage, out.offset + j++);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ data-dependent shapes: eager only
+
+    /** Why a compiled graph cannot hold an op whose result's shape depends on its operands' values. */
+    static String dataDependent(String op) {
+        return op + " has a result whose shape depends on the values of its input, which a compiled graph (fixed shapes) cannot replay; "
+                + "call it outside the compiled function, or use a fixed-shape form (maskedFill, where, a mask times the values)";
+    }
+
+    /**
+     * The elements of {@code x} where {@code mask} (broadcasting with x) is non-zero, 1-D in
+     * row-major order, PyTorch's {@code masked_select}. Eager only: capture refuses it
+     * ({@link Op#notCapturable}). The gradient is maskedScatter into zeros.
+     */
+    public record MaskedSelect() implements Op {
+        @Override public String name() { return "maskedSelect"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            return new int[] {countTrue(in[1].expand(b).contiguous())};
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] xs = s.inputShape(0);
+            Variable mask = s.input(1);
+            int[] b = Shapes.broadcast(name(), mask.shape(), xs);
+            Variable zeros = new Variable(Tensor.zeros(g.dtype(), b));
+            // the gradient of the broadcast input; the engine sums it back to x's shape
+            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, mask, g), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            Tensor m = in[1].expand(b).contiguous(), x = in[0].expand(b).contiguous();
+            for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(x.storage, x.offset + i, out.storage, out.offset + j++);
+            }
+        }
+    }
+
+    /** The multi-indices of the non-zero elements, INT64 {@code [count, rank]} in row-major order, PyTorch's {@code nonzero}. Eager only. */
+    public record Nonzero() implements Op {
+        @Override public String name() { return "nonzero"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) { return new int[] {countTrue(in[0].contiguous()), in[0].dim()}; }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0].contiguous();
+            int rank = x.dim();
+            long[] o = out.storage.l;
+            int[] pos = new int[rank];
+            for (int i = 0, j = 0, n = x.numel(); i < n; i++) {
+                if (x.storage.get(x.offset + i) != 0) {
+                    for (int d = 0; d < rank; d++) o[out.offset + j * rank + d] = pos[d];
+                    j++;
+                }
+                for (int d = rank - 1; d >= 0 && ++pos[d] == x.shape[d]; d--) pos[d] = 0;
+            }
+        }
+    }
+
+    /** The distinct values, sorted ascending, 1-D, PyTorch's {@code torch.unique} (sorted; NaNs are each distinct, last). Eager only. */
+    public record Unique() implements Op {
+        @Override public String name() { return "unique"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean differentiable() { return false; }
+        private static double[] sortedValues(Tensor x) {
+            Tensor c = x.contiguous();
+            double[] v = new double[c.numel()];
+            for (int i = 0; i < v.length; i++) v[i] = c.storage.get(c.offset + i);
+            Arrays.sort(v); // NaN last, as PyTorch sorts
+            return v;
+        }
+        /** The values straight from storage (not through toLongArray: an op's own read is no user read, no guard). */
+        private static long[] longValues(Tensor x) {
+            Tensor c = x.contiguous();
+            return Arrays.copyOfRange(c.storage.l, c.offset, c.offset + c.numel());
+        }
+        private static int distinct(double[] v) {
+            int k = 0;
+            for (int i = 0; i < v.length; i++) if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) k++;
+            return k;
+        }
+        @Override public int[] shape(Tensor[] in) {
+            if (in[0].dtype() == DType.INT64) return new int[] {(int) Arrays.stream(longValues(in[0])).distinct().count()};
+            return new int[] {distinct(sortedValues(in[0]))};
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            if (in[0].dtype() == DType.INT64) {
+                long[] v = Arrays.stream(longValues(in[0])).distinct().sorted().toArray();
+                System.arraycopy(v, 0, out.storage.l, out.offset, v.length);
+                return;
+            }
+            double[] v = sortedValues(in[0]);
+            for (int i = 0, k = 0; i < v.length; i++) {
+                if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) out.storage.set(out.offset + k++, v[i]);
+            }
+        }
+    }
+
     /** Names a generator in attributes by identity: the same generator on two captures prints the same. */
     private static String genId(Generator g) {
         return "Generator@" + Integer.toHexString(System.identityHashCode(g));

@@ -46,6 +46,15 @@ public interface Op {
         return false;
     }
 
+    /**
+     * Why a compiled graph cannot hold this op, or null when it can: ops whose result's shape
+     * depends on their operands' values ({@code maskedSelect}, {@code nonzero}, {@code unique})
+     * run eagerly only, and capture refuses them with this text.
+     */
+    default String notCapturable() {
+        return null;
+    }
+
     /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
     default String attributes() {
         return "";

@@ -270,6 +270,35 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** {@code value} where {@code mask} (broadcast; any non-zero element is true) is set, else this (torch.masked_fill). */
     default T maskedFill(T mask, double value) { return op(new IndexOps.MaskedFill(value), mask); }
 
+    /** This with slice j of {@code src} along {@code dim} copied to slice {@code index[j]} (torch.index_copy); of duplicates the last wins. */
+    default T indexCopy(int dim, T index, T src) { return op(new IndexOps.IndexCopy(dim), index, src); }
+    /** {@link #gather} whose negative indices count from the end of {@code dim} (torch.take_along_dim; no broadcasting). */
+    default T takeAlongDim(T index, int dim) { return gather(dim, index.op(new IndexOps.WrapIndex(size(dim)))); }
+    /** This with the places where {@code mask} is non-zero taking the first elements of {@code source}, in row-major order (torch.masked_scatter). */
+    default T maskedScatter(T mask, T source) { return op(new IndexOps.MaskedScatter(), mask, source); }
+
+    /**
+     * This with each {@code src[i][j]} combined into {@code [i][index[i][j]]} (dim 1) by {@code reduce}:
+     * "sum", "prod", "mean", "amax" or "amin" (torch.scatter_reduce); {@code includeSelf} false starts each
+     * place written to from the scattered values alone.
+     */
+    default T scatterReduce(int dim, T index, T src, String reduce, boolean includeSelf) {
+        IndexOps.ScatterReduceKind kind;
+        try {
+            kind = IndexOps.ScatterReduceKind.valueOf(reduce.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scatterReduce: reduce argument must be either sum, prod, mean, amax or amin, got " + reduce, e);
+        }
+        return op(new IndexOps.ScatterReduce(dim, kind, includeSelf), index, src);
+    }
+
+    /** The elements where {@code mask} is non-zero, 1-D (torch.masked_select). Eager only: its shape depends on the mask's values. */
+    default T maskedSelect(T mask) { return op(new IndexOps.MaskedSelect(), mask); }
+    /** The multi-indices of the non-zero elements, INT64 [count, rank] (torch.nonzero). Eager only. */
+    default T nonzero() { return op(new IndexOps.Nonzero()); }
+    /** The distinct values, sorted, 1-D (torch.unique). Eager only. */
+    default T unique() { return op(new IndexOps.Unique()); }
+
     /**
      * Dropout (torch.nn.functional.dropout): when {@code training}, each element zeroed with
      * probability {@code p} and the others scaled by {@code 1 / (1 - p)}, the mask drawn from

@@ -44,6 +44,15 @@ class IndexFixturesTest {
         fn("index_add", x -> x.get(0).indexAdd(1, ixv(x.get(2)), x.get(1)));
         fn("embedding_padding", x -> Functional.embedding(ix(x.get(1)), x.get(0), 1));
         fn("masked_fill", x -> x.get(0).maskedFill(x.get(1), -0.5));
+        for (String red : new String[] {"sum", "mean", "amax", "amin"}) {
+            for (boolean inc : new boolean[] {true, false}) {
+                fn("scatter_reduce_" + red + "_" + (inc ? "self" : "noself"), x -> x.get(0).scatterReduce(1, ixv(x.get(2)), x.get(1), red, inc));
+            }
+        }
+        fn("index_copy", x -> x.get(0).indexCopy(1, ixv(x.get(2)), x.get(1)));
+        fn("take_along_dim_negative", x -> x.get(0).takeAlongDim(ixv(x.get(1)), 1));
+        fn("masked_scatter", x -> x.get(0).maskedScatter(x.get(2), x.get(1)));
+        fn("masked_select", x -> x.get(0).maskedSelect(x.get(1)));
         fn("layer_norm", x -> Functional.layerNorm(x.get(0), new int[] {2, 3}, x.get(1), x.get(2), 1e-5));
         fn("rms_norm", x -> Functional.rmsNorm(x.get(0), new int[] {4}, x.get(1), 1e-6));
         fn("group_norm", x -> Functional.groupNorm(x.get(0), 2, x.get(1), x.get(2), 1e-5));

@@ -28,7 +28,10 @@ class IndexGradCheckProperties {
             IndexOps.OneHot.class, "INT64 one-hot rows (IndexOpsTest checks the values)",
             IndexOps.DropoutMask.class, "the random mask of dropout; dropout's gradient is mul's (the dropout line runs it)",
             IndexOps.RandPerm.class, "a random INT64 permutation (IndexOpsTest)",
-            IndexOps.RandInt.class, "random INT64 integers (IndexOpsTest)");
+            IndexOps.RandInt.class, "random INT64 integers (IndexOpsTest)",
+            IndexOps.WrapIndex.class, "INT64 index arithmetic inside takeAlongDim (its line runs it)",
+            IndexOps.Nonzero.class, "INT64 multi-indices (IndexOpsTest)",
+            IndexOps.Unique.class, "sorted distinct values, piecewise constant (IndexOpsTest)");
 
     static int[] shape(Random r) {
         int[] s = new int[1 + r.nextInt(3)];
@@ -127,6 +130,48 @@ class IndexGradCheckProperties {
                 double value = r.nextGaussian();
                 return make("mask=" + mask + ", value=" + value, v -> v.get(0).maskedFill(new Variable(mask), value), leaf(r, ANY, xs));
             }),
+            op("scatterReduce", r -> {
+                int[] xs = shape(r);
+                int d = r.nextInt(xs.length);
+                int[] is = gatherShape(r, xs, d, 4);
+                Tensor idx = indices(r, is, xs[d]);
+                String red = new String[] {"sum", "mean", "amax", "amin"}[r.nextInt(4)];
+                boolean inc = r.nextBoolean();
+                // distinct values: no ties for amax/amin (the tie rule is checked against PyTorch's fixtures)
+                double[] all = GradCheckProperties.DISTINCT.draw(r, Shapes.numel(xs) + Shapes.numel(is));
+                Variable self = leaf(r, Arrays.copyOf(all, Shapes.numel(xs)), xs, false);
+                Variable src = leaf(r, Arrays.copyOfRange(all, Shapes.numel(xs), all.length), is, false);
+                return make("dim=" + d + ", index=" + idx + ", reduce=" + red + ", includeSelf=" + inc,
+                        v -> v.get(0).scatterReduce(d, new Variable(idx), v.get(1), red, inc), self, src);
+            }),
+            op("indexCopy", r -> {
+                int[] xs = shape(r);
+                int d = r.nextInt(xs.length), m = 1 + r.nextInt(xs[d]);
+                Tensor idx = distinctAlong(r, new int[] {m}, 0, xs[d]);
+                int[] ss = xs.clone();
+                ss[d] = m;
+                return make("dim=" + d + ", index=" + idx, v -> v.get(0).indexCopy(d, new Variable(idx), v.get(1)), leaf(r, ANY, xs), leaf(r, ANY, ss));
+            }),
+            op("takeAlongDim", r -> {
+                int[] xs = shape(r);
+                int d = r.nextInt(xs.length);
+                int[] is = gatherShape(r, xs, d, 4);
+                long[] v0 = indices(r, is, xs[d]).toLongArray();
+                for (int i = 0; i < v0.length; i++) if (r.nextBoolean()) v0[i] -= xs[d]; // negative: counted from the end
+                Tensor idx = Tensor.of(v0, is);
+                return make("dim=" + d + ", index=" + idx, v -> v.get(0).takeAlongDim(new Variable(idx), d), leaf(r, ANY, xs));
+            }),
+            op("maskedScatter", r -> {
+                int[] xs = shape(r);
+                Tensor mask = indices(r, TensorProperties.broadcastable(r, xs), 2);
+                return make("mask=" + mask, v -> v.get(0).maskedScatter(new Variable(mask), v.get(1)),
+                        leaf(r, ANY, xs), leaf(r, ANY, Shapes.numel(xs) + r.nextInt(2)));
+            }),
+            op("maskedSelect", r -> {
+                int[] xs = shape(r);
+                Tensor mask = indices(r, TensorProperties.broadcastable(r, xs), 2);
+                return make("mask=" + mask, v -> v.get(0).maskedSelect(new Variable(mask)), leaf(r, ANY, xs));
+            }),
             op("dropout", r -> {
                 int[] xs = shape(r);
                 long seed = r.nextLong();
@@ -175,6 +220,18 @@ class IndexGradCheckProperties {
                 }, leaf(r, ANY, xs), leaf(r, ANY, c), leaf(r, ANY, c));
             }));
 
+    interface Loss {
+        Variable apply(Variable input, Variable target, Reduction reduction);
+    }
+
+    /** A loss of {@code x - 0} whose second derivative jumps at |x| = 1: values 0.1 away from ±1. */
+    static GradCheckProperties.Case kinkedLoss(Random r, Loss loss) {
+        int[] xs = shape(r);
+        Reduction red = reduction(r);
+        Tensor t = Tensor.zeros(DType.FLOAT64, xs);
+        return make(red.toString(), v -> loss.apply(v.get(0), new Variable(t), red), leaf(r, GradCheckProperties.offBounds(-1, 1), xs));
+    }
+
     static Reduction reduction(Random r) {
         return Reduction.values()[r.nextInt(3)];
     }
@@ -221,21 +278,8 @@ class IndexGradCheckProperties {
                         leaf(r, GradCheckProperties.NONZERO, xs), leaf(r, GradCheckProperties.uniform(0, 1), xs),
                         leaf(r, GradCheckProperties.POSITIVE, xs));
             }),
-            op("huberLoss", r -> {
-                int[] xs = shape(r);
-                Reduction red = reduction(r);
-                Tensor t = Tensor.zeros(DType.FLOAT64, xs);
-                // |x - t| off delta = 1 (the kink of its second derivative) and off 0
-                return make(red.toString(), v -> Functional.huberLoss(v.get(0), new Variable(t), red, 1.0),
-                        leaf(r, GradCheckProperties.offBounds(-1, 1), xs));
-            }),
-            op("smoothL1Loss", r -> {
-                int[] xs = shape(r);
-                Reduction red = reduction(r);
-                Tensor t = Tensor.zeros(DType.FLOAT64, xs);
-                return make(red.toString(), v -> Functional.smoothL1Loss(v.get(0), new Variable(t), red, 1.0),
-                        leaf(r, GradCheckProperties.offBounds(-1, 1), xs));
-            }),
+            op("huberLoss", r -> kinkedLoss(r, (x, t, red) -> Functional.huberLoss(x, t, red, 1.0))),
+            op("smoothL1Loss", r -> kinkedLoss(r, (x, t, red) -> Functional.smoothL1Loss(x, t, red, 1.0))),
             op("l1Loss", r -> {
                 int[] xs = shape(r);
                 Reduction red = reduction(r);

@@ -53,17 +53,22 @@ class IndexOpsTest {
         return p;
     }
 
+    static int flat(int[] q, int[] strides) {
+        int f = 0;
+        for (int k = 0; k < q.length; k++) f += q[k] * strides[k];
+        return f;
+    }
+
     static double at(Tensor t, int[] p) {
         return t.get(p);
     }
 
     @Property(tries = 200, shrinking = ShrinkingMode.OFF)
-    void gatherScatterAndScatterAddMatchNaiveLoops(@ForAll long seed) {
+    void gatherAndTheScattersMatchNaiveLoops(@ForAll long seed) {
         Random r = new Random(seed);
         int[] xs = shape(r);
         int d = r.nextInt(xs.length);
-        int[] is = xs.clone();
-        for (int k = 0; k < is.length; k++) is[k] = k == d ? 1 + r.nextInt(5) : 1 + r.nextInt(xs[k]);
+        int[] is = IndexGradCheckProperties.gatherShape(r, xs, d, 5);
         Tensor x = values(r, xs, r.nextBoolean()), idx = indices(r, is, xs[d]), src = values(r, is, r.nextBoolean());
         int dim = r.nextBoolean() ? d : d - xs.length;
 
@@ -81,13 +86,37 @@ class IndexOpsTest {
             int[] p = unravel(i, is);
             int[] q = p.clone();
             q[d] = (int) idx.get(p);
-            int flat = 0;
-            for (int k = 0; k < q.length; k++) flat += q[k] * strides[k];
+            int flat = flat(q, strides);
             add[flat] += src.get(p);
             set[flat] = src.get(p);
         }
         assertArrayEquals(add, x.scatterAdd(dim, idx, src).toDoubleArray(), 1e-12);
         assertArrayEquals(set, x.scatter(dim, idx, src).toDoubleArray());
+        boolean inc = r.nextBoolean();
+        for (String red : new String[] {"sum", "prod", "mean", "amax", "amin"}) {
+            double[] acc = x.toDoubleArray();
+            int[] count = new int[acc.length];
+            if (inc) Arrays.fill(count, 1);
+            for (int i = 0; i < idx.numel(); i++) {
+                int[] p = unravel(i, is);
+                int[] q = p.clone();
+                q[d] = (int) idx.get(p);
+                int flat = flat(q, strides);
+                double v = src.get(p);
+                if (count[flat]++ == 0) {
+                    acc[flat] = v;
+                } else {
+                    acc[flat] = switch (red) {
+                        case "sum", "mean" -> acc[flat] + v;
+                        case "prod" -> acc[flat] * v;
+                        case "amax" -> Math.max(acc[flat], v);
+                        default -> Math.min(acc[flat], v);
+                    };
+                }
+            }
+            if (red.equals("mean")) for (int i = 0; i < acc.length; i++) if (count[i] > 1) acc[i] /= count[i];
+            assertArrayEquals(acc, x.scatterReduce(dim, idx, src, red, inc).toDoubleArray(), 1e-9, red + " includeSelf=" + inc);
+        }
     }
 
     @Property(tries = 200, shrinking = ShrinkingMode.OFF)
@@ -108,11 +137,37 @@ class IndexOpsTest {
             int[] q = p.clone();
             q[d] = (int) idx.get(p[d]);
             assertEquals(at(x, q), sel.get(p));
-            int flat = 0;
-            for (int k = 0; k < q.length; k++) flat += q[k] * strides[k];
+            int flat = flat(q, strides);
             add[flat] += src.get(p);
         }
         assertArrayEquals(add, x.indexAdd(d, idx, src).toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void theEagerOnlyOpsAndTheRest() {
+        Tensor x = Tensor.of(new double[] {3, 0, 1, 3, Double.NaN, 0}, 2, 3);
+        assertArrayEquals(new long[] {0, 0, 0, 2, 1, 0, 1, 1}, x.nonzero().toLongArray());
+        assertArrayEquals(new int[] {4, 2}, x.nonzero().shape());
+        assertArrayEquals(new double[] {0, 1, 3, Double.NaN}, x.unique().toDoubleArray());
+        assertArrayEquals(new long[] {-2, 5, 7}, Tensor.of(new long[] {7, -2, 5, 7, -2}).unique().toLongArray());
+        Tensor m = Tensor.of(new long[] {1, 0, 1});
+        assertArrayEquals(new double[] {3, 1, 3, 0}, x.maskedSelect(m).toDoubleArray());
+        assertArrayEquals(new double[] {10, 0, 11, 12, Double.NaN, 13},
+                x.maskedScatter(m, Tensor.of(new double[] {10, 11, 12, 13, 14})).toDoubleArray());
+        assertArrayEquals(new double[] {1, 3, 0, Double.NaN}, x.takeAlongDim(Tensor.of(new long[] {2, -3, -1, 1}, 2, 2), 1).toDoubleArray());
+        assertArrayEquals(new double[] {8, 0, 9, 8, Double.NaN, 9},
+                x.indexCopy(1, Tensor.of(new long[] {2, 0}), Tensor.of(new double[] {9, 8, 9, 8}, 2, 2)).toDoubleArray());
+        fails(IllegalArgumentException.class, "Number of elements of source < number of ones in mask",
+                () -> x.maskedScatter(m, Tensor.of(new double[] {1, 2, 3})));
+        fails(IllegalArgumentException.class, "reduce argument must be either sum, prod, mean, amax or amin, got max",
+                () -> x.scatterReduce(1, Tensor.of(new long[] {0}, 1, 1), x, "max", true));
+        fails(IndexOutOfBoundsException.class, "index 3 is out of bounds for dimension 1 with size 3",
+                () -> x.takeAlongDim(Tensor.of(new long[] {3}, 1, 1), 1));
+    }
+
+    static void fails(Class<? extends Throwable> type, String text, Runnable r) {
+        Throwable e = assertThrows(type, r::run);
+        assertTrue(e.getMessage().contains(text), "expected '" + text + "' in: " + e.getMessage());
     }
 
     @Test

@@ -236,8 +236,8 @@ public final class Passes {
 
     /**
      * Removes nodes whose values reach no output, guard or in-place node (in-place nodes write
-     * params and {@linkplain Op#stateful stateful} nodes advance a generator: they always stay), and the params and consts nothing uses any more. Inputs stay:
-     * they are the call's signature.
+     * params and {@linkplain Op#stateful stateful} nodes advance a generator: they always stay),
+     * and the params and consts nothing uses any more. Inputs stay: they are the call's signature.
      */
     public static Graph eliminateDeadCode(Graph g) {
         Set<Value> live = Collections2.identitySet();

@@ -99,4 +99,14 @@ class IndexReplayTest {
         assertArrayEquals(rvE.toFloatArray(), rvC.toFloatArray());
         assertTrue(rmE.toFloatArray()[0] > 1, "the running mean moved toward the later batches' means");
     }
+
+    @Test
+    void captureRefusesOpsWhoseShapeDependsOnData() {
+        CompiledFunction f = Graphs.compile(in -> List.of(in.get(0).maskedSelect(in.get(0).gt(0.0))));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> f.call(List.of(Tensor.of(new float[] {1, -1, 2}))));
+        assertTrue(e.getMessage().contains("maskedSelect has a result whose shape depends on the values of its input"), e.getMessage());
+        assertArrayEquals(new float[] {1, 2}, Tensor.of(new float[] {1, -1, 2}).maskedSelect(Tensor.of(new float[] {1, 0, 1})).toFloatArray(),
+                "eagerly it works");
+    }
 }
