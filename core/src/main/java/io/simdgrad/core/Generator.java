@@ -24,6 +24,13 @@ public final class Generator {
         return this;
     }
 
+    /** Copies this generator's whole state (position and any kept Gaussian) into {@code other}, allocating nothing. */
+    public void copyStateTo(Generator other) {
+        other.state = state;
+        other.spare = spare;
+        other.hasSpare = hasSpare;
+    }
+
     /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);

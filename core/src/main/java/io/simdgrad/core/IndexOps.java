@@ -508,6 +508,7 @@ public final class IndexOps {
         @Override public String attributes() { return "p=" + p + ", generator=" + genId(gen); }
         @Override public boolean differentiable() { return false; }
         @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
         @Override public int[] shape(Tensor[] in) {
             if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException("dropout: expected a floating point input, got " + in[0].dtype());
             return in[0].shape.clone();
@@ -532,6 +533,7 @@ public final class IndexOps {
         @Override public String attributes() { return "n=" + n + ", generator=" + genId(gen); }
         @Override public boolean differentiable() { return false; }
         @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
         @Override public int[] shape(Tensor[] in) { return new int[] {n}; }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {
@@ -570,6 +572,7 @@ public final class IndexOps {
         }
         @Override public boolean differentiable() { return false; }
         @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
         @Override public int[] shape(Tensor[] in) { return size.clone(); }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {

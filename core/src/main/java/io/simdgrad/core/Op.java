@@ -46,6 +46,11 @@ public interface Op {
         return false;
     }
 
+    /** The generator a {@linkplain #stateful stateful} op draws from (a replay that fails at a guard restores it), or null. */
+    default Generator generator() {
+        return null;
+    }
+
     /**
      * Why a compiled graph cannot hold this op, or null when it can: ops whose result's shape
      * depends on their operands' values ({@code maskedSelect}, {@code nonzero}, {@code unique})

@@ -109,4 +109,22 @@ class IndexReplayTest {
         assertArrayEquals(new float[] {1, 2}, Tensor.of(new float[] {1, -1, 2}).maskedSelect(Tensor.of(new float[] {1, 0, 1})).toFloatArray(),
                 "eagerly it works");
     }
+
+    @Test
+    void aReplayThatFailsAtAGuardAfterADropoutLeavesTheGeneratorAsEagerCodeWould() {
+        Generator ge = new Generator(7), gc = new Generator(7);
+        Function<Generator, Function<List<Tensor>, List<Tensor>>> make = gen -> in -> {
+            Tensor y = in.get(0).dropout(0.5, true, gen);
+            boolean positive = in.get(0).sum().gt(0.0).item() != 0; // a guard after the dropout
+            return List.of(positive ? y.mul(2.0) : y.mul(3.0));
+        };
+        Function<List<Tensor>, List<Tensor>> eager = make.apply(ge);
+        CompiledFunction f = Graphs.compile(make.apply(gc));
+        for (int i = 0; i < 12; i++) {
+            double sign = i % 3 == 2 ? -1 : 1; // every third call takes the other path: a failed guard, then a capture
+            List<Tensor> in = List.of(Tensor.ones(16).mul(sign));
+            assertArrayEquals(eager.apply(in).get(0).toFloatArray(), f.call(in).get(0).toFloatArray(), "call " + i);
+        }
+        assertEquals(ge.nextLong(), gc.nextLong());
+    }
 }
