@@ -21,6 +21,8 @@ import os
 import torch
 import torch.nn.functional as F
 
+from fixture_records import record
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "grad_fixtures.txt")
 
 gen = torch.Generator().manual_seed(20240614)
@@ -51,39 +53,9 @@ def distinct(*shape):
     return ((perm - n / 2) * 0.3 + 0.1 * torch.rand(n, generator=gen, dtype=D)).reshape(*shape)
 
 
-def shape_str(t):
-    return "scalar" if t.dim() == 0 else "x".join(str(s) for s in t.shape)
-
-
-def values(t):
-    return " ".join(repr(float(v)) for v in t.detach().reshape(-1).tolist())
-
-
 def case(name, fn, inputs, consts=(), second=False):
     """inputs: tensors that require grad; consts: non-differentiable tensors passed after them."""
-    xs = [x.clone().requires_grad_(True) for x in inputs]
-    args = xs + list(consts)
-    y = fn(*args)
-    v = randn(*y.shape)
-    grads = torch.autograd.grad(y, xs, v, create_graph=second, allow_unused=True)
-    grads = [torch.zeros_like(x) if g is None else g for x, g in zip(xs, grads)]
-    lines = ["case " + name]
-    for i, x in enumerate(xs):
-        lines.append("input %d grad %s : %s" % (i, shape_str(x), values(x)))
-    for j, c in enumerate(consts):
-        lines.append("input %d const %s : %s" % (len(xs) + j, shape_str(c), values(c.to(D))))
-    lines.append("out %s : %s" % (shape_str(y), values(y)))
-    lines.append("gout %s : %s" % (shape_str(v), values(v)))
-    for i, g in enumerate(grads):
-        lines.append("grad %d %s : %s" % (i, shape_str(g), values(g)))
-    if second:
-        vecs = [randn(*x.shape) for x in xs]
-        s = sum((g * u).sum() for g, u in zip(grads, vecs) if g.requires_grad)
-        gg = torch.autograd.grad(s, xs, allow_unused=True) if torch.is_tensor(s) and s.requires_grad else [None] * len(xs)
-        for i, (u, h) in enumerate(zip(vecs, gg)):
-            lines.append("vec %d %s : %s" % (i, shape_str(u), values(u)))
-            lines.append("gg %d %s : %s" % (i, shape_str(u), values(torch.zeros_like(u) if h is None else h)))
-    records.append("\n".join(lines))
+    records.append(record(name, fn, inputs, consts, second, randn, D))
 
 
 # ---- elementwise, broadcasting

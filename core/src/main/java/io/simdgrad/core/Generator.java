@@ -24,12 +24,33 @@ public final class Generator {
         return this;
     }
 
+    /** Copies this generator's whole state (position and any kept Gaussian) into {@code other}, allocating nothing. */
+    public void copyStateTo(Generator other) {
+        other.state = state;
+        other.spare = spare;
+        other.hasSpare = hasSpare;
+    }
+
     /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Uniform in {@code [0, bound)} without bias: 63 random bits reduced modulo {@code bound},
+     * drawing again when they fall in the incomplete last block (as {@code java.util.Random.nextInt(bound)}).
+     */
+    public long nextLong(long bound) {
+        if (bound <= 0) throw new IllegalArgumentException("nextLong: bound must be positive, got " + bound);
+        long bits, v;
+        do {
+            bits = nextLong() >>> 1;
+            v = bits % bound;
+        } while (bits - v + (bound - 1) < 0);
+        return v;
     }
 
     /** Uniform in [0, 1) with 24 random bits. */

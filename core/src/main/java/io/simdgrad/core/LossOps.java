@@ -62,17 +62,50 @@ public final class LossOps {
         }
     }
 
-    private static int kept(Tensor t, long ignoreIndex) {
-        int n = t.numel(), k = 0;
-        for (int i = 0; i < n; i++) if (t.storage.l[t.offset + i] != ignoreIndex) k++;
+    /** The class weights operand (index 2), if given: 1-D with one weight per class, of the input's dtype. */
+    private static Tensor weight(String op, Tensor[] in, int classes, DType dtype) {
+        if (in.length < 3) return null;
+        Tensor w = in[2];
+        if (w.dim() != 1 || w.shape[0] != classes) {
+            throw new IllegalArgumentException(op + ": weight tensor should be defined either for all " + classes
+                    + " classes or no classes but got weight tensor of shape: " + Shapes.str(w.shape));
+        }
+        if (w.dtype() != dtype) {
+            throw new IllegalArgumentException(op + ": expected a weight of dtype " + dtype + " (the input's), got " + w.dtype());
+        }
+        return w.contiguous();
+    }
+
+    /** The weight of class {@code cls}: 1 without weights. */
+    private static double w(Tensor w, long cls) {
+        return w == null ? 1 : w.storage.get(w.offset + (int) cls);
+    }
+
+    /** The sum of the kept targets' weights: the mean's divisor. */
+    private static double kept(Tensor t, long ignoreIndex, Tensor w) {
+        int n = t.numel();
+        double k = 0;
+        for (int i = 0; i < n; i++) {
+            long c = t.storage.l[t.offset + i];
+            if (c != ignoreIndex) k += w(w, c);
+        }
         return k;
+    }
+
+    private static boolean weighted(Op.Saved s) {
+        return ((Node) s).next.length == 3;
+    }
+
+    private static Variable[] withWeight(Op.Saved s, Variable first) {
+        return weighted(s) ? new Variable[] {first, s.input(1), s.input(2)} : new Variable[] {first, s.input(1)};
     }
 
     /**
      * The negative log-likelihood loss, PyTorch's {@code nll_loss}: for log-probabilities
      * {@code x} [N, C] (or [C], or [N, C, d1, ...]) and class indices {@code t} [N] (or [], or
-     * [N, d1, ...]), {@code l_i = -x[i, t_i]}, 0 where {@code t_i == ignoreIndex}; reduced by
-     * {@code reduction} (mean over the targets not ignored: NaN when every target is ignored).
+     * [N, d1, ...]), {@code l_i = -w[t_i] x[i, t_i]}, 0 where {@code t_i == ignoreIndex}; reduced by
+     * {@code reduction} (the mean divides by the kept targets' weights: NaN when every target is
+     * ignored). The class weights {@code w} [C] are an optional third operand (1 without it).
      */
     public record NllLoss(Reduction reduction, long ignoreIndex) implements Op {
         @Override public String name() { return "nllLoss"; }
@@ -82,33 +115,32 @@ public final class LossOps {
         }
         @Override public String gradFnName(Tensor[] in) { return "NllLossBackward0"; }
         @Override public int[] shape(Tensor[] in) {
-            layout(name(), in[0], in[1]);
+            int[] l = layout(name(), in[0], in[1]);
+            weight(name(), in, l[1], in[0].dtype());
             return reduction == Reduction.NONE ? in[1].shape.clone() : new int[0];
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
-        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            // d l / d x: -g (scaled for mean) at each kept target, 0 elsewhere
-            Variable target = s.input(1);
-            Variable gx = Autograd.apply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), g, target);
-            return new Variable[] {gx, null};
+            // d l / d x: -g w[t] (scaled for mean) at each kept target, 0 elsewhere; the weights get no gradient (as in PyTorch)
+            Variable gx = Autograd.apply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), withWeight(s, g));
+            return weighted(s) ? new Variable[] {gx, null, null} : new Variable[] {gx, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             int[] l = layout(name(), in[0], in[1]);
             int n = l[0], c = l[1], d = l[2];
-            Tensor x = in[0].contiguous(), t = in[1].contiguous();
+            Tensor x = in[0].contiguous(), t = in[1].contiguous(), wt = weight(name(), in, c, x.dtype());
             checkTargets(name(), t, c, ignoreIndex);
             Storage xs = x.storage, ts = t.storage, o = out.storage;
-            double total = 0;
-            int k = 0;
+            double total = 0, k = 0;
             for (int i = 0, nd = n * d; i < nd; i++) {
                 long cls = ts.l[t.offset + i];
-                double v = cls == ignoreIndex ? 0 : -xs.get(x.offset + (i / d) * c * d + (int) cls * d + i % d);
+                double v = cls == ignoreIndex ? 0 : -w(wt, cls) * xs.get(x.offset + (i / d) * c * d + (int) cls * d + i % d);
                 if (reduction == Reduction.NONE) {
                     o.set(out.offset + i, v);
                 } else if (cls != ignoreIndex) {
                     total += v;
-                    k++;
+                    k += w(wt, cls);
                 }
             }
             if (reduction == Reduction.SUM) o.set(out.offset, total);
@@ -149,21 +181,23 @@ public final class LossOps {
             return inputShape.clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
-        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            return new Variable[] {Autograd.apply(new NllLoss(reduction, ignoreIndex), gg, s.input(1)), null};
+            Variable r = Autograd.apply(new NllLoss(reduction, ignoreIndex), withWeight(s, gg));
+            return weighted(s) ? new Variable[] {r, null, null} : new Variable[] {r, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor g = in[0].contiguous(), t = in[1].contiguous();
             int[] l = ncd(inputShape);
             int n = l[0], c = l[1], d = l[2];
+            Tensor wt = weight("nllLossBackward", in, c, g.dtype());
             checkTargets("nllLossBackward", t, c, ignoreIndex);
             Kernels.fill(out.storage, out.offset, out.numel(), 0);
-            int k = reduction == Reduction.MEAN ? kept(t, ignoreIndex) : 1;
+            double k = reduction == Reduction.MEAN ? kept(t, ignoreIndex, wt) : 1;
             for (int i = 0, nd = n * d; i < nd; i++) {
                 long cls = t.storage.l[t.offset + i];
                 if (cls == ignoreIndex) continue;
-                double gi = reduction == Reduction.NONE ? g.storage.get(g.offset + i) : g.storage.get(g.offset);
+                double gi = (reduction == Reduction.NONE ? g.storage.get(g.offset + i) : g.storage.get(g.offset)) * w(wt, cls);
                 out.storage.set(out.offset + (i / d) * c * d + (int) cls * d + i % d, reduction == Reduction.MEAN ? -gi / k : -gi);
             }
         }

@@ -36,6 +36,30 @@ public interface Op {
         return this::forward;
     }
 
+    /**
+     * Whether the forward draws from state outside its operands (a {@link Generator}: dropout
+     * masks, {@code randperm}): each run gives new values and advances that state, so a compiled
+     * graph never merges, folds, hoists or removes such a node, and its bound kernel draws on
+     * every replay as the eager call does.
+     */
+    default boolean stateful() {
+        return false;
+    }
+
+    /** The generator a {@linkplain #stateful stateful} op draws from (a replay that fails at a guard restores it), or null. */
+    default Generator generator() {
+        return null;
+    }
+
+    /**
+     * Why a compiled graph cannot hold this op, or null when it can: ops whose result's shape
+     * depends on their operands' values ({@code maskedSelect}, {@code nonzero}, {@code unique})
+     * run eagerly only, and capture refuses them with this text.
+     */
+    default String notCapturable() {
+        return null;
+    }
+
     /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
     default String attributes() {
         return "";

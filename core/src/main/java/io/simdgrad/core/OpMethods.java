@@ -374,4 +374,68 @@ public interface OpMethods<T extends OpMethods<T>> {
         int d = Shapes.dim("chunk", dim, dim());
         return split(Math.max(1, (shape()[d] + chunks - 1) / chunks), d);
     }
+
+    // --- indexing, dropout (IndexOps)
+
+    /** Runs the three-operand {@code op} on this, {@code second} and {@code third}. */
+    T op(Op op, T second, T third);
+
+    /**
+     * Values picked along {@code dim} by an INT64 {@code index} of this tensor's rank:
+     * {@code out[i][j] = this[i][index[i][j]]} for dim 1 (torch.gather). The gradient is scatterAdd.
+     */
+    default T gather(int dim, T index) { return op(new IndexOps.Gather(dim), index); }
+    /** This with {@code src[i][j]} written at {@code [i][index[i][j]]} for dim 1 (torch.scatter); of duplicates the last wins. */
+    default T scatter(int dim, T index, T src) { return op(new IndexOps.Scatter(dim), index, src); }
+    /** This with {@code src[i][j]} added at {@code [i][index[i][j]]} for dim 1 (torch.scatter_add); duplicates add up. */
+    default T scatterAdd(int dim, T index, T src) { return op(new IndexOps.ScatterAdd(dim, null), index, src); }
+    /** The slices at the INT64 indices {@code index} (1-D) along {@code dim} (torch.index_select). */
+    default T indexSelect(int dim, T index) { return op(new IndexOps.IndexSelect(dim, IndexOps.NO_SKIP), index); }
+    /** This with slice j of {@code src} along {@code dim} added at slice {@code index[j]} (torch.index_add); duplicates add up. */
+    default T indexAdd(int dim, T index, T src) { return op(new IndexOps.IndexAdd(dim, null, IndexOps.NO_SKIP), index, src); }
+    /** {@code value} where {@code mask} (broadcast; any non-zero element is true) is set, else this (torch.masked_fill). */
+    default T maskedFill(T mask, double value) { return op(new IndexOps.MaskedFill(value), mask); }
+
+    /** This with slice j of {@code src} along {@code dim} copied to slice {@code index[j]} (torch.index_copy); of duplicates the last wins. */
+    default T indexCopy(int dim, T index, T src) { return op(new IndexOps.IndexCopy(dim), index, src); }
+    /** {@link #gather} whose negative indices count from the end of {@code dim} (torch.take_along_dim; no broadcasting). */
+    default T takeAlongDim(T index, int dim) { return gather(dim, index.op(new IndexOps.WrapIndex(size(dim)))); }
+    /** This with the places where {@code mask} is non-zero taking the first elements of {@code source}, in row-major order (torch.masked_scatter). */
+    default T maskedScatter(T mask, T source) { return op(new IndexOps.MaskedScatter(), mask, source); }
+
+    /**
+     * This with each {@code src[i][j]} combined into {@code [i][index[i][j]]} (dim 1) by {@code reduce}:
+     * "sum", "prod", "mean", "amax" or "amin" (torch.scatter_reduce); {@code includeSelf} false starts each
+     * place written to from the scattered values alone.
+     */
+    default T scatterReduce(int dim, T index, T src, String reduce, boolean includeSelf) {
+        IndexOps.ScatterReduceKind kind;
+        try {
+            kind = IndexOps.ScatterReduceKind.valueOf(reduce.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scatterReduce: reduce argument must be either sum, prod, mean, amax or amin, got " + reduce, e);
+        }
+        return op(new IndexOps.ScatterReduce(dim, kind, includeSelf), index, src);
+    }
+
+    /** The elements where {@code mask} is non-zero, 1-D (torch.masked_select). Eager only: its shape depends on the mask's values. */
+    default T maskedSelect(T mask) { return op(new IndexOps.MaskedSelect(), mask); }
+    /** The multi-indices of the non-zero elements, INT64 [count, rank] (torch.nonzero). Eager only. */
+    default T nonzero() { return op(new IndexOps.Nonzero()); }
+    /** The distinct values, sorted, 1-D (torch.unique). Eager only. */
+    default T unique() { return op(new IndexOps.Unique()); }
+
+    /**
+     * Dropout (torch.nn.functional.dropout): when {@code training}, each element zeroed with
+     * probability {@code p} and the others scaled by {@code 1 / (1 - p)}, the mask drawn from
+     * {@code gen} (in a compiled graph, afresh on every replay, advancing {@code gen} as eager
+     * code does); otherwise this unchanged. The gradient is the same mask.
+     */
+    default T dropout(double p, boolean training, Generator gen) {
+        IndexOps.DropoutMask mask = new IndexOps.DropoutMask(p, gen); // checks p even when not training, as PyTorch
+        return training ? mul(op(mask)) : self();
+    }
+
+    /** This object as {@code T}. */
+    T self();
 }

@@ -747,6 +747,28 @@ public final class Tensor implements OpMethods<Tensor> {
         return Dispatch.call(op, this, other);
     }
 
+    /** This tensor (for the op methods written once in {@link OpMethods}). */
+    @Override
+    public Tensor self() {
+        return this;
+    }
+
+    /** Runs the three-operand {@code op} on this tensor, {@code second} and {@code third}, through {@link Dispatch}. */
+    @Override
+    public Tensor op(Op op, Tensor second, Tensor third) {
+        return Dispatch.call(op, this, second, third);
+    }
+
+    /** A random permutation of {@code 0 .. n-1} (INT64) from {@code gen}, like torch.randperm; in a compiled graph each replay draws a new one. */
+    public static Tensor randperm(Generator gen, int n) {
+        return Dispatch.call(new IndexOps.RandPerm(n, gen));
+    }
+
+    /** INT64 integers uniform in {@code [low, high)} from {@code gen}, like torch.randint; in a compiled graph each replay draws new ones. */
+    public static Tensor randint(Generator gen, long low, long high, int... shape) {
+        return Dispatch.call(new IndexOps.RandInt(low, high, shape, gen));
+    }
+
     /** The dtype clamp computes in: PyTorch's promotion of the tensor with float bounds. */
     static DType clampDtype(DType dtype, double min, double max) {
         return dtype == DType.INT64 && !(Storage.isInt64(min) && Storage.isInt64(max)) ? DType.FLOAT32 : dtype;

@@ -241,6 +241,18 @@ public final class Variable implements OpMethods<Variable> {
         return apply(op, this, other);
     }
 
+    /** This variable (for the op methods written once in {@link OpMethods}). */
+    @Override
+    public Variable self() {
+        return this;
+    }
+
+    /** Runs the three-operand {@code op} on this, {@code second} and {@code third}, recording a node when one requires grad. */
+    @Override
+    public Variable op(Op op, Variable second, Variable third) {
+        return apply(op, this, second, third);
+    }
+
     /** {@code mask != 0 ? a : b}, broadcasting; gradients flow to a and b. */
     public static Variable where(Variable mask, Variable a, Variable b) {
         return apply(Ops.Where.INSTANCE, mask, a, b);

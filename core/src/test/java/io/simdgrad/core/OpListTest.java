@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OpListTest {
     /** Op classes that have no gradient to check, and why (their values are tested elsewhere). */
-    static final Map<Class<?>, String> NOT_DIFFERENTIABLE = Map.of(
+    static final Map<Class<?>, String> NOT_DIFFERENTIABLE = merged(IndexGradCheckProperties.NOT_DIFFERENTIABLE, Map.of(
             Ops.Compare.class, "comparisons give 0/1 masks (TensorProperties checks their values)",
             Ops.CompareScalar.class, "comparisons give 0/1 masks",
             Ops.Fill.class, "an in-place fill of constants",
@@ -30,7 +30,13 @@ class OpListTest {
             Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
             Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
             LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
-            Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)");
+            Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)"));
+
+    private static Map<Class<?>, String> merged(Map<Class<?>, String> a, Map<Class<?>, String> b) {
+        Map<Class<?>, String> r = new java.util.HashMap<>(a);
+        r.putAll(b);
+        return Map.copyOf(r);
+    }
 
     /** Unary kinds that give 0/1 masks, like the comparisons (ElementwiseFixturesTest checks their values against PyTorch). */
     static final Set<UnaryOp> MASK_KINDS = Set.of(UnaryOp.ISNAN, UnaryOp.ISINF, UnaryOp.ISFINITE);
@@ -55,7 +61,7 @@ class OpListTest {
 
     static List<Class<?>> opClasses() {
         List<Class<?>> r = new ArrayList<>();
-        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class}) {
+        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class, IndexOps.class}) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
             }
@@ -67,8 +73,9 @@ class OpListTest {
     @Test
     void everyOpDefinitionRunsInTheGradcheckTablesOrIsMarkedNotDifferentiable() {
         Recorder rec = new Recorder();
-        List<List<GradCheckProperties.OpTest>> tables = List.of(GradCheckProperties.ELEMENTWISE, GradCheckProperties.REDUCTIONS,
-                GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS);
+        List<List<GradCheckProperties.OpTest>> tables = new ArrayList<>(List.of(GradCheckProperties.ELEMENTWISE, GradCheckProperties.REDUCTIONS,
+                GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS));
+        tables.addAll(IndexGradCheckProperties.tables());
         Tracer prev = Dispatch.setTracer(rec);
         try {
             for (long seed = 0; seed < 20; seed++) {

@@ -50,7 +50,7 @@ class TorchFuncFixturesTest {
 
     @TestFactory
     List<DynamicTest> transformsMatchTorchFunc() throws IOException {
-        List<TorchGradFixturesTest.Fixture> fixtures = TorchGradFixturesTest.load("fixtures/func_fixtures.txt");
+        List<TorchGradFixturesTest.Fixture> fixtures = TorchGradFixturesTest.load("/fixtures/func_fixtures.txt");
         assertEquals(FUNCTIONS.keySet(), new LinkedHashSet<>(fixtures.stream().map(TorchGradFixturesTest.Fixture::name).toList()),
                 "every fixture has a function and every function a fixture");
         return fixtures.stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f))).toList();

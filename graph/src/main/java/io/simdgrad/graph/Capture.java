@@ -93,6 +93,8 @@ final class Capture implements Tracer {
 
     @Override
     public void onOp(Op op, Tensor[] in, Tensor out) {
+        String refused = op.notCapturable();
+        if (refused != null) throw new IllegalStateException("capture: " + refused);
         if (op instanceof ViewOps.ViewOp && !out.sharesStorageWith(in[0])) {
             // reshape copied (its copy was recorded as an op): the result is a view of that copy
             resolve(out, 0);

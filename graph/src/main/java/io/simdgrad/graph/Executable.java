@@ -154,6 +154,9 @@ public final class Executable {
     private final Tensor[][] backupArgs;
     private final Tensor[][] restoreArgs;
     private final Tensor[] outputs;
+    /** The generators stateful steps draw from, and their state saved before each replay: a failed replay puts it back. */
+    private final io.simdgrad.core.Generator[] generators;
+    private final io.simdgrad.core.Generator[] generatorBackups;
     private final int bufferCount;
     private final int inPlaceSteps;
     private final long bufferBytes;
@@ -184,6 +187,13 @@ public final class Executable {
             root.put(v, v);
         }
         List<Step> steps = g.steps();
+        List<io.simdgrad.core.Generator> gens = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof Node n && n.op().generator() != null && !gens.contains(n.op().generator())) gens.add(n.op().generator());
+        }
+        generators = gens.toArray(new io.simdgrad.core.Generator[0]);
+        generatorBackups = new io.simdgrad.core.Generator[generators.length];
+        for (int k = 0; k < generators.length; k++) generatorBackups[k] = new io.simdgrad.core.Generator(0);
         // liveness: the last step that uses a root's memory, through the root or any alias of it
         Map<Value, Integer> lastUse = new IdentityHashMap<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -438,6 +448,7 @@ public final class Executable {
                 a[0] = null;
             }
             for (int i = 0; i < backups.length; i++) Ops.Copy.INSTANCE.forward(backupArgs[i], backups[i]);
+            for (int k = 0; k < generators.length; k++) generators[k].copyStateTo(generatorBackups[k]);
             int i = 0;
             try {
                 for (; i < execs.length; i++) execs[i].run();
@@ -489,6 +500,8 @@ public final class Executable {
 
     private void restore() {
         for (int i = 0; i < backups.length; i++) Ops.CopyInto.INSTANCE.forward(restoreArgs[i], backupTargets[i]);
+        // a dropout mask drawn before a failing guard is drawn again by the eager run that follows: as if never drawn
+        for (int k = 0; k < generators.length; k++) generatorBackups[k].copyStateTo(generators[k]);
     }
 
     /** The (dtype, shape) signature of a list of inputs. */

@@ -236,8 +236,8 @@ public final class Passes {
 
     /**
      * Removes nodes whose values reach no output, guard or in-place node (in-place nodes write
-     * params: they always stay), and the params and consts nothing uses any more. Inputs stay:
-     * they are the call's signature.
+     * params and {@linkplain Op#stateful stateful} nodes advance a generator: they always stay),
+     * and the params and consts nothing uses any more. Inputs stay: they are the call's signature.
      */
     public static Graph eliminateDeadCode(Graph g) {
         Set<Value> live = Collections2.identitySet();
@@ -251,7 +251,7 @@ public final class Passes {
                 live.add(gd.value());
             } else {
                 Node n = (Node) s;
-                if (n.inPlace() || live.contains(n.out())) {
+                if (n.inPlace() || n.op().stateful() || live.contains(n.out())) {
                     keep[i] = true;
                     live.addAll(Arrays.asList(n.in()));
                 }
@@ -270,7 +270,8 @@ public final class Passes {
 
     /**
      * Replaces a node by an earlier one with an equal op (record equality: kind and attributes)
-     * and the same operands. In-place nodes are never merged; guards on merged values are kept.
+     * and the same operands. In-place and {@linkplain Op#stateful stateful} nodes are never
+     * merged; guards on merged values are kept.
      */
     public static Graph eliminateCommonSubexpressions(Graph g) {
         Map<Value, Value> subst = new IdentityHashMap<>();
@@ -283,7 +284,7 @@ public final class Passes {
             }
             Node n = (Node) s;
             Value[] in = subAll(subst, n.in());
-            if (!n.inPlace()) {
+            if (!n.inPlace() && !n.op().stateful()) {
                 Key k = new Key(n.op(), idsOf(in));
                 Value prev = seen.get(k);
                 if (prev != null && Arrays.equals(prev.shapeRef(), n.out().shapeRef()) && prev.dtype() == n.out().dtype()) {
@@ -315,7 +316,8 @@ public final class Passes {
 
     /**
      * Computes at compile time every node whose operands are all consts (not in-place nodes),
-     * with the same op definition eager code runs, and makes its value a const (same id).
+     * with the same op definition eager code runs, and makes its value a const (same id);
+     * {@linkplain Op#stateful stateful} nodes (a dropout mask, randperm) are never folded.
      * Guards on folded values always pass and are dropped.
      */
     public static Graph foldConstants(Graph g) {
@@ -330,7 +332,7 @@ public final class Passes {
             }
             Node n = (Node) s;
             Value[] in = subAll(subst, n.in());
-            boolean allConst = !n.inPlace();
+            boolean allConst = !n.inPlace() && !n.op().stateful(); // a stateful op draws anew on each run
             for (Value v : in) allConst &= v.kind() == Kind.CONST;
             if (allConst) {
                 Tensor[] t = new Tensor[in.length];

@@ -1,5 +1,9 @@
 package io.simdgrad.core.nn;
 
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Generator;
+import io.simdgrad.core.IndexOps;
 import io.simdgrad.core.LossOps;
 import io.simdgrad.core.Reduction;
 import io.simdgrad.core.Shapes;
@@ -60,12 +64,11 @@ public final class Functional {
     /** {@link #crossEntropy(Variable, Tensor)} with a reduction and an ignored class index. */
     public static Variable crossEntropy(Variable logits, Tensor targets, Reduction reduction, long ignoreIndex) {
         if (targets == null) throw new NullPointerException("crossEntropy: targets is null");
-        if (logits.dim() == 0) throw new IllegalArgumentException("crossEntropy: input must have at least 1 dimension, got a 0-d tensor");
-        if (targets.dtype() != io.simdgrad.core.DType.INT64) {
+        if (targets.dtype() != DType.INT64) {
             throw new IllegalArgumentException("crossEntropy: expected targets of dtype int64 (class indices), got " + targets.dtype()
                     + "; convert labels with to(DType.INT64)");
         }
-        return nllLoss(logits.logSoftmax(logits.dim() == 1 ? 0 : 1), targets, reduction, ignoreIndex);
+        return crossEntropy(logits, targets, null, reduction, ignoreIndex, 0);
     }
 
     /** Softmax over a dim. */
@@ -183,5 +186,364 @@ public final class Functional {
     /** {@code x / (1 + |x|)} (F.softsign). */
     public static Variable softsign(Variable x) {
         return x.div(x.abs().add(1.0));
+    }
+
+    // --- indexing (IndexOps)
+
+    /**
+     * Rows of {@code weight} ([numEmbeddings, dim]) at the INT64 indices {@code input} (any
+     * shape), of shape {@code input.shape + [dim]}: PyTorch's {@code F.embedding}. The indices are
+     * an operand (a compiled step replays on new ones); the gradient adds each row's gradient
+     * into the weight row it came from.
+     */
+    public static Variable embedding(Tensor input, Variable weight) {
+        return embedding(input, weight, IndexOps.NO_SKIP);
+    }
+
+    /**
+     * {@link #embedding(Tensor, Variable)} whose row {@code paddingIdx} (negative counts from the
+     * end, as PyTorch's {@code padding_idx}) receives no gradient.
+     */
+    public static Variable embedding(Tensor input, Variable weight, long paddingIdx) {
+        if (input == null) throw new NullPointerException("embedding: input is null");
+        if (weight.dim() != 2) throw new IllegalArgumentException("embedding: 'weight' must be 2-D, got shape " + Shapes.str(weight.shape()));
+        int rows = weight.size(0);
+        long pad = paddingIdx;
+        if (pad != IndexOps.NO_SKIP) {
+            if (pad >= rows || pad < -rows) {
+                throw new IllegalArgumentException("embedding: Padding_idx must be within num_embeddings (paddingIdx " + paddingIdx
+                        + ", num_embeddings " + rows + ")");
+            }
+            if (pad < 0) pad += rows;
+        }
+        int[] shape = java.util.Arrays.copyOf(input.shape(), input.dim() + 1);
+        shape[input.dim()] = weight.size(1);
+        Variable flat = new Variable(input.reshape(input.numel()));
+        return Variable.apply(new IndexOps.IndexSelect(0, pad), weight, flat).reshape(shape);
+    }
+
+    /** One-hot INT64 rows of {@code labels} (INT64), shape {@code labels.shape + [numClasses]}: PyTorch's {@code F.one_hot}. */
+    public static Tensor oneHot(Tensor labels, int numClasses) {
+        return labels.op(new IndexOps.OneHot(numClasses));
+    }
+
+    /** {@link io.simdgrad.core.OpMethods#dropout}: PyTorch's {@code F.dropout(x, p, training)} with the mask drawn from {@code gen}. */
+    public static Variable dropout(Variable x, double p, boolean training, Generator gen) {
+        return x.dropout(p, training, gen);
+    }
+    // --- normalisation
+
+    /** The product of the trailing dims {@code normalizedShape} of {@code x}, checked (PyTorch's message). */
+    private static int trailing(String op, Variable x, int[] normalizedShape) {
+        int[] xs = x.shape();
+        int k = normalizedShape.length;
+        boolean ok = k >= 1 && xs.length >= k;
+        for (int i = 0; ok && i < k; i++) ok = xs[xs.length - k + i] == normalizedShape[i];
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": Given normalized_shape=" + Shapes.str(normalizedShape) + ", expected input with shape [*"
+                    + (k == 0 ? "" : ", " + Shapes.str(normalizedShape).substring(1, Shapes.str(normalizedShape).length() - 1))
+                    + "], but got input of size" + Shapes.str(xs));
+        }
+        return Shapes.numel(normalizedShape);
+    }
+
+    private static void affineShape(String op, String what, Variable p, int[] want) {
+        if (p != null && !java.util.Arrays.equals(p.shape(), want)) {
+            throw new IllegalArgumentException(op + ": expected " + what + " of shape " + Shapes.str(want) + ", got " + Shapes.str(p.shape()));
+        }
+    }
+
+    /** {@code (x - mean) / sqrt(var + eps)} over dim 1 of a 2-D view (biased variance, as the norms use). */
+    private static Variable standardize(Variable rows, double eps) {
+        Variable c = rows.sub(rows.mean(1, true));
+        return c.mul(c.square().mean(1, true).add(eps).sqrt().reciprocal());
+    }
+
+    /**
+     * Layer normalisation over the trailing dims {@code normalizedShape}, PyTorch's
+     * {@code F.layer_norm}: {@code (x - E[x]) / sqrt(Var[x] + eps) * weight + bias}, the mean and
+     * the biased variance over those dims; weight and bias (of {@code normalizedShape}) may be null.
+     */
+    public static Variable layerNorm(Variable x, int[] normalizedShape, Variable weight, Variable bias, double eps) {
+        int m = trailing("layerNorm", x, normalizedShape);
+        affineShape("layerNorm", "weight", weight, normalizedShape);
+        affineShape("layerNorm", "bias", bias, normalizedShape);
+        int outer = m == 0 ? 0 : x.numel() / m;
+        Variable y = standardize(x.reshape(outer, m), eps).reshape(x.shape());
+        if (weight != null) y = y.mul(weight);
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * RMS normalisation over the trailing dims, PyTorch's {@code F.rms_norm}:
+     * {@code x / sqrt(mean(x^2) + eps) * weight}; weight (of {@code normalizedShape}) may be null.
+     */
+    public static Variable rmsNorm(Variable x, int[] normalizedShape, Variable weight, double eps) {
+        int m = trailing("rmsNorm", x, normalizedShape);
+        affineShape("rmsNorm", "weight", weight, normalizedShape);
+        Variable rows = x.reshape(m == 0 ? 0 : x.numel() / m, m);
+        Variable y = rows.mul(rows.square().mean(1, true).add(eps).sqrt().reciprocal()).reshape(x.shape());
+        return weight == null ? y : y.mul(weight);
+    }
+
+    /** {@link #rmsNorm(Variable, int[], Variable, double)} with PyTorch's default eps, the dtype's machine epsilon. */
+    public static Variable rmsNorm(Variable x, int[] normalizedShape, Variable weight) {
+        return rmsNorm(x, normalizedShape, weight, x.dtype() == DType.FLOAT32 ? Math.ulp(1f) : Math.ulp(1d));
+    }
+
+    /** A per-channel [C] parameter as [1, C, 1, ...] for an input of {@code rank} dims. */
+    private static Variable perChannel(Variable p, int rank) {
+        int[] s = new int[rank];
+        java.util.Arrays.fill(s, 1);
+        s[1] = p.numel();
+        return p.reshape(s);
+    }
+
+    private static Tensor perChannel(Tensor p, int rank) {
+        int[] s = new int[rank];
+        java.util.Arrays.fill(s, 1);
+        s[1] = p.numel();
+        return p.reshape(s);
+    }
+
+    /**
+     * Group normalisation, PyTorch's {@code F.group_norm}: the channels of {@code x} [N, C, *] in
+     * {@code numGroups} groups, each normalised over its channels and positions, then
+     * {@code * weight[c] + bias[c]} ([C], may be null).
+     */
+    public static Variable groupNorm(Variable x, int numGroups, Variable weight, Variable bias, double eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("groupNorm: Expected at least 2 dimensions for input tensor but received " + x.dim());
+        int n = x.size(0), c = x.size(1);
+        if (numGroups <= 0 || c % numGroups != 0) {
+            throw new IllegalArgumentException("groupNorm: Expected number of channels in input to be divisible by num_groups, but got input of shape "
+                    + Shapes.str(x.shape()) + " and num_groups=" + numGroups);
+        }
+        affineShape("groupNorm", "weight", weight, new int[] {c});
+        affineShape("groupNorm", "bias", bias, new int[] {c});
+        int per = n == 0 ? 0 : x.numel() / (n * numGroups);
+        Variable y = standardize(x.reshape(n * numGroups, per), eps).reshape(x.shape());
+        if (weight != null) y = y.mul(perChannel(weight, x.dim()));
+        return bias == null ? y : y.add(perChannel(bias, x.dim()));
+    }
+
+    /**
+     * Batch normalisation, PyTorch's {@code F.batch_norm}, of {@code x} [N, C] or [N, C, *] per
+     * channel. Training: the batch's mean and biased variance normalise, and the running stats
+     * ([C], may be null) are updated in place, {@code r = (1 - momentum) r + momentum s} with the
+     * unbiased variance for {@code runningVar}, as PyTorch (in a compiled step: on every replay).
+     * Evaluation: the running stats normalise. Then {@code * weight[c] + bias[c]} ([C], may be null).
+     */
+    public static Variable batchNorm(Variable x, Tensor runningMean, Tensor runningVar, Variable weight, Variable bias,
+                                     boolean training, double momentum, double eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expected a 2-D or higher input [N, C, *], got shape " + Shapes.str(x.shape()));
+        int n = x.size(0), c = x.size(1), count = x.numel() / Math.max(1, c);
+        for (Object[] s : new Object[][] {{"running_mean", runningMean}, {"running_var", runningVar}, {"weight", weight == null ? null : weight.data()},
+                {"bias", bias == null ? null : bias.data()}}) {
+            Tensor t = (Tensor) s[1];
+            if (t != null && (t.dim() != 1 || t.numel() != c)) {
+                throw new IllegalArgumentException("batchNorm: " + s[0] + " should contain " + c + " elements not " + t.numel());
+            }
+        }
+        int rank = x.dim();
+        Variable y;
+        if (training) {
+            if (count <= 1) {
+                throw new IllegalArgumentException("batchNorm: Expected more than 1 value per channel when training, got input size " + Shapes.str(x.shape()));
+            }
+            // [N, C, L]: the statistics over dims 0 and 2 of each channel
+            Variable x3 = x.reshape(n, c, count / n);
+            Variable mean = x3.sum(2, true).sum(0, true).div(count);
+            Variable centred = x3.sub(mean);
+            Variable var = centred.square().sum(2, true).sum(0, true).div(count);
+            y = centred.mul(var.add(eps).sqrt().reciprocal()).reshape(x.shape());
+            try (Autograd.Scope ignored = Autograd.noGrad()) {
+                if (runningMean != null) runningMean.mulInPlace(1 - momentum).addScaledInPlace(mean.data().reshape(c), momentum);
+                if (runningVar != null) {
+                    runningVar.mulInPlace(1 - momentum).addScaledInPlace(var.data().reshape(c), momentum * count / (count - 1.0));
+                }
+            }
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException("batchNorm: running_mean and running_var must be defined in evaluation mode");
+            }
+            Variable mean = new Variable(perChannel(runningMean, rank)), var = new Variable(perChannel(runningVar, rank));
+            y = x.sub(mean).mul(var.add(eps).sqrt().reciprocal());
+        }
+        if (weight != null) y = y.mul(perChannel(weight, rank));
+        return bias == null ? y : y.add(perChannel(bias, rank));
+    }
+
+    // --- losses
+
+    private static Variable reduce(Variable l, Reduction r) {
+        return switch (r) {
+            case NONE -> l;
+            case MEAN -> l.mean();
+            case SUM -> l.sum();
+        };
+    }
+
+    private static void sameShape(String op, Variable a, Variable b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": Using a target size " + Shapes.str(b.shape()) + " that is different to the input size "
+                    + Shapes.str(a.shape()) + " is not supported; please ensure they have the same size");
+        }
+    }
+
+    /**
+     * Cross-entropy with all of PyTorch's {@code F.cross_entropy} options: {@code targets} are
+     * class indices (INT64, [N] or [N, d...]; {@code ignoreIndex} counts for nothing) or class
+     * probabilities (floating point, the logits' shape); {@code weight} [C] (or null) weighs each
+     * class (the mean over indices divides by the kept targets' weights, over probabilities by the
+     * batch size); {@code labelSmoothing} in [0, 1] mixes the target with the uniform
+     * distribution: {@code (1 - s) * loss + s / C * sum_c -w_c log p_c}.
+     */
+    public static Variable crossEntropy(Variable logits, Tensor targets, Tensor weight, Reduction reduction, long ignoreIndex,
+                                        double labelSmoothing) {
+        if (targets == null) throw new NullPointerException("crossEntropy: targets is null");
+        if (logits.dim() == 0) throw new IllegalArgumentException("crossEntropy: input must have at least 1 dimension, got a 0-d tensor");
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("crossEntropy: label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
+        }
+        int cd = logits.dim() == 1 ? 0 : 1, classes = logits.size(cd);
+        if (weight != null && (weight.dim() != 1 || weight.numel() != classes)) {
+            throw new IllegalArgumentException("crossEntropy: weight tensor should be defined either for all " + classes
+                    + " classes or no classes but got weight tensor of shape: " + Shapes.str(weight.shape()));
+        }
+        Variable logp = logits.logSoftmax(cd);
+        Variable wb = weight == null ? null : new Variable(cd == 0 ? weight : perChannel(weight, logits.dim()));
+        if (targets.dtype().isFloatingPoint()) {
+            if (!java.util.Arrays.equals(targets.shape(), logits.shape())) {
+                throw new IllegalArgumentException("crossEntropy: Expected input batch_size and target batch_size to match: probability targets "
+                        + "must have the input's shape " + Shapes.str(logits.shape()) + ", got " + Shapes.str(targets.shape()));
+            }
+            Variable t = new Variable(targets.to(logits.dtype()));
+            if (labelSmoothing > 0) t = t.mul(1 - labelSmoothing).add(labelSmoothing / classes);
+            Variable terms = logp.mul(t);
+            if (wb != null) terms = terms.mul(wb);
+            return reduce(terms.sum(cd).neg(), reduction);
+        }
+        Variable nll = weight == null ? nllLoss(logp, targets, reduction, ignoreIndex)
+                : Variable.apply(new LossOps.NllLoss(reduction, ignoreIndex), logp, new Variable(targets), new Variable(weight));
+        if (labelSmoothing == 0) return nll;
+        Tensor ignored = targets.eq((double) ignoreIndex);
+        Variable smooth = (wb == null ? logp : logp.mul(wb)).sum(cd).neg().maskedFill(new Variable(ignored), 0);
+        Variable red = switch (reduction) {
+            case NONE -> smooth;
+            case SUM -> smooth.sum();
+            case MEAN -> {
+                Tensor kept = targets.ne((double) ignoreIndex).to(logits.dtype());
+                Tensor divisor = weight == null ? kept.sum()
+                        : weight.indexSelect(0, targets.maskedFill(ignored, 0).reshape(targets.numel())).mul(kept.reshape(targets.numel())).sum();
+                yield smooth.sum().div(new Variable(divisor));
+            }
+        };
+        return nll.mul(1 - labelSmoothing).add(red.mul(labelSmoothing / classes));
+    }
+
+    /**
+     * Binary cross-entropy of probabilities {@code input} against {@code target} (same shape),
+     * PyTorch's {@code F.binary_cross_entropy}: {@code -w (t log x + (1 - t) log(1 - x))} with
+     * each log clamped to at least -100, as PyTorch; {@code weight} broadcasts (or null). Inputs
+     * outside [0, 1] give NaN (PyTorch checks the values; that would read data into Java).
+     */
+    public static Variable binaryCrossEntropy(Variable input, Variable target, Variable weight, Reduction reduction) {
+        sameShape("binaryCrossEntropy", input, target);
+        Variable l = target.mul(input.log().maximum(-100)).add(target.rsub(1).mul(input.rsub(1).log().maximum(-100))).neg();
+        return reduce(weight == null ? l : l.mul(weight), reduction);
+    }
+
+    /** {@code log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|))}, stable for large |x|. */
+    private static Variable logSigmoid(Variable x) {
+        return x.minimum(0).sub(x.abs().neg().exp().add(1).log());
+    }
+
+    /**
+     * Binary cross-entropy on logits, PyTorch's {@code F.binary_cross_entropy_with_logits}:
+     * {@code (1 - t) x - (1 + (posWeight - 1) t) log sigmoid(x)}, times {@code weight}; weight and
+     * posWeight (the positive class's weight, broadcast over the last dim) may be null.
+     */
+    public static Variable binaryCrossEntropyWithLogits(Variable input, Variable target, Variable weight, Variable posWeight,
+                                                        Reduction reduction) {
+        sameShape("binaryCrossEntropyWithLogits", input, target);
+        Variable lw = posWeight == null ? null : posWeight.sub(1.0).mul(target).add(1.0);
+        Variable ls = logSigmoid(input);
+        Variable l = target.rsub(1).mul(input).sub(lw == null ? ls : lw.mul(ls));
+        return reduce(weight == null ? l : l.mul(weight), reduction);
+    }
+
+    /** The mean absolute error {@code |x - t|}, PyTorch's {@code F.l1_loss}. */
+    public static Variable l1Loss(Variable input, Variable target, Reduction reduction) {
+        sameShape("l1Loss", input, target);
+        return reduce(input.sub(target).abs(), reduction);
+    }
+
+    /**
+     * The Huber loss, PyTorch's {@code F.huber_loss}: with {@code z = |x - t|},
+     * {@code 0.5 z^2} where {@code z < delta}, else {@code delta (z - 0.5 delta)}.
+     */
+    public static Variable huberLoss(Variable input, Variable target, Reduction reduction, double delta) {
+        sameShape("huberLoss", input, target);
+        if (!(delta > 0)) throw new IllegalArgumentException("huberLoss: huber_loss does not support non-positive values for delta, got " + delta);
+        Variable d = input.sub(target), z = d.abs();
+        Variable small = new Variable(z.data().lt(delta));
+        return reduce(Variable.where(small, d.square().mul(0.5), z.sub(0.5 * delta).mul(delta)), reduction);
+    }
+
+    /**
+     * The smooth L1 loss, PyTorch's {@code F.smooth_l1_loss}: with {@code z = |x - t|},
+     * {@code 0.5 z^2 / beta} where {@code z < beta}, else {@code z - 0.5 beta}; the L1 loss for beta 0.
+     */
+    public static Variable smoothL1Loss(Variable input, Variable target, Reduction reduction, double beta) {
+        sameShape("smoothL1Loss", input, target);
+        if (!(beta >= 0)) throw new IllegalArgumentException("smoothL1Loss: smooth_l1_loss does not support negative values for beta, got " + beta);
+        if (beta == 0) return l1Loss(input, target, reduction);
+        Variable d = input.sub(target), z = d.abs();
+        Variable small = new Variable(z.data().lt(beta));
+        return reduce(Variable.where(small, d.square().mul(0.5 / beta), z.sub(0.5 * beta)), reduction);
+    }
+
+    /**
+     * The Kullback-Leibler divergence of log-probabilities {@code input} from {@code target},
+     * PyTorch's {@code F.kl_div}: {@code t (log t - x)} (0 where t is 0), or with
+     * {@code logTarget} {@code exp(t) (t - x)}. {@code Reduction.MEAN} is PyTorch's "mean" (over
+     * elements); {@link #klDivBatchmean} is its "batchmean".
+     */
+    public static Variable klDiv(Variable input, Variable target, Reduction reduction, boolean logTarget) {
+        sameShape("klDiv", input, target);
+        Variable l;
+        if (logTarget) {
+            l = target.exp().mul(target.sub(input));
+        } else {
+            // xlogy(t, t): 0 where t == 0, with a log argument of 1 there so that no NaN reaches the gradient
+            Variable pos = new Variable(target.data().gt(0.0));
+            Variable safe = Variable.where(pos, target, new Variable(Tensor.ones(target.dtype(), target.shape())));
+            l = target.mul(safe.log()).sub(target.mul(input));
+        }
+        return reduce(l, reduction);
+    }
+
+    /** {@link #klDiv} summed and divided by the batch size {@code input.size(0)}: PyTorch's {@code reduction="batchmean"}. */
+    public static Variable klDivBatchmean(Variable input, Variable target, boolean logTarget) {
+        Variable s = klDiv(input, target, Reduction.SUM, logTarget);
+        return input.dim() == 0 ? s : s.div(input.size(0));
+    }
+
+    /**
+     * Cosine similarity along {@code dim}, PyTorch's {@code F.cosine_similarity}:
+     * {@code sum((x1 / max(|x1|, eps)) (x2 / max(|x2|, eps)))}, the norms along {@code dim}; the
+     * inputs broadcast.
+     */
+    public static Variable cosineSimilarity(Variable x1, Variable x2, int dim, double eps) {
+        int[] shape = Shapes.broadcast("cosineSimilarity", x1.shape(), x2.shape());
+        Variable a = java.util.Arrays.equals(x1.shape(), shape) ? x1 : x1.expand(shape);
+        Variable b = java.util.Arrays.equals(x2.shape(), shape) ? x2 : x2.expand(shape);
+        Variable na = a.square().sum(dim, true).sqrt().maximum(eps), nb = b.square().sum(dim, true).sqrt().maximum(eps);
+        return a.div(na).mul(b.div(nb)).sum(dim);
+    }
+
+    /** The margin ranking loss {@code max(0, -y (x1 - x2) + margin)}, PyTorch's {@code F.margin_ranking_loss}; y is 1 or -1. */
+    public static Variable marginRankingLoss(Variable x1, Variable x2, Variable y, double margin, Reduction reduction) {
+        return reduce(y.neg().mul(x1.sub(x2)).add(margin).relu(), reduction);
     }
 }

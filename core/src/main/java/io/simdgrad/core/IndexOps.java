@@ -1,0 +1,914 @@
+package io.simdgrad.core;
+
+import java.util.Arrays;
+
+/**
+ * Indexing ops: gather/scatter along a dim, index select/add along a dim, masked fill, one-hot,
+ * and the ops that draw from a {@link Generator} (dropout masks, {@code randperm},
+ * {@code randint}). Index tensors are INT64 operands, read only inside the op's forward (never
+ * into Java), so a compiled step replays on new indices. Every index is checked before anything
+ * is written, with PyTorch's message naming the index and the size; as in PyTorch 2.13, these
+ * ops do not wrap negative indices (only {@code takeAlongDim} does).
+ *
+ * <p>Each op and its transpose are one pair: the VJP of {@link Gather} is {@link ScatterAdd}
+ * and the reverse, the VJP of {@link IndexSelect} is {@link IndexAdd} and the reverse, so
+ * gradients of gradients follow. Duplicate indices add up in {@code scatterAdd} and
+ * {@code indexAdd}, in row-major order of the index (deterministic); in {@code scatter} the last
+ * write in that order wins (PyTorch leaves it unspecified).
+ */
+public final class IndexOps {
+    private IndexOps() {}
+
+    /** No index is skipped ({@link IndexSelect#skip}). */
+    public static final long NO_SKIP = Long.MIN_VALUE;
+
+    private static void requireIndex(String op, Tensor idx) {
+        if (idx.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": Expected dtype int64 for index, got " + idx.dtype()
+                    + "; convert indices with to(DType.INT64)");
+        }
+    }
+
+    /** PyTorch's message for an index outside {@code [0, size)} along {@code dim}. */
+    static IndexOutOfBoundsException outOfBounds(String op, long index, int dim, int size) {
+        return new IndexOutOfBoundsException(op + ": index " + index + " is out of bounds for dimension " + dim + " with size " + size);
+    }
+
+    /** Checks every element of {@code idx} lies in {@code [0, size)} (or is {@code skip}), before any write. */
+    private static void checkAll(String op, Tensor idx, int dim, int size, long skip) {
+        Walk w = new Walk(idx.shape, idx);
+        long[] l = idx.storage.l;
+        for (int i = 0, n = idx.numel(); i < n; i++, w.next()) {
+            long v = l[w.off[0]];
+            if ((v < 0 || v >= size) && v != skip) throw outOfBounds(op, v, dim, size);
+        }
+    }
+
+    /** A row-major walk over {@code shape} keeping each tensor's element offset (its strides read over that shape). */
+    static final class Walk {
+        private final int[] shape;
+        private final int[][] strides;
+        final int[] off;
+        private final int[] pos;
+
+        Walk(int[] shape, Tensor... ts) {
+            this.shape = shape;
+            this.pos = new int[shape.length];
+            this.strides = new int[ts.length][];
+            this.off = new int[ts.length];
+            for (int k = 0; k < ts.length; k++) {
+                strides[k] = ts[k].strides;
+                off[k] = ts[k].offset;
+            }
+        }
+
+        /** Replaces tensor {@code k}'s stride along {@code dim} (0: the walk stays on one element there). */
+        Walk stride(int k, int dim, int stride) {
+            strides[k] = strides[k].clone();
+            strides[k][dim] = stride;
+            return this;
+        }
+
+        void next() {
+            for (int d = shape.length - 1; d >= 0; d--) {
+                for (int k = 0; k < off.length; k++) off[k] += strides[k][d];
+                if (++pos[d] < shape[d]) return;
+                for (int k = 0; k < off.length; k++) off[k] -= strides[k][d] * shape[d];
+                pos[d] = 0;
+            }
+        }
+    }
+
+    private static void copyElement(Storage a, int ai, Storage o, int oi) {
+        if (o.f != null) o.f[oi] = a.f[ai];
+        else if (o.d != null) o.d[oi] = a.d[ai];
+        else o.l[oi] = a.l[ai];
+    }
+
+    private static void addElement(Storage a, int ai, Storage o, int oi) {
+        if (o.f != null) o.f[oi] += a.f[ai];
+        else if (o.d != null) o.d[oi] += a.d[ai];
+        else o.l[oi] += a.l[ai];
+    }
+
+    private static void requireSameDtype(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": Expected self.dtype to be equal to src.dtype, got " + a.dtype() + " and " + b.dtype());
+        }
+    }
+
+    private static int[] copyOrNull(int[] s) {
+        return s == null ? null : s.clone();
+    }
+
+    private static String shapeAttr(int[] base) {
+        return base == null ? "" : ", base=zeros" + Arrays.toString(base);
+    }
+
+    // ------------------------------------------------------------------ gather / scatter
+
+    /**
+     * {@code out[i][j][k] = x[i][index[i][j][k]][k]} for {@code dim == 1} (and so on for any dim),
+     * PyTorch's {@code torch.gather}: the result has the index's shape; the index has the input's
+     * rank and no size larger than the input's outside {@code dim}.
+     */
+    public record Gather(int dim) implements Op {
+        @Override public String name() { return "gather"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor x = in[0], idx = in[1];
+            requireIndex(name(), idx);
+            int d = Shapes.dim(name(), dim, Math.max(1, x.dim()));
+            if (idx.dim() != x.dim()) {
+                throw new IllegalArgumentException(name() + ": Index tensor must have the same number of dimensions as input tensor (index "
+                        + Shapes.str(idx.shape) + ", input " + Shapes.str(x.shape) + ")");
+            }
+            for (int k = 0; k < x.dim(); k++) {
+                if (k != d && idx.shape[k] > x.shape[k]) {
+                    throw new IllegalArgumentException(name() + ": Size does not match at dimension " + k + " expected index "
+                            + Shapes.str(idx.shape) + " to be no larger than self " + Shapes.str(x.shape) + " apart from dimension " + d);
+                }
+            }
+            return idx.shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return new Variable[] {Autograd.apply(new ScatterAdd(dim, s.inputShape(0)), s.input(1), g), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0], idx = in[1];
+            if (x.dim() == 0) {
+                checkAll(name(), idx, 0, 1, NO_SKIP);
+                copyElement(x.storage, x.offset, out.storage, out.offset);
+                return;
+            }
+            int d = Shapes.dim(name(), dim, x.dim()), size = x.shape[d], st = x.strides[d];
+            checkAll(name(), idx, d, size, NO_SKIP);
+            Walk w = new Walk(idx.shape, idx, x).stride(1, d, 0);
+            long[] l = idx.storage.l;
+            for (int i = 0, n = out.numel(); i < n; i++, w.next()) {
+                copyElement(x.storage, w.off[1] + (int) l[w.off[0]] * st, out.storage, out.offset + i);
+            }
+        }
+    }
+
+    /** The shape checks of scatter, scatterAdd and scatterReduce (PyTorch's message). */
+    private static int checkScatter(String op, int dim, int[] self, Tensor idx, Tensor src) {
+        requireIndex(op, idx);
+        int d = Shapes.dim(op, dim, Math.max(1, self.length));
+        if (idx.dim() != self.length || src.dim() != self.length) {
+            throw new IllegalArgumentException(op + ": Index tensor must have the same number of dimensions as self tensor and src "
+                    + "(self " + Shapes.str(self) + ", index " + Shapes.str(idx.shape) + ", src " + Shapes.str(src.shape) + ")");
+        }
+        for (int k = 0; k < self.length; k++) {
+            if ((k != d && idx.shape[k] > self[k]) || idx.shape[k] > src.shape[k]) {
+                throw new IllegalArgumentException(op + ": Expected index " + Shapes.str(idx.shape) + " to be no larger than self "
+                        + Shapes.str(self) + " apart from dimension " + d + " and to be no larger size than src " + Shapes.str(src.shape));
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Writes or adds {@code src[pos]} into {@code out[pos with dim replaced by index[pos]]} for
+     * every position of the index, in row-major order (the indices were checked).
+     */
+    private static void scatterInto(Tensor out, int d, Tensor idx, Tensor src, boolean add) {
+        if (out.dim() == 0) {
+            if (idx.numel() == 1) {
+                if (add) addElement(src.storage, src.offset, out.storage, out.offset);
+                else copyElement(src.storage, src.offset, out.storage, out.offset);
+            }
+            return;
+        }
+        int st = out.strides[d];
+        Walk w = new Walk(idx.shape, idx, src, out).stride(2, d, 0);
+        long[] l = idx.storage.l;
+        for (int i = 0, n = idx.numel(); i < n; i++, w.next()) {
+            int o = w.off[2] + (int) l[w.off[0]] * st;
+            if (add) addElement(src.storage, w.off[1], out.storage, o);
+            else copyElement(src.storage, w.off[1], out.storage, o);
+        }
+    }
+
+    /**
+     * {@code self} with {@code out[i][index[i][j]] += src[i][j]} (dim 1; any dim likewise),
+     * PyTorch's {@code scatter_add}; duplicate indices add up. With {@code base} non-null the
+     * operands are {@code (index, src)} and self is zeros of that shape: the gradient of
+     * {@link Gather}.
+     */
+    public record ScatterAdd(int dim, int[] base) implements Op {
+        /** The record with its shape copied. */
+        public ScatterAdd {
+            base = copyOrNull(base);
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof ScatterAdd s && s.dim == dim && Arrays.equals(s.base, base);
+        }
+        @Override public int hashCode() { return dim * 31 + Arrays.hashCode(base); }
+        @Override public String toString() { return "ScatterAdd[dim=" + dim + shapeAttr(base) + "]"; }
+        @Override public String name() { return "scatterAdd"; }
+        @Override public String attributes() { return "dim=" + dim + shapeAttr(base); }
+        private int first() { return base == null ? 1 : 0; }
+        @Override public boolean savesInput(int i) { return i == first(); }
+        @Override public int[] shape(Tensor[] in) {
+            int[] self = base == null ? in[0].shape : base;
+            if (base == null) requireSameDtype(name(), in[0], in[2]);
+            checkScatter(name(), dim, self, in[first()], in[first() + 1]);
+            return self.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[in.length - 1].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(first());
+            Variable gs = s.needsGrad(first() + 1) ? padTo(g.gather(dim, idx), s.inputShape(first() + 1)) : null;
+            return base == null ? new Variable[] {g, null, gs} : new Variable[] {null, gs};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor idx = in[first()], src = in[first() + 1];
+            int d = checkScatter(name(), dim, out.shape, idx, src);
+            checkAll(name(), idx, d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            if (base == null) Ops.CopyInto.copy(in[0], out);
+            else Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            scatterInto(out, d, idx, src, true);
+        }
+    }
+
+    /**
+     * {@code self} with {@code out[i][index[i][j]] = src[i][j]} (dim 1; any dim likewise),
+     * PyTorch's {@code scatter}; of duplicate indices the last in row-major order wins. The
+     * gradient: {@code g} with the written places zeroed for self, {@code g.gather(dim, index)}
+     * for src (as PyTorch, every duplicate gets it).
+     */
+    public record Scatter(int dim) implements Op {
+        @Override public String name() { return "scatter"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            requireSameDtype(name(), in[0], in[2]);
+            checkScatter(name(), dim, in[0].shape, in[1], in[2]);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(1);
+            Variable gSelf = s.needsGrad(0) ? g.scatter(dim, idx, new Variable(Tensor.zeros(g.dtype(), idx.shape()))) : null;
+            Variable gSrc = s.needsGrad(2) ? g.gather(dim, idx) : null;
+            return new Variable[] {gSelf, null, gSrc == null ? null : padTo(gSrc, s.inputShape(2))};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int d = checkScatter(name(), dim, out.shape, in[1], in[2]);
+            checkAll(name(), in[1], d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            Ops.CopyInto.copy(in[0], out);
+            scatterInto(out, d, in[1], in[2], false);
+        }
+    }
+
+    /** {@code g} (of the index's shape) followed by zeros up to {@code shape} along each dim: src may be larger than the index. */
+    static Variable padTo(Variable g, int[] shape) {
+        Variable r = g;
+        for (int d = 0; d < shape.length; d++) {
+            if (r.shape()[d] < shape[d]) {
+                r = Variable.cat(java.util.List.of(r, new Variable(Tensor.zeros(g.dtype(), tail(r.shape(), shape, d)))), d);
+            }
+        }
+        return r;
+    }
+
+    private static int[] tail(int[] have, int[] want, int d) {
+        int[] r = have.clone();
+        r[d] = want[d] - have[d];
+        return r;
+    }
+
+    // ------------------------------------------------------------------ index select / add
+
+    /** The index of indexSelect/indexAdd: 1-D or 0-d (one index), INT64. */
+    private static void requireVector(String op, Tensor idx) {
+        requireIndex(op, idx);
+        if (idx.dim() > 1) throw new IllegalArgumentException(op + ": Index is supposed to be a vector, got shape " + Shapes.str(idx.shape));
+    }
+
+    /** A contiguous tensor seen as {@code [outer, shape[d], inner]}. */
+    private static int[] oki(int[] shape, int d) {
+        int outer = 1, inner = 1;
+        for (int k = 0; k < d; k++) outer *= shape[k];
+        for (int k = d + 1; k < shape.length; k++) inner *= shape[k];
+        return new int[] {outer, shape.length == 0 ? 1 : shape[d], inner};
+    }
+
+    /**
+     * The slices {@code x.select(dim, index[j])} stacked along {@code dim}, PyTorch's
+     * {@code index_select}: the result has the input's shape with {@code index.numel()} at
+     * {@code dim}. {@code skip} (an index or {@link #NO_SKIP}) is an index whose slices get no
+     * gradient ({@code embedding}'s {@code paddingIdx}); the forward selects it as any other.
+     */
+    public record IndexSelect(int dim, long skip) implements Op {
+        @Override public String name() { return "indexSelect"; }
+        @Override public String attributes() { return "dim=" + dim + (skip == NO_SKIP ? "" : ", skip=" + skip); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor x = in[0];
+            requireVector(name(), in[1]);
+            if (x.dim() == 0) throw new IllegalArgumentException(name() + ": expected an input with at least 1 dimension, got a 0-d tensor");
+            int d = Shapes.dim(name(), dim, x.dim());
+            int[] r = x.shape.clone();
+            r[d] = in[1].numel();
+            return r;
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return new Variable[] {Autograd.apply(new IndexAdd(dim, s.inputShape(0), skip), s.input(1), g), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0].contiguous(), idx = in[1].contiguous();
+            int d = Shapes.dim(name(), dim, x.dim());
+            int[] k = oki(x.shape, d);
+            int size = k[1], inner = k[2], m = idx.numel();
+            checkAll(name(), idx, d, size, NO_SKIP);
+            long[] l = idx.storage.l;
+            for (int o = 0; o < k[0]; o++) {
+                for (int j = 0; j < m; j++) {
+                    Kernels.copy(x.storage, x.offset + (o * size + (int) l[idx.offset + j]) * inner, 1,
+                            out.storage, out.offset + (o * m + j) * inner, inner);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code self} with {@code src.select(dim, j)} added into {@code out.select(dim, index[j])}
+     * for each j, PyTorch's {@code index_add}; duplicate indices add up, in order; slices whose
+     * index is {@code skip} are not added. With {@code base} non-null the operands are
+     * {@code (index, src)} and self is zeros of that shape: the gradient of {@link IndexSelect}.
+     */
+    public record IndexAdd(int dim, int[] base, long skip) implements Op {
+        /** The record with its shape copied. */
+        public IndexAdd {
+            base = copyOrNull(base);
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof IndexAdd a && a.dim == dim && a.skip == skip && Arrays.equals(a.base, base);
+        }
+        @Override public int hashCode() { return (dim * 31 + Arrays.hashCode(base)) * 31 + Long.hashCode(skip); }
+        @Override public String toString() { return "IndexAdd[dim=" + dim + shapeAttr(base) + ", skip=" + skip + "]"; }
+        @Override public String name() { return "indexAdd"; }
+        @Override public String attributes() { return "dim=" + dim + shapeAttr(base) + (skip == NO_SKIP ? "" : ", skip=" + skip); }
+        private int first() { return base == null ? 1 : 0; }
+        @Override public boolean savesInput(int i) { return i == first(); }
+        private int check(Tensor[] in) {
+            int[] self = base == null ? in[0].shape : base;
+            Tensor idx = in[first()], src = in[first() + 1];
+            requireVector(name(), idx);
+            if (base == null) requireSameDtype(name(), in[0], src);
+            if (self.length == 0) throw new IllegalArgumentException(name() + ": expected an input with at least 1 dimension, got a 0-d tensor");
+            int d = Shapes.dim(name(), dim, self.length);
+            int[] want = self.clone();
+            want[d] = idx.numel();
+            if (src.dim() != self.length) {
+                throw new IllegalArgumentException(name() + ": Source/destination tensor must have same slice shapes (self "
+                        + Shapes.str(self) + ", source " + Shapes.str(src.shape) + ")");
+            }
+            if (src.shape[d] != idx.numel()) {
+                throw new IllegalArgumentException(name() + ": Number of indices (" + idx.numel() + ") should be equal to source.size(dim): ("
+                        + src.shape[d] + "), for dim: " + d);
+            }
+            if (!Arrays.equals(want, src.shape)) {
+                throw new IllegalArgumentException(name() + ": Source/destination tensor must have same slice shapes (self "
+                        + Shapes.str(self) + ", source " + Shapes.str(src.shape) + ", dim " + d + ")");
+            }
+            return d;
+        }
+        @Override public int[] shape(Tensor[] in) {
+            check(in);
+            return (base == null ? in[0].shape : base).clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[in.length - 1].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(first());
+            Variable gs = null;
+            if (s.needsGrad(first() + 1)) {
+                gs = g.indexSelect(dim, idx);
+                if (skip != NO_SKIP) gs = gs.mul(keptMask(idx, skip, g.dtype(), Shapes.dim(name(), dim, g.dim()), g.dim()));
+            }
+            return base == null ? new Variable[] {g, null, gs} : new Variable[] {null, gs};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int d = check(in);
+            Tensor idx = in[first()].contiguous(), src = in[first() + 1].contiguous();
+            int[] k = oki(out.shape, d);
+            int size = k[1], inner = k[2], m = idx.numel();
+            checkAll(name(), idx, d, size, skip);
+            if (base == null) Ops.CopyInto.copy(in[0], out);
+            else Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            long[] l = idx.storage.l;
+            Storage o = out.storage, a = src.storage;
+            for (int p = 0; p < k[0]; p++) {
+                for (int j = 0; j < m; j++) {
+                    long v = l[idx.offset + j];
+                    if (v == skip) continue;
+                    int so = src.offset + (p * m + j) * inner, oo = out.offset + (p * size + (int) v) * inner;
+                    if (o.k != null) o.k.axpy(1, a.array, so, o.array, oo, inner);
+                    else for (int i = 0; i < inner; i++) o.l[oo + i] += a.l[so + i];
+                }
+            }
+        }
+    }
+
+    /** 1 where {@code idx != skip}, else 0, in {@code dtype}, shaped to broadcast along {@code dim} of a rank-{@code rank} tensor. */
+    private static Variable keptMask(Variable idx, long skip, DType dtype, int dim, int rank) {
+        int[] shape = new int[rank];
+        Arrays.fill(shape, 1);
+        shape[dim] = idx.numel();
+        return new Variable(idx.data().ne(skip).to(dtype).reshape(shape));
+    }
+
+    // ------------------------------------------------------------------ masks and one-hot
+
+    /**
+     * {@code mask != 0 ? value : x} elementwise, broadcasting, PyTorch's {@code masked_fill}
+     * (simdgrad has no bool dtype: any non-zero mask element is true). The gradient passes where
+     * the mask is 0.
+     */
+    public record MaskedFill(double value) implements ElementwiseOp {
+        @Override public String name() { return "maskedFill"; }
+        @Override public String attributes() { return "value=" + value; }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[1].shape, in[0].shape); } // PyTorch names the mask first
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            return new Variable[] {g.maskedFill(s.input(1), 0), null};
+        }
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            Storage x = s[0], m = s[1], o = s[2];
+            if (o.l != null) {
+                for (int i = 0; i < n; i++) o.l[offs[2] + i] = m.l[offs[1] + i * st[1]] != 0 ? (long) value : x.l[offs[0] + i * st[0]];
+            } else {
+                for (int i = 0; i < n; i++) o.set(offs[2] + i, m.get(offs[1] + i * st[1]) != 0 ? value : x.get(offs[0] + i * st[0]));
+            }
+        }
+    }
+
+    /**
+     * One-hot rows: {@code out[..., c] = (labels[...] == c)} for {@code c < numClasses}, INT64 of
+     * shape {@code labels.shape + [numClasses]}, PyTorch's {@code F.one_hot}. The class count is an
+     * argument, not read from the labels (that would be a data-dependent shape).
+     */
+    public record OneHot(int numClasses) implements Op {
+        @Override public String name() { return "oneHot"; }
+        @Override public String attributes() { return "numClasses=" + numClasses; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            if (in[0].dtype() != DType.INT64) {
+                throw new IllegalArgumentException(name() + ": one_hot is only applicable to index tensor of dtype int64, got " + in[0].dtype());
+            }
+            if (numClasses < 1) {
+                throw new IllegalArgumentException(name() + ": numClasses must be positive, got " + numClasses
+                        + " (PyTorch's -1, inferring it from the labels' values, would make the shape depend on data)");
+            }
+            int[] r = Arrays.copyOf(in[0].shape, in[0].dim() + 1);
+            r[in[0].dim()] = numClasses;
+            return r;
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor t = in[0];
+            Walk w = new Walk(t.shape, t);
+            long[] l = t.storage.l;
+            for (int i = 0, n = t.numel(); i < n; i++, w.next()) {
+                long v = l[w.off[0]];
+                if (v < 0) throw new IllegalArgumentException(name() + ": Class values must be non-negative. (got " + v + ")");
+                if (v >= numClasses) {
+                    throw new IllegalArgumentException(name() + ": Class values must be smaller than num_classes. (got " + v
+                            + ", numClasses " + numClasses + ")");
+                }
+            }
+            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            w = new Walk(t.shape, t);
+            for (int i = 0, n = t.numel(); i < n; i++, w.next()) out.storage.l[out.offset + i * numClasses + (int) l[w.off[0]]] = 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ ops that draw from a generator
+
+    /**
+     * The scaled keep-mask of dropout for an input of {@code x}'s shape and dtype: each element
+     * {@code 1 / (1 - p)} with probability {@code 1 - p}, else 0 (all 0 for {@code p == 1}),
+     * drawn from {@code gen} in row-major order, one {@link Generator#nextFloat} per element, at
+     * run time: a replayed graph draws fresh masks and advances the generator as the eager code
+     * does. Only the input's shape is read. Stateful: never merged, folded or removed.
+     */
+    public record DropoutMask(double p, Generator gen) implements Op {
+        /** Checks p. */
+        public DropoutMask {
+            if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout: dropout probability has to be between 0 and 1, but got " + p);
+            java.util.Objects.requireNonNull(gen, "dropout: the generator is null");
+        }
+        @Override public String name() { return "dropoutMask"; }
+        @Override public String attributes() { return "p=" + p + ", generator=" + genId(gen); }
+        @Override public boolean differentiable() { return false; }
+        @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
+        @Override public int[] shape(Tensor[] in) {
+            if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException("dropout: expected a floating point input, got " + in[0].dtype());
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Storage o = out.storage;
+            double keep = 1 - p, scale = p == 1 ? 0 : 1 / keep;
+            float keepF = (float) keep;
+            for (int i = 0, n = out.numel(); i < n; i++) o.set(out.offset + i, gen.nextFloat() < keepF ? scale : 0);
+        }
+    }
+
+    /** A random permutation of {@code 0 .. n-1} (INT64) from {@code gen}, PyTorch's {@code torch.randperm}: Fisher-Yates. Stateful. */
+    public record RandPerm(int n, Generator gen) implements Op {
+        /** Checks n. */
+        public RandPerm {
+            if (n < 0) throw new IllegalArgumentException("randperm: Trying to create tensor with negative dimension " + n + ": [" + n + "]");
+            java.util.Objects.requireNonNull(gen, "randperm: the generator is null");
+        }
+        @Override public String name() { return "randperm"; }
+        @Override public String attributes() { return "n=" + n + ", generator=" + genId(gen); }
+        @Override public boolean differentiable() { return false; }
+        @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
+        @Override public int[] shape(Tensor[] in) { return new int[] {n}; }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            long[] l = out.storage.l;
+            int o = out.offset;
+            for (int i = 0; i < n; i++) l[o + i] = i;
+            for (int i = n - 1; i > 0; i--) {
+                int j = (int) gen.nextLong(i + 1L);
+                long t = l[o + i];
+                l[o + i] = l[o + j];
+                l[o + j] = t;
+            }
+        }
+    }
+
+    /** Integers uniform in {@code [low, high)} (INT64) from {@code gen}, PyTorch's {@code torch.randint}. Stateful. */
+    public record RandInt(long low, long high, int[] size, Generator gen) implements Op {
+        /** Checks the range and copies the shape. */
+        public RandInt {
+            if (low >= high) {
+                throw new IllegalArgumentException("randint: random_ expects 'from' to be less than 'to', but got from=" + low + " >= to=" + high);
+            }
+            if (high - low <= 0) throw new IllegalArgumentException("randint: the range [" + low + ", " + high + ") is wider than a long");
+            java.util.Objects.requireNonNull(gen, "randint: the generator is null");
+            size = size.clone();
+            Shapes.checkSizes("randint", size);
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof RandInt r && r.low == low && r.high == high && Arrays.equals(r.size, size) && r.gen == gen;
+        }
+        @Override public int hashCode() { return Long.hashCode(low * 31 + high) * 31 + Arrays.hashCode(size); }
+        @Override public String toString() { return "RandInt[low=" + low + ", high=" + high + ", size=" + Arrays.toString(size) + "]"; }
+        @Override public String name() { return "randint"; }
+        @Override public String attributes() {
+            return "low=" + low + ", high=" + high + ", size=" + Arrays.toString(size) + ", generator=" + genId(gen);
+        }
+        @Override public boolean differentiable() { return false; }
+        @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
+        @Override public int[] shape(Tensor[] in) { return size.clone(); }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            long[] l = out.storage.l;
+            for (int i = 0, n = out.numel(); i < n; i++) l[out.offset + i] = low + gen.nextLong(high - low);
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest of the family
+
+    /** Negative indices counted from the end, {@code v < 0 ? v + size : v} (INT64), for takeAlongDim. No gradient. */
+    public record WrapIndex(int size) implements ElementwiseOp {
+        @Override public String name() { return "wrapIndex"; }
+        @Override public String attributes() { return "size=" + size; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            requireIndex("takeAlongDim", in[0]);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
+            long[] a = s[0].l, o = s[1].l;
+            for (int i = 0; i < n; i++) {
+                long v = a[offs[0] + i * st[0]];
+                o[offs[1] + i] = v < 0 ? v + size : v;
+            }
+        }
+    }
+
+    /** How {@link ScatterReduce} combines the values scattered onto one place. */
+    public enum ScatterReduceKind { SUM, PROD, MEAN, AMAX, AMIN }
+
+    /**
+     * {@code self} with each {@code src[i][j]} combined into {@code out[i][index[i][j]]} (dim 1;
+     * any dim likewise) by {@code reduce}, PyTorch's {@code scatter_reduce}; with
+     * {@code includeSelf} false a place written to starts from the scattered values alone. NaN
+     * propagates in amax/amin. Floating point only. Gradients: sum and mean as PyTorch;
+     * amax/amin shared evenly among the values equal to the result, as
+     * PyTorch (whose count includes self's value even with {@code includeSelf} false); prod has none here (PyTorch's rule treats zeros specially: not implemented).
+     */
+    public record ScatterReduce(int dim, ScatterReduceKind reduce, boolean includeSelf) implements Op {
+        @Override public String name() { return "scatterReduce"; }
+        @Override public String attributes() { return "dim=" + dim + ", reduce=" + reduce.name().toLowerCase(java.util.Locale.ROOT)
+                + (includeSelf ? "" : ", includeSelf=False"); }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public boolean savesOutput() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            requireSameDtype(name(), in[0], in[2]);
+            if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException(name() + ": expected a floating point input, got " + in[0].dtype());
+            checkScatter(name(), dim, in[0].shape, in[1], in[2]);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor idx = in[1], src = in[2];
+            int d = checkScatter(name(), dim, out.shape, idx, src);
+            checkAll(name(), idx, d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            Ops.CopyInto.copy(in[0], out);
+            int n = out.numel();
+            int[] count = new int[n];
+            if (includeSelf) Arrays.fill(count, 1);
+            int st = out.dim() == 0 ? 0 : out.strides[d];
+            Walk w = new Walk(idx.shape, idx, src, out);
+            if (out.dim() > 0) w.stride(2, d, 0);
+            Storage o = out.storage, a = src.storage;
+            long[] l = idx.storage.l;
+            for (int i = 0, m = idx.numel(); i < m; i++, w.next()) {
+                int p = w.off[2] + (int) l[w.off[0]] * st;
+                double v = a.get(w.off[1]), cur = o.get(p);
+                if (count[p]++ == 0) cur = v; // the first value at a place written to, without self
+                else cur = switch (reduce) {
+                    case SUM, MEAN -> cur + v;
+                    case PROD -> cur * v;
+                    case AMAX -> Double.isNaN(cur) || Double.isNaN(v) ? Double.NaN : Math.max(cur, v);
+                    case AMIN -> Double.isNaN(cur) || Double.isNaN(v) ? Double.NaN : Math.min(cur, v);
+                };
+                o.set(p, cur);
+            }
+            if (reduce == ScatterReduceKind.MEAN) for (int p = 0; p < n; p++) if (count[p] > 1) o.set(p, o.get(p) / count[p]);
+        }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(1), self = s.input(0), src = s.input(2), out = s.output();
+            DType t = g.dtype();
+            Variable ones = new Variable(Tensor.ones(t, idx.shape()));
+            // how many scattered values reached each place, and whether any did
+            Variable hits = new Variable(Tensor.zeros(t, s.inputShape(0))).scatterAdd(dim, idx, ones);
+            Variable untouched = new Variable(hits.data().eq(0.0));
+            Variable selfKept = new Variable(includeSelf ? Tensor.ones(t, s.inputShape(0)) : untouched.data());
+            return switch (reduce) {
+                case SUM -> new Variable[] {g.mul(selfKept), null, padTo(g.gather(dim, idx), s.inputShape(2))};
+                case MEAN -> {
+                    Variable count = hits.add(selfKept).maximum(1.0);
+                    Variable gc = g.div(count);
+                    yield new Variable[] {gc.mul(selfKept), null, padTo(gc.gather(dim, idx), s.inputShape(2))};
+                }
+                case AMAX, AMIN -> {
+                    // as PyTorch: self's value counts among the ties even with includeSelf false, then gets no gradient
+                    Variable selfWins = new Variable(self.data().eq(out.data()));
+                    Variable srcWins = new Variable(leading(src.data(), idx.shape()).eq(out.data().gather(dim, idx.data())));
+                    Variable count = selfWins.scatterAdd(dim, idx, srcWins);
+                    Variable gc = g.div(count.maximum(1.0));
+                    yield new Variable[] {gc.mul(selfWins).mul(selfKept), null, padTo(gc.gather(dim, idx).mul(srcWins), s.inputShape(2))};
+                }
+                case PROD -> throw new UnsupportedOperationException("the derivative for 'scatterReduce' with reduce=prod is not implemented");
+            };
+        }
+    }
+
+    /** The leading block of {@code t} with {@code shape} (narrowed along every dim). */
+    static Tensor leading(Tensor t, int[] shape) {
+        Tensor r = t;
+        for (int d = 0; d < shape.length; d++) if (r.shape[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
+        return r;
+    }
+
+    /**
+     * {@code self} with slice j of {@code src} along {@code dim} copied to slice {@code index[j]},
+     * PyTorch's {@code index_copy}; of duplicate indices the last wins. Gradients: {@code g} with
+     * those slices zeroed for self, {@code g.indexSelect(dim, index)} for src.
+     */
+    public record IndexCopy(int dim) implements Op {
+        @Override public String name() { return "indexCopy"; }
+        @Override public String attributes() { return "dim=" + dim; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            return new IndexAdd(dim, null, NO_SKIP).shape(in);
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable idx = s.input(1);
+            Variable gSelf = s.needsGrad(0) ? g.indexCopy(dim, idx, new Variable(Tensor.zeros(g.dtype(), s.inputShape(2)))) : null;
+            return new Variable[] {gSelf, null, s.needsGrad(2) ? g.indexSelect(dim, idx) : null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            shape(in);
+            Tensor idx = in[1].contiguous(), src = in[2].contiguous();
+            int d = Shapes.dim(name(), dim, out.dim());
+            int[] k = oki(out.shape, d);
+            int size = k[1], inner = k[2], m = idx.numel();
+            checkAll(name(), idx, d, size, NO_SKIP);
+            Ops.CopyInto.copy(in[0], out);
+            long[] l = idx.storage.l;
+            for (int p = 0; p < k[0]; p++) {
+                for (int j = 0; j < m; j++) {
+                    Kernels.copy(src.storage, src.offset + (p * m + j) * inner, 1, out.storage, out.offset + (p * size + (int) l[idx.offset + j]) * inner, inner);
+                }
+            }
+        }
+    }
+
+    /** The mask broadcast to {@code shape} as a contiguous tensor, for walking it with the result in row-major order. */
+    private static Tensor maskLike(String op, Tensor mask, int[] shape) {
+        int[] b = Shapes.broadcast(op, mask.shape, shape);
+        if (!Arrays.equals(b, shape)) {
+            throw new IllegalArgumentException(op + ": the mask of shape " + Shapes.str(mask.shape) + " must broadcast to the input's shape "
+                    + Shapes.str(shape));
+        }
+        return mask.expand(shape).contiguous();
+    }
+
+    private static int countTrue(Tensor m) {
+        int c = 0;
+        for (int i = 0, n = m.numel(); i < n; i++) if (m.storage.get(m.offset + i) != 0) c++;
+        return c;
+    }
+
+    /**
+     * {@code self} with the places where {@code mask} (broadcast to self's shape) is non-zero
+     * taking the first elements of {@code source}, in row-major order, PyTorch's
+     * {@code masked_scatter}. Gradients: {@code g} with those places zeroed for self; for source,
+     * the values of {@code g} at them in its first elements, zeros after ({@link MaskedGather}).
+     */
+    public record MaskedScatter() implements Op {
+        @Override public String name() { return "maskedScatter"; }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            requireSameDtype(name(), in[0], in[2]);
+            maskLike(name(), in[1], in[0].shape);
+            return in[0].shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable mask = s.input(1);
+            return new Variable[] {s.needsGrad(0) ? g.maskedFill(mask, 0) : null, null,
+                    s.needsGrad(2) ? Autograd.apply(new MaskedGather(s.inputShape(2)), g, mask) : null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor m = maskLike(name(), in[1], in[0].shape), src = in[2].contiguous();
+            int k = countTrue(m);
+            if (k > src.numel()) {
+                throw new IllegalArgumentException(name() + ": Number of elements of source < number of ones in mask (" + src.numel() + " < " + k + ")");
+            }
+            Ops.CopyInto.copy(in[0], out);
+            for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(src.storage, src.offset + j++, out.storage, out.offset + i);
+            }
+        }
+    }
+
+    /**
+     * The elements of {@code g} where {@code mask} (broadcast to g's shape) is non-zero, in
+     * row-major order, at the start of a tensor of {@code shape}, zeros after: the gradient of
+     * {@link MaskedScatter}'s source, whose own gradient is maskedScatter into zeros.
+     */
+    public record MaskedGather(int[] shape) implements Op {
+        /** The record with its shape copied. */
+        public MaskedGather {
+            shape = shape.clone();
+        }
+        @Override public boolean equals(Object o) { return o instanceof MaskedGather m && Arrays.equals(m.shape, shape); }
+        @Override public int hashCode() { return Arrays.hashCode(shape); }
+        @Override public String toString() { return "MaskedGather[shape=" + Arrays.toString(shape) + "]"; }
+        @Override public String name() { return "maskedGather"; }
+        @Override public String attributes() { return "shape=" + Arrays.toString(shape); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            maskLike(name(), in[1], in[0].shape);
+            return shape.clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable gg) {
+            Variable zeros = new Variable(Tensor.zeros(gg.dtype(), s.inputShape(0)));
+            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, s.input(1), gg), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor m = maskLike(name(), in[1], in[0].shape), g = in[0].contiguous();
+            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            for (int i = 0, j = 0, n = m.numel(); i < n && j < out.numel(); i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(g.storage, g.offset + i, out.storage, out.offset + j++);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ data-dependent shapes: eager only
+
+    /** Why a compiled graph cannot hold an op whose result's shape depends on its operands' values. */
+    static String dataDependent(String op) {
+        return op + " has a result whose shape depends on the values of its input, which a compiled graph (fixed shapes) cannot replay; "
+                + "call it outside the compiled function, or use a fixed-shape form (maskedFill, where, a mask times the values)";
+    }
+
+    /**
+     * The elements of {@code x} where {@code mask} (broadcasting with x) is non-zero, 1-D in
+     * row-major order, PyTorch's {@code masked_select}. Eager only: capture refuses it
+     * ({@link Op#notCapturable}). The gradient is maskedScatter into zeros.
+     */
+    public record MaskedSelect() implements Op {
+        @Override public String name() { return "maskedSelect"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean savesInput(int i) { return i == 1; }
+        @Override public int[] shape(Tensor[] in) {
+            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            return new int[] {countTrue(in[1].expand(b).contiguous())};
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] xs = s.inputShape(0);
+            Variable mask = s.input(1);
+            int[] b = Shapes.broadcast(name(), mask.shape(), xs);
+            Variable zeros = new Variable(Tensor.zeros(g.dtype(), b));
+            // the gradient of the broadcast input; the engine sums it back to x's shape
+            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, mask, g), null};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            Tensor m = in[1].expand(b).contiguous(), x = in[0].expand(b).contiguous();
+            for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
+                if (m.storage.get(m.offset + i) != 0) copyElement(x.storage, x.offset + i, out.storage, out.offset + j++);
+            }
+        }
+    }
+
+    /** The multi-indices of the non-zero elements, INT64 {@code [count, rank]} in row-major order, PyTorch's {@code nonzero}. Eager only. */
+    public record Nonzero() implements Op {
+        @Override public String name() { return "nonzero"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) { return new int[] {countTrue(in[0].contiguous()), in[0].dim()}; }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0].contiguous();
+            int rank = x.dim();
+            long[] o = out.storage.l;
+            int[] pos = new int[rank];
+            for (int i = 0, j = 0, n = x.numel(); i < n; i++) {
+                if (x.storage.get(x.offset + i) != 0) {
+                    for (int d = 0; d < rank; d++) o[out.offset + j * rank + d] = pos[d];
+                    j++;
+                }
+                for (int d = rank - 1; d >= 0 && ++pos[d] == x.shape[d]; d--) pos[d] = 0;
+            }
+        }
+    }
+
+    /** The distinct values, sorted ascending, 1-D, PyTorch's {@code torch.unique} (sorted; NaNs are each distinct, last). Eager only. */
+    public record Unique() implements Op {
+        @Override public String name() { return "unique"; }
+        @Override public String notCapturable() { return dataDependent(name()); }
+        @Override public boolean differentiable() { return false; }
+        private static double[] sortedValues(Tensor x) {
+            Tensor c = x.contiguous();
+            double[] v = new double[c.numel()];
+            for (int i = 0; i < v.length; i++) v[i] = c.storage.get(c.offset + i);
+            Arrays.sort(v); // NaN last, as PyTorch sorts
+            return v;
+        }
+        /** The values straight from storage (not through toLongArray: an op's own read is no user read, no guard). */
+        private static long[] longValues(Tensor x) {
+            Tensor c = x.contiguous();
+            return Arrays.copyOfRange(c.storage.l, c.offset, c.offset + c.numel());
+        }
+        private static int distinct(double[] v) {
+            int k = 0;
+            for (int i = 0; i < v.length; i++) if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) k++;
+            return k;
+        }
+        @Override public int[] shape(Tensor[] in) {
+            if (in[0].dtype() == DType.INT64) return new int[] {(int) Arrays.stream(longValues(in[0])).distinct().count()};
+            return new int[] {distinct(sortedValues(in[0]))};
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            if (in[0].dtype() == DType.INT64) {
+                long[] v = Arrays.stream(longValues(in[0])).distinct().sorted().toArray();
+                System.arraycopy(v, 0, out.storage.l, out.offset, v.length);
+                return;
+            }
+            double[] v = sortedValues(in[0]);
+            for (int i = 0, k = 0; i < v.length; i++) {
+                if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) out.storage.set(out.offset + k++, v[i]);
+            }
+        }
+    }
+
+    /** Names a generator in attributes by identity: the same generator on two captures prints the same. */
+    private static String genId(Generator g) {
+        return "Generator@" + Integer.toHexString(System.identityHashCode(g));
+    }
+}
