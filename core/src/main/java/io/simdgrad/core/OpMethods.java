@@ -248,4 +248,15 @@ public interface OpMethods<T extends OpMethods<T>> {
         int d = Shapes.dim("chunk", dim, dim());
         return split(Math.max(1, (shape()[d] + chunks - 1) / chunks), d);
     }
+
+    // --- linear algebra: the views the generic methods of Linalg use (each class has them)
+
+    /** Swaps two dims (a view). */
+    T transpose(int dim0, int dim1);
+    /** Inserts a dim of size 1 at {@code dim} (a view). */
+    T unsqueeze(int dim);
+    /** Removes {@code dim} if its size is 1 (a view). */
+    T squeeze(int dim);
+    /** The slice at {@code index} along {@code dim}, which is removed (a view). */
+    T select(int dim, int index);
 }
