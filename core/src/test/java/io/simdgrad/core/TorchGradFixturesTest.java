@@ -83,9 +83,14 @@ class TorchGradFixturesTest {
     }
 
     static List<Fixture> load() throws IOException {
+        return load("/fixtures/grad_fixtures.txt");
+    }
+
+    /** The fixture records of a resource in make_grad_fixtures.py's format. */
+    static List<Fixture> load(String resource) throws IOException {
         List<Fixture> r = new ArrayList<>();
-        var in = TorchGradFixturesTest.class.getResourceAsStream("/fixtures/grad_fixtures.txt");
-        Objects.requireNonNull(in, "fixtures/grad_fixtures.txt is missing");
+        var in = TorchGradFixturesTest.class.getResourceAsStream(resource);
+        Objects.requireNonNull(in, resource + " is missing");
         try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String name = null;
             Map<String, Tensor> fields = null;
@@ -121,6 +126,11 @@ class TorchGradFixturesTest {
     }
 
     private static void check(Fixture f) {
+        check(f, FUNCTIONS.get(f.name()), TOL);
+    }
+
+    /** Checks {@code fn}'s value, gradient and (when the fixture has them) Hessian-vector products against the fixture's, within {@code tol}. */
+    static void check(Fixture f, Function<List<Variable>, Variable> fn, double tol) {
         List<Variable> inputs = new ArrayList<>();
         List<Variable> grads = new ArrayList<>();
         for (int i = 0; f.fields().containsKey("input " + i + " grad") || f.fields().containsKey("input " + i + " const"); i++) {
@@ -129,11 +139,11 @@ class TorchGradFixturesTest {
             inputs.add(x);
             if (g) grads.add(x);
         }
-        Variable y = FUNCTIONS.get(f.name()).apply(inputs);
-        assertClose(f.get("out"), y.data(), f.name() + ": value");
+        Variable y = fn.apply(inputs);
+        assertClose(f.get("out"), y.data(), f.name() + ": value", tol);
         boolean second = f.fields().containsKey("gg 0");
         List<Variable> g = Autograd.grad(List.of(y), grads, List.of(f.get("gout")), second);
-        for (int i = 0; i < grads.size(); i++) assertClose(f.get("grad " + i), g.get(i).data(), f.name() + ": gradient of input " + i);
+        for (int i = 0; i < grads.size(); i++) assertClose(f.get("grad " + i), g.get(i).data(), f.name() + ": gradient of input " + i, tol);
         if (!second) return;
         // s = sum_i <grad_i, vec_i>, plus 0 * x_i so that every input is reached (PyTorch's allow_unused gives 0)
         Variable s = null;
@@ -144,15 +154,19 @@ class TorchGradFixturesTest {
         }
         List<Variable> gg = Autograd.grad(List.of(s), grads, null, false);
         for (int i = 0; i < grads.size(); i++) {
-            assertClose(f.get("gg " + i), gg.get(i).data(), f.name() + ": second derivative (Hessian-vector product) for input " + i);
+            assertClose(f.get("gg " + i), gg.get(i).data(), f.name() + ": second derivative (Hessian-vector product) for input " + i, tol);
         }
     }
 
     private static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertClose(expected, actual, what, TOL);
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, String what, double tol) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
-            assertTrue(Math.abs(e[i] - a[i]) <= TOL * Math.max(1, Math.abs(e[i])),
+            assertTrue(Math.abs(e[i] - a[i]) <= tol * Math.max(1, Math.abs(e[i])),
                     what + ": element " + i + " expected " + e[i] + " (torch) but was " + a[i]);
         }
     }
