@@ -513,6 +513,8 @@ public final class LinalgOps {
     public record LuPermute(boolean transpose) implements Op {
         @Override public String name() { return "linalg.lu_permute"; }
         @Override public String attributes() { return transpose ? "transpose=true" : ""; }
+        // a part of lu_solve (its only differentiable use): PyTorch's node there is LinalgLuSolveBackward0
+        @Override public String gradFnName(Tensor[] in) { return "LinalgLuSolveBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             Tensor p = in[0], x = in[1];
             if (p.dtype() != DType.INT64 || p.dim() < 1) {
@@ -552,6 +554,7 @@ public final class LinalgOps {
     public record LuUnpack(char part) implements Op {
         @Override public String name() { return "linalg.lu_unpack"; }
         @Override public String attributes() { return "part=" + part; }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgLuBackward0"; }
         @Override public boolean differentiable() { return part != 'P'; }
         @Override public int[] shape(Tensor[] in) {
             Tensor p = in[0];

@@ -21,8 +21,10 @@ public final class FloatLinalg {
 
     /**
      * The lower Cholesky factor {@code L} (A = L Lᵀ) of the symmetric n x n matrix whose lower
-     * triangle is stored at {@code a}, written over that lower triangle (the strict upper
-     * triangle is neither read nor written), as LAPACK's {@code potrf('L')}.
+     * triangle is stored at {@code a}, written over that lower triangle, as LAPACK's
+     * {@code potrf('L')}. The strict upper triangle is not read but is used as workspace (the
+     * trailing update is one full GEMM, faster than a triangle's worth of small ones): its
+     * contents are undefined afterwards.
      *
      * @return 0 on success, else the order {@code k} (1-based) of the first leading minor that
      *         is not positive-definite (its pivot was {@code <= 0} or NaN); the lower triangle
@@ -30,29 +32,22 @@ public final class FloatLinalg {
      */
     public static int potrf(int n, float[] a, int off, int lda) {
         Checks.block("potrf", "A", a.length, off, n, n, lda);
+        float[] y = null; // A21 transposed: kb x below, so its solve and the update run on long rows
         for (int k0 = 0; k0 < n; k0 += NB) {
             int kb = Math.min(NB, n - k0), below = n - k0 - kb;
             int dk = off + k0 * lda + k0;
             int info = potrfUnblockedRange(kb, a, dk, lda);
             if (info != 0) return k0 + info;
             if (below == 0) break;
-            // A21 := A21 L11^-T, a row at a time: each row solves L11 x = row by forward substitution
-            trsmRowsLowerT(below, kb, a, dk, lda, a, dk + kb * lda, lda);
-            // A22 -= A21 A21^T on the lower triangle, one block column of NB at a time
+            if (y == null) y = new float[NB * (n - NB)];
             int p = dk + kb * lda; // A21's first element
-            for (int j0 = 0; j0 < below; j0 += NB) {
-                int jb = Math.min(NB, below - j0), c0 = off + (k0 + kb + j0) * lda + k0 + kb + j0;
-                // the diagonal block's lower triangle by dots (its strict upper triangle is never written) ...
-                for (int i = 0; i < jb; i++) {
-                    int ri = p + (j0 + i) * lda;
-                    for (int j = 0; j <= i; j++) a[c0 + i * lda + j] -= FloatReductions.dot(a, ri, a, p + (j0 + j) * lda, kb);
-                }
-                // ... and the rows below it by GEMM
-                if (j0 + jb < below) {
-                    FloatGemm.gemm(false, true, below - j0 - jb, jb, kb, (float) -1, a, p + (j0 + jb) * lda, lda, a, p + j0 * lda, lda,
-                            (float) 1, a, c0 + jb * lda, lda);
-                }
-            }
+            // Y = A21^T, Y := L11^-1 Y (so A21 := A21 L11^-T), A21 = Y^T
+            FloatLayout.transpose(a, p, below, kb, lda, y, 0, below);
+            trsm(false, false, false, kb, below, a, dk, lda, y, 0, below);
+            FloatLayout.transpose(y, 0, kb, below, below, a, p, lda);
+            // A22 -= Y^T Y: one GEMM over the whole trailing square (its strict upper part is workspace)
+            FloatGemm.gemm(true, false, below, below, kb, (float) -1, y, 0, below, y, 0, below,
+                    (float) 1, a, p + kb, lda);
         }
         return 0;
     }
@@ -63,30 +58,36 @@ public final class FloatLinalg {
         return potrfUnblockedRange(n, a, off, lda);
     }
 
+    /**
+     * A dot product of in-panel rows (at most NB terms in the blocked kernels), in one fixed order
+     * with four accumulators: the checked facade's entry costs more than such a short dot.
+     */
+    private static float dot(float[] x, int xo, float[] y, int yo, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 = Math.fma(x[xo + i], y[yo + i], s0);
+            s1 = Math.fma(x[xo + i + 1], y[yo + i + 1], s1);
+            s2 = Math.fma(x[xo + i + 2], y[yo + i + 2], s2);
+            s3 = Math.fma(x[xo + i + 3], y[yo + i + 3], s3);
+        }
+        for (; i < n; i++) s0 = Math.fma(x[xo + i], y[yo + i], s0);
+        return (s0 + s1) + (s2 + s3);
+    }
+
     private static int potrfUnblockedRange(int n, float[] a, int off, int lda) {
         for (int j = 0; j < n; j++) {
             int rj = off + j * lda;
-            float d = a[rj + j] - FloatReductions.dot(a, rj, a, rj, j);
+            float d = a[rj + j] - dot(a, rj, a, rj, j);
             if (!(d > 0)) return j + 1;
             float ljj = (float) Math.sqrt(d);
             a[rj + j] = ljj;
             for (int i = j + 1; i < n; i++) {
                 int ri = off + i * lda;
-                a[ri + j] = (a[ri + j] - FloatReductions.dot(a, ri, a, rj, j)) / ljj;
+                a[ri + j] = (a[ri + j] - dot(a, ri, a, rj, j)) / ljj;
             }
         }
         return 0;
-    }
-
-    /** Rows of B (m x n) := B L^-T for the lower n x n L: row r solves L x = B[r] forward. */
-    private static void trsmRowsLowerT(int m, int n, float[] l, int lo, int ldl, float[] b, int bo, int ldb) {
-        for (int r = 0; r < m; r++) {
-            int br = bo + r * ldb;
-            for (int j = 0; j < n; j++) {
-                int lj = lo + j * ldl;
-                b[br + j] = (b[br + j] - FloatReductions.dot(b, br, l, lj, j)) / l[lj + j];
-            }
-        }
     }
 
     // ------------------------------------------------------------------ triangular solve
