@@ -1,8 +1,7 @@
 """Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
 ../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
 usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
-sections: mm elem mlp tiny compile bf16 func   (torch)   mm mlp elem (numpy)
-Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
+sections: mm elem mlp tiny compile bf16 func linalg   (torch)   mm mlp elem linalg (numpy)
 import os, sys, json, time, statistics
 sys.path.insert(0, os.path.dirname(__file__))
 from tbench import bench
@@ -120,3 +119,27 @@ if lib == "numpy":
             W1 -= lr * gW1; b1 -= lr * gb1; W2 -= lr * gW2; b2 -= lr * gb2
             return loss
         emit("mlp_784_256_10_b64_step_hand", bench(step_big, repeat=7))
+
+# linear algebra (LinalgBench's shapes): f64, n = 64, 256, 1024; solve has one right-hand column
+if "linalg" in sections:
+    if lib == "torch":
+        import torch
+        def mk(n):
+            g = torch.Generator().manual_seed(7)
+            m = torch.randn(n, n, generator=g, dtype=torch.float64)
+            return m @ m.T + n * torch.eye(n, dtype=torch.float64), torch.randn(n, n, generator=g, dtype=torch.float64), torch.randn(n, 1, generator=g, dtype=torch.float64)
+        la = torch.linalg
+    else:
+        import numpy as np
+        def mk(n):
+            rng = np.random.default_rng(7)
+            m = rng.standard_normal((n, n))
+            return m @ m.T + n * np.eye(n), rng.standard_normal((n, n)), rng.standard_normal((n, 1))
+        la = np.linalg
+    for n in [64, 256, 1024]:
+        spd, a, b = mk(n)
+        rep, mt = (3, 0.5) if n == 1024 else (5, 0.3)
+        emit(f"cholesky_f64_{n}", bench(lambda: la.cholesky(spd), repeat=rep, min_time=mt))
+        emit(f"solve_f64_{n}", bench(lambda: la.solve(a, b), repeat=rep, min_time=mt))
+        emit(f"qr_f64_{n}", bench(lambda: la.qr(a), repeat=rep, min_time=mt))
+        emit(f"eigh_f64_{n}", bench(lambda: la.eigh(spd), repeat=rep, min_time=mt))

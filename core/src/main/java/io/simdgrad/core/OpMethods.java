@@ -438,4 +438,14 @@ public interface OpMethods<T extends OpMethods<T>> {
 
     /** This object as {@code T}. */
     T self();
+    // --- linear algebra: the views the generic methods of Linalg use (each class has them)
+
+    /** Swaps two dims (a view). */
+    T transpose(int dim0, int dim1);
+    /** Inserts a dim of size 1 at {@code dim} (a view). */
+    T unsqueeze(int dim);
+    /** Removes {@code dim} if its size is 1 (a view). */
+    T squeeze(int dim);
+    /** The slice at {@code index} along {@code dim}, which is removed (a view). */
+    T select(int dim, int index);
 }

@@ -158,6 +158,10 @@ class TorchGradFixturesTest {
         }
     }
 
+    static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertClose(expected, actual, what, TOL);
+    }
+
     private static void assertClose(Tensor expected, Tensor actual, String what, double tol) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();

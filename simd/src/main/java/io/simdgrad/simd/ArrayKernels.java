@@ -100,4 +100,21 @@ public interface ArrayKernels {
     void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                      Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,
                      double beta, Object c, int cOff, int strideC, int ldc);
+
+    // --- linear algebra (FloatLinalg)
+
+    /** See {@link FloatLinalg#potrf}. */
+    int potrf(int n, Object a, int off, int lda);
+
+    /** See {@link FloatLinalg#trsm}. */
+    void trsm(boolean upper, boolean transA, boolean unit, int m, int n, Object a, int aOff, int lda, Object b, int bOff, int ldb);
+
+    /** See {@link FloatLinalg#getrf}. */
+    int getrf(int n, Object a, int off, int lda, int[] piv, int pivOff);
+
+    /** See {@link FloatLinalg#getrs}. */
+    void getrs(boolean transA, int n, int m, Object lu, int luOff, int ldlu, int[] piv, int pivOff, Object b, int bOff, int ldb);
+
+    /** See {@link FloatLinalg#permuteRows}. */
+    void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb);
 }

@@ -86,4 +86,21 @@ final class FloatArrayKernels implements ArrayKernels {
         FloatGemm.gemmBatched(transA, transB, batch, m, n, k, (float) alpha, (float[]) a, aOff, strideA, lda,
                 (float[]) b, bOff, strideB, ldb, (float) beta, (float[]) c, cOff, strideC, ldc);
     }
+
+    // --- linear algebra
+    @Override public int potrf(int n, Object a, int off, int lda) { return FloatLinalg.potrf(n, (float[]) a, off, lda); }
+    @Override public void trsm(boolean upper, boolean transA, boolean unit, int m, int n, Object a, int aOff, int lda,
+                               Object b, int bOff, int ldb) {
+        FloatLinalg.trsm(upper, transA, unit, m, n, (float[]) a, aOff, lda, (float[]) b, bOff, ldb);
+    }
+    @Override public int getrf(int n, Object a, int off, int lda, int[] piv, int pivOff) {
+        return FloatLinalg.getrf(n, (float[]) a, off, lda, piv, pivOff);
+    }
+    @Override public void getrs(boolean transA, int n, int m, Object lu, int luOff, int ldlu, int[] piv, int pivOff,
+                                Object b, int bOff, int ldb) {
+        FloatLinalg.getrs(transA, n, m, (float[]) lu, luOff, ldlu, piv, pivOff, (float[]) b, bOff, ldb);
+    }
+    @Override public void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb) {
+        FloatLinalg.permuteRows(inverse, n, m, piv, pivOff, (float[]) b, bOff, ldb);
+    }
 }

@@ -1,0 +1,102 @@
+package io.simdgrad.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * {@link Linalg}'s errors carry PyTorch 2.13's texts (taken from torch, with Java's dtype names
+ * and API names), and a failing call leaves its inputs and every gradient as they were.
+ */
+class LinalgErrorsTest {
+    static final Tensor INDEFINITE = Tensor.of(new double[] {1, 2, 2, 1}, 2, 2);
+    static final Tensor SINGULAR = Tensor.of(new double[] {1, 2, 2, 4}, 2, 2);
+
+    static void fails(Class<? extends Throwable> type, String message, Executable call) {
+        assertEquals(message, assertThrows(type, call).getMessage());
+    }
+
+    @Test
+    void notPositiveDefinite() {
+        fails(ArithmeticException.class, "linalg.cholesky: The factorization could not be completed because the input is not "
+                + "positive-definite (the leading minor of order 2 is not positive-definite).", () -> Linalg.cholesky(INDEFINITE));
+        Tensor batch = Tensor.stack(java.util.List.of(Tensor.eye(DType.FLOAT64, 2, 2), INDEFINITE), 0);
+        fails(ArithmeticException.class, "linalg.cholesky: (Batch element 1): The factorization could not be completed because the input "
+                + "is not positive-definite (the leading minor of order 2 is not positive-definite).", () -> Linalg.cholesky(batch));
+    }
+
+    @Test
+    void singular() {
+        Tensor b = Tensor.ones(DType.FLOAT64, 2, 1);
+        fails(ArithmeticException.class, "torch.linalg.solve: The solver failed because the input matrix is singular.",
+                () -> Linalg.solve(SINGULAR, b));
+        Tensor batch = Tensor.stack(java.util.List.of(Tensor.eye(DType.FLOAT64, 2, 2), SINGULAR), 0);
+        fails(ArithmeticException.class, "torch.linalg.solve: (Batch element 1): The solver failed because the input matrix is singular.",
+                () -> Linalg.solve(batch, Tensor.ones(DType.FLOAT64, 2, 2, 1)));
+        fails(ArithmeticException.class, "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the "
+                + "input matrix is singular.", () -> Linalg.inv(SINGULAR));
+        fails(ArithmeticException.class, "linalg.inv: (Batch element 1): The diagonal element 2 is zero, the inversion could not be "
+                + "completed because the input matrix is singular.", () -> Linalg.inv(batch));
+        fails(ArithmeticException.class, "torch.linalg.lu_factor: U[2,2] is zero and using it on lu_solve would result in a division by "
+                + "zero. If you still want to perform the factorization, consider calling Linalg.lu(A) or Linalg.luFactor(A, false)",
+                () -> Linalg.luFactor(SINGULAR));
+        // what PyTorch gives for singular input where it does not fail
+        assertEquals(-0.0, Linalg.det(SINGULAR).item(), "-0.0, as torch (one interchange)");
+        assertEquals(0.0, Linalg.slogdet(SINGULAR).sign().item());
+        assertEquals(Double.NEGATIVE_INFINITY, Linalg.slogdet(SINGULAR).logabsdet().item());
+        assertEquals(Double.NEGATIVE_INFINITY, Linalg.logdet(SINGULAR).item());
+        assertEquals(Double.NaN, Linalg.logdet(Tensor.of(new double[] {0, 1, 1, 0}, 2, 2)).item(), "a negative determinant");
+    }
+
+    @Test
+    void shapesAndDtypes() {
+        Tensor wide = Tensor.zeros(DType.FLOAT64, 3, 4);
+        fails(IllegalArgumentException.class, "linalg.cholesky: A must be batches of square matrices, but they are 3 by 4 matrices",
+                () -> Linalg.cholesky(wide));
+        fails(IllegalArgumentException.class, "linalg.cholesky: The input tensor A must have at least 2 dimensions.",
+                () -> Linalg.cholesky(Tensor.zeros(3)));
+        fails(IllegalArgumentException.class, "linalg.cholesky: Expected a floating point tensor as input. Got INT64",
+                () -> Linalg.cholesky(Tensor.zeros(DType.INT64, 3, 3)));
+        fails(IllegalArgumentException.class, "linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 2x1)",
+                () -> Linalg.solve(Tensor.eye(3), Tensor.ones(2, 1)));
+        fails(IllegalArgumentException.class, "linalg.solve: A must be batches of square matrices, but they are 3 by 4 matrices",
+                () -> Linalg.solve(Tensor.zeros(3, 4), Tensor.ones(3, 1)));
+        fails(IllegalArgumentException.class, "linalg.solve: Expected A and B to have the same dtype, but found A of type FLOAT32 and "
+                + "B of type FLOAT64 instead", () -> Linalg.solve(Tensor.eye(3), Tensor.ones(DType.FLOAT64, 3, 1)));
+        fails(IllegalArgumentException.class, "linalg.solve_triangular: Incompatible shapes of A and B for the equation XA = B (3x3 and "
+                + "3x2)", () -> Linalg.solveTriangular(Tensor.eye(3), Tensor.ones(3, 2), false, false, false));
+        fails(IllegalArgumentException.class, "linalg.det: A must be batches of square matrices, but they are 3 by 4 matrices",
+                () -> Linalg.det(Tensor.zeros(3, 4)));
+        fails(IllegalArgumentException.class, "Incompatible matrix sizes for cholesky_solve: each A matrix is 3 by 3 but each b matrix "
+                + "is 2 by 1", () -> Linalg.choleskySolve(Tensor.ones(2, 1), Tensor.zeros(3, 3)));
+        fails(IllegalArgumentException.class, "linalg.solve: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+                () -> Linalg.solve(Tensor.zeros(2, 3, 3), Tensor.ones(3, 3, 1)), true);
+        fails(IllegalArgumentException.class, "linalg.lu_permute: pivots must be in [1, 3] (1-based, as luFactor returns them), got 4 at "
+                + "element 1", () -> Linalg.luSolve(Tensor.eye(3), Tensor.of(new long[] {1, 4, 3}, 3), Tensor.ones(3, 1)));
+    }
+
+    static void fails(Class<? extends Throwable> type, String prefix, Executable call, boolean startsWith) {
+        String m = assertThrows(type, call).getMessage();
+        assertEquals(prefix, m.substring(0, Math.min(m.length(), prefix.length())), m);
+    }
+
+    @Test
+    void aFailingCallLeavesInputsAndGradientsUntouched() {
+        Variable a = new Variable(INDEFINITE.copy(), true);
+        Variable x = new Variable(Tensor.of(new double[] {4, 1, 1, 3}, 2, 2), true);
+        Linalg.cholesky(x).sum().backward();
+        double[] gx = x.grad().toDoubleArray();
+        assertThrows(ArithmeticException.class, () -> Linalg.cholesky(a.add(x.mul(0))).sum().backward());
+        assertArrayEquals(INDEFINITE.toDoubleArray(), a.data().toDoubleArray());
+        assertArrayEquals(gx, x.grad().toDoubleArray());
+        assertNull(a.grad());
+        // a gradient that needs a singular inverse fails inside backward: no .grad is written
+        Variable s = new Variable(SINGULAR.copy(), true);
+        assertThrows(ArithmeticException.class, () -> Linalg.det(s).backward());
+        assertNull(s.grad());
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Writes core/src/test/resources/fixtures/linalg_fixtures.txt: PyTorch 2.13's values, gradients and
+Hessian-vector products of torch.linalg functions in float64, for LinalgFixturesTest.
+
+Run with the peers venv: /tmp/peers12/bin/python core/src/test/python/make_linalg_fixtures.py
+The format is make_grad_fixtures.py's (one record per case; see there); each case's function is
+written here in torch and in the Java test, under the same name.
+"""
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "linalg_fixtures.txt")
+
+gen = torch.Generator().manual_seed(20261202)
+D = torch.float64
+records = []
+
+
+def randn(*shape):
+    return torch.randn(tuple(shape), generator=gen, dtype=D)
+
+
+def shape_str(t):
+    return "scalar" if t.dim() == 0 else "x".join(str(s) for s in t.shape)
+
+
+def values(t):
+    return " ".join(repr(float(v)) for v in t.detach().reshape(-1).tolist())
+
+
+def case(name, fn, inputs):
+    """Value, gradient for a random gout, and the Hessian-vector product of <grad, vec> for random vecs."""
+    xs = [x.clone().requires_grad_(True) for x in inputs]
+    y = fn(*xs)
+    v = randn(*y.shape)
+    grads = torch.autograd.grad(y, xs, v, create_graph=True)
+    vecs = [randn(*x.shape) for x in xs]
+    gg = torch.autograd.grad(sum((g * u).sum() for g, u in zip(grads, vecs)), xs, allow_unused=True)
+    lines = ["case " + name]
+    lines += ["input %d grad %s : %s" % (i, shape_str(x), values(x)) for i, x in enumerate(xs)]
+    lines.append("out %s : %s" % (shape_str(y), values(y)))
+    lines.append("gout %s : %s" % (shape_str(v), values(v)))
+    lines += ["grad %d %s : %s" % (i, shape_str(g), values(g)) for i, g in enumerate(grads)]
+    for i, (u, h) in enumerate(zip(vecs, gg)):
+        lines.append("vec %d %s : %s" % (i, shape_str(u), values(u)))
+        lines.append("gg %d %s : %s" % (i, shape_str(u), values(torch.zeros_like(u) if h is None else h)))
+    records.append("\n".join(lines))
+
+
+def spd(m):
+    return m @ m.mT + m.shape[-1] * torch.eye(m.shape[-1], dtype=D)
+
+
+def shifted(a):
+    return a + 3 * torch.eye(a.shape[-1], dtype=D)
+
+
+L = torch.linalg
+case("cholesky", lambda m: L.cholesky(spd(m)), [randn(2, 4, 4)])
+case("cholesky_upper", lambda m: L.cholesky(spd(m), upper=True), [randn(3, 3)])
+case("solve_triangular_lower_left", lambda a, b: L.solve_triangular(shifted(a), b, upper=False), [randn(4, 4), randn(2, 4, 3)])
+case("solve_triangular_upper_right_unit", lambda a, b: L.solve_triangular(a, b, upper=True, left=False, unitriangular=True),
+     [randn(3, 3), randn(2, 3)])
+# cholesky_solve reads only L's lower triangle, as ours; PyTorch's gradient of the stored L also fills the upper
+# triangle (its own gradcheck wraps L in tril), so the case passes L through tril like that wrapper
+case("cholesky_solve", lambda m, b: torch.cholesky_solve(b, L.cholesky(spd(m))), [randn(3, 3), randn(3, 2)])
+case("cholesky_solve_tril_input", lambda l, b: torch.cholesky_solve(b, l.tril() + 3 * torch.eye(3, dtype=D)), [randn(3, 3), randn(3, 2)])
+case("solve", lambda a, b: L.solve(a, b), [randn(2, 4, 4), randn(2, 4, 2)])
+case("solve_vector", lambda a, b: L.solve(a, b), [randn(3, 3), randn(3)])
+case("inv", lambda a: L.inv(a), [randn(2, 3, 3)])
+case("det", lambda a: L.det(a), [randn(2, 4, 4)])
+case("slogdet", lambda a: (lambda s: s[1] * s[0])(L.slogdet(a)), [randn(4, 4)])
+case("logdet", lambda m: torch.logdet(spd(m)), [randn(2, 3, 3)])
+case("lu_factor", lambda a: L.lu_factor(a)[0], [randn(2, 4, 4)])
+case("lu", lambda a: (lambda p, l, u: torch.cat([l, u], -1))(*L.lu(a)), [randn(4, 4)])
+case("lu_solve", lambda a, b: (lambda f: L.lu_solve(f[0], f[1], b))(L.lu_factor(a)), [randn(4, 4), randn(4, 2)])
+
+with open(OUT, "w") as f:
+    f.write("# made by core/src/test/python/make_linalg_fixtures.py with torch " + torch.__version__ + "\n")
+    f.write("\n\n".join(records) + "\n")
+print("wrote %d cases to %s" % (len(records), os.path.normpath(OUT)))
