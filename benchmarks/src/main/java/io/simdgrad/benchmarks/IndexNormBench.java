@@ -1,0 +1,65 @@
+package io.simdgrad.benchmarks;
+
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.Generator;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.nn.Functional;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Issue 10's transformer-size workloads, eager, one thread: layerNorm forward + backward
+ * (input, weight and bias gradients) and embedding forward + backward at batch·seq 2048 x 512
+ * (f32; 30000-row table for the embedding), and gather over 1e6 elements. The PyTorch peers are
+ * {@code benchmarks/index_peers.py} (same shapes, one thread).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dsimdgrad.threads=1"})
+@State(Scope.Thread)
+public class IndexNormBench {
+    Variable x, w, b, table;
+    Tensor gOut, rows, src, index;
+
+    @Setup
+    public void setup() {
+        Generator g = new Generator(1);
+        x = new Variable(Tensor.randn(g, 2048, 512), true);
+        w = new Variable(Tensor.ones(512), true);
+        b = new Variable(Tensor.zeros(512), true);
+        gOut = Tensor.randn(g, 2048, 512);
+        table = new Variable(Tensor.randn(g, 30000, 512), true);
+        rows = Tensor.randint(g, 0, 30000, 2048);
+        src = Tensor.randn(g, 1000, 1000);
+        index = Tensor.randint(g, 0, 1000, 1000, 1000);
+    }
+
+    /** layerNorm over the last dim of [2048, 512], then the gradients of input, weight and bias. */
+    @Benchmark
+    public List<Variable> layerNormForwardBackward() {
+        Variable y = Functional.layerNorm(x, new int[] {512}, w, b, 1e-5);
+        return Autograd.grad(List.of(y), List.of(x, w, b), List.of(gOut), false);
+    }
+
+    /** 2048 rows of a [30000, 512] table, then the table's gradient. */
+    @Benchmark
+    public List<Variable> embeddingForwardBackward() {
+        Variable y = Functional.embedding(rows, table);
+        return Autograd.grad(List.of(y), List.of(table), List.of(gOut), false);
+    }
+
+    /** gather along dim 1 of [1000, 1000] with a [1000, 1000] index. */
+    @Benchmark
+    public Tensor gather1e6() {
+        return src.gather(1, index);
+    }
+}
