@@ -297,8 +297,9 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** The number of nonzero elements over {@code dims} (none given: all), INT64 (torch.count_nonzero). */
     default T countNonzero(int... dims) { return reduce(ReduceOps.Kind.COUNT_NONZERO, dims, false); }
 
-    /** Without those of {@code dims} whose size is 1 (others are kept), torch.squeeze(dim=tuple); a view. */
+    /** Without those of {@code dims} whose size is 1 (others are kept; none given: unchanged), torch.squeeze(dim=tuple); a view. */
     default T squeeze(int[] dims) {
+        if (copyOf("squeeze", dims).length == 0) return reshape(shape());
         int[] ds = ReduceOps.normalize("squeeze", copyOf("squeeze", dims), dim());
         int[] s = shape();
         boolean[] drop = new boolean[s.length];

@@ -146,6 +146,10 @@ public final class ReduceOps {
             }
             int[] ds = normalize(name(), dims, x.dim());
             boolean all = dims == null || dims.length == 0;
+            if (kind == Kind.MEDIAN && x.numel() == 0 && x.dtype() == DType.INT64) {
+                throw new IllegalArgumentException("median: the median of an empty INT64 tensor is NaN, which INT64 cannot hold (shape "
+                        + Shapes.str(x.shape) + ")");
+            }
             if (needsNonEmpty()) {
                 String what = kind == Kind.NORM ? "linalg.vector_norm cannot compute the " + (p > 0 ? "inf" : "-inf") + " norm on " : null;
                 if (all && x.numel() == 0) {
@@ -155,9 +159,12 @@ public final class ReduceOps {
                 }
                 for (int d : ds) {
                     if (x.shape[d] == 0) {
-                        throw new IndexOutOfBoundsException(what != null ? name() + ": " + what + "the dimension " + d
-                                + " because this dimension is empty and the operation does not have an identity (shape " + Shapes.str(x.shape) + ")"
-                                : name() + "(): Expected reduction dim " + d + " to have non-zero size. (shape " + Shapes.str(x.shape) + ")");
+                        if (what != null) {
+                            throw new IllegalArgumentException(name() + ": " + what + "the dimension " + d
+                                    + " because this dimension is empty and the operation does not have an identity (shape " + Shapes.str(x.shape) + ")");
+                        }
+                        throw new IndexOutOfBoundsException(name() + "(): Expected reduction dim " + d + " to have non-zero size. (shape "
+                                + Shapes.str(x.shape) + ")");
                     }
                 }
             }
