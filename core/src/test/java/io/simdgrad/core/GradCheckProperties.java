@@ -442,19 +442,25 @@ class GradCheckProperties {
      */
     static Variable leaf(Random r, double[] values, int[] shape, boolean contiguous) {
         Tensor t = Tensor.of(values.clone(), shape);
-        int layout = contiguous || shape.length == 0 ? 0 : r.nextInt(3);
+        return new Variable(contiguous ? t : inRandomLayout(r, t), true);
+    }
+
+    /** The same values as {@code t} in a random layout: contiguous, a permuted view, or a narrowed view with an offset. */
+    static Tensor inRandomLayout(Random r, Tensor t) {
+        int[] shape = t.shape();
+        int layout = shape.length == 0 ? 0 : r.nextInt(3);
         if (layout == 1) {
             int[] p = TensorProperties.randomPermutation(r, shape.length);
-            t = t.permute(p).contiguous().permute(Ops.inverse(p));
+            return t.permute(p).contiguous().permute(Ops.inverse(p));
         } else if (layout == 2) {
             int last = shape.length - 1;
             int[] wide = shape.clone();
             wide[last] += 2;
-            Tensor view = Tensor.zeros(DType.FLOAT64, wide).narrow(last, 1, shape[last]);
+            Tensor view = Tensor.zeros(t.dtype(), wide).narrow(last, 1, shape[last]);
             view.copyInPlace(t);
-            t = view;
+            return view;
         }
-        return new Variable(t, true);
+        return t;
     }
 
     static Variable leaf(Random r, Values values, int... shape) {

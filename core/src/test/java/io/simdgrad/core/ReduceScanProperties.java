@@ -55,18 +55,7 @@ class ReduceScanProperties {
             if (dt == DType.FLOAT32) v[i] = (float) v[i];
         }
         Tensor t = Tensor.of(v.clone(), shape).reshape(shape).to(dt); // reshape: of() with no sizes is 1-D
-        int layout = shape.length == 0 ? 0 : r.nextInt(3);
-        if (layout == 1) {
-            int[] p = TensorProperties.randomPermutation(r, shape.length);
-            t = t.permute(p).contiguous().permute(Ops.inverse(p));
-        } else if (layout == 2) {
-            int last = shape.length - 1;
-            int[] wide = shape.clone();
-            wide[last] += 2;
-            Tensor view = Tensor.zeros(dt, wide).narrow(last, 1, shape[last]);
-            view.copyInPlace(t);
-            t = view;
-        }
+        t = GradCheckProperties.inRandomLayout(r, t);
         return new Input(t, v, shape);
     }
 
