@@ -122,7 +122,8 @@ public final class SortOps {
                     switch (kind) {
                         case ARGMIN -> o[oo + b * inner + j] = firstSmallest(keys, size); // int64 input
                         case ARGSORT, TOPK -> {
-                            mergeSort(keys, idx, tmpKeys, tmpIdx, size);
+                            if (kind == Kind.TOPK && (long) k * 16 <= size) firstK(keys, idx, size, k);
+                            else mergeSort(keys, idx, tmpKeys, tmpIdx, size);
                             for (int i = 0; i < width; i++) o[at + i * inner] = idx[i];
                         }
                         case MEDIAN -> {
@@ -167,6 +168,29 @@ public final class SortOps {
         if (s.l != null) return -1;
         for (int i = 0; i < n; i++) if (Double.isNaN(s.get(base + i * inner))) return i;
         return -1;
+    }
+
+    /**
+     * The first {@code k} of the stable ascending order into {@code keys[0..k)}, {@code idx[0..k)}:
+     * a sorted buffer of the best k so far, which a later element enters only when strictly
+     * smaller than its last (so equal keys keep their order). O(n) for most inputs when k is small
+     * (topk(10) of 1000 x 1000: 65 to 4.9 ms, SortScanBench).
+     */
+    static void firstK(long[] keys, int[] idx, int n, int k) {
+        if (k == 0) return;
+        int filled = 0;
+        for (int i = 0; i < n; i++) {
+            long key = keys[i];
+            if (filled == k && key >= keys[k - 1]) continue;
+            int j = filled == k ? k - 1 : filled++;
+            while (j > 0 && keys[j - 1] > key) {
+                keys[j] = keys[j - 1];
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            keys[j] = key;
+            idx[j] = i;
+        }
     }
 
     /** Stable ascending sort of {@code keys[0..n)}, carrying {@code idx} along (top-down merge sort, insertion sort below 16). */
