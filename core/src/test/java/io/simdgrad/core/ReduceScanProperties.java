@@ -318,6 +318,26 @@ class ReduceScanProperties {
         assertArrayEquals(expected, md.indices().shape(), "median indices shape");
     }
 
+    @Property(tries = 100, shrinking = ShrinkingMode.OFF)
+    void topkOfASmallKInALongRowIsTheStableOrdersFirstK(@ForAll long seed) {
+        // k * 16 <= size takes the bounded insertion instead of the full sort
+        Random r = new Random(seed);
+        int size = 16 + r.nextInt(200), k = 1 + r.nextInt(size / 16);
+        Input x = input(r, dtype(r), new int[] {1 + r.nextInt(3), size}, r.nextBoolean());
+        boolean largest = r.nextBoolean();
+        double[][] sl = slices(x.v(), x.shape(), 1);
+        double[][] want = new double[sl.length][], wantAt = new double[sl.length][];
+        for (int i = 0; i < sl.length; i++) {
+            int[] o = stableOrder(sl[i], largest);
+            double[] s = sl[i];
+            wantAt[i] = Arrays.stream(o).limit(k).asDoubleStream().toArray();
+            want[i] = Arrays.stream(o).limit(k).mapToDouble(j -> s[j]).toArray();
+        }
+        ValuesIndices<Tensor> top = x.t().topk(k, 1, largest, true);
+        assertValues(unslice(want, x.shape(), 1, k), top.values().toDoubleArray(), 0, "topk " + k + " largest=" + largest + " of " + x.t());
+        assertValues(unslice(wantAt, x.shape(), 1, k), top.indices().toDoubleArray(), 0, "topk indices " + k);
+    }
+
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void scansMatchNaiveLoops(@ForAll long seed) {
         Random r = new Random(seed);
