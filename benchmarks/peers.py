@@ -1,7 +1,8 @@
 """Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
 ../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
 usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
-sections: mm elem mlp tiny compile bf16 func linalg   (torch)   mm mlp elem linalg (numpy)
+sections: mm elem mlp tiny compile bf16 func linalg sortscan   (torch)   mm mlp elem linalg (numpy)
+Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
 import os, sys, json, time, statistics
 sys.path.insert(0, os.path.dirname(__file__))
 from tbench import bench
@@ -41,6 +42,16 @@ if lib == "torch":
         emit("tanh_1e5_out", bench(lambda: torch.tanh(x, out=y)))
         s = torch.randn(256, 1000); so = torch.empty(256, 1000)
         emit("softmax_256x1000", bench(lambda: torch.softmax(s, 1)))
+    if "sortscan" in sections:  # SortScanBench's workloads, f32, eager, no autograd
+        g = torch.Generator().manual_seed(3)
+        m = torch.rand(1000, 1000, generator=g)
+        emit("cumsum_1000x1000_dim1", bench(lambda: torch.cumsum(m, 1)))
+        emit("cumsum_1000x1000_dim0", bench(lambda: torch.cumsum(m, 0)))
+        emit("sort_1000x1000_dim1", bench(lambda: torch.sort(m, dim=1, stable=True)))
+        emit("topk10_1000x1000_dim1", bench(lambda: torch.topk(m, 10, 1)))
+        t = torch.rand(64, 256, 64, generator=g)
+        emit("sum_dims02_64x256x64", bench(lambda: t.sum((0, 2))))
+        emit("amax_dims12_64x256x64", bench(lambda: t.amax((1, 2))))
     def mlp(sizes, bs, loss):
         layers = []
         for i in range(len(sizes) - 1):

@@ -175,12 +175,15 @@ public interface OpMethods<T extends OpMethods<T>> {
     default T mean(int dim) { return mean(dim, false); }
     /** Largest element (0-d); NaN if any is NaN. */
     default T max() { return op(new Ops.Reduce(Ops.ReduceKind.MAX, Ops.ALL, false)); }
-    /** Largest values over {@code dim}. */
-    default T max(int dim, boolean keepdim) { return op(new Ops.Reduce(Ops.ReduceKind.MAX, dim, keepdim)); }
+    /**
+     * The largest values over {@code dim} and their indices (the first largest; the first NaN if
+     * any), torch.max(dim); the values' gradient goes to those indices.
+     */
+    default ValuesIndices<T> max(int dim, boolean keepdim) { return picked(argmax(dim, true), dim, keepdim, "MaxBackward0"); }
     /** Smallest element (0-d). */
     default T min() { return op(new Ops.Reduce(Ops.ReduceKind.MIN, Ops.ALL, false)); }
-    /** Smallest values over {@code dim}. */
-    default T min(int dim, boolean keepdim) { return op(new Ops.Reduce(Ops.ReduceKind.MIN, dim, keepdim)); }
+    /** The smallest values over {@code dim} and their indices (the first smallest; the first NaN), torch.min(dim). */
+    default ValuesIndices<T> min(int dim, boolean keepdim) { return picked(argmin(dim, true), dim, keepdim, "MinBackward0"); }
     /** Index of the largest element in row-major order (0-d INT64, no gradient). */
     default T argmax() { return op(new Ops.Reduce(Ops.ReduceKind.ARGMAX, Ops.ALL, false)); }
     /** Indices of the largest values over {@code dim} (INT64). */
@@ -190,13 +193,8 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** The L2 norm of all elements (0-d), torch's default {@code norm()}. */
     default T norm() { return op(new Ops.Reduce(Ops.ReduceKind.NORM2, Ops.ALL, false)); }
 
-    /** The p-norm of all elements for p = 1, 2 or infinity. */
-    default T norm(double p) {
-        if (p == 2) return norm();
-        if (p == 1) return abs().sum();
-        if (p == Double.POSITIVE_INFINITY) return abs().max();
-        throw new IllegalArgumentException("norm: p = " + p + " is not supported; expected 1, 2 or Double.POSITIVE_INFINITY");
-    }
+    /** The p-norm of all elements for any p (see {@link #norm(double, int[], boolean)}). */
+    default T norm(double p) { return p == 2 ? norm() : norm(p, new int[0], false); }
 
     /** Unbiased variance of all elements: {@code sum((x - mean)^2) / (n - 1)}, like torch.var. */
     default T var() { return variance("var", Ops.ALL, false); }
@@ -353,6 +351,177 @@ public interface OpMethods<T extends OpMethods<T>> {
         return op(new ElementwiseOps.UnaryParam(UnaryParamOp.NAN_TO_NUM, nan, posinf, neginf));
     }
 
+    // --- reductions over several dims, sorting and selection, scans, flip/roll/tril (ReduceOps, SortOps, ScanOps)
+
+    /** The same elements in another shape (a view when possible). */
+    T reshape(int... shape);
+
+    /** Without dim {@code dim} when its size is 1. */
+    T squeeze(int dim);
+
+    private static int[] copyOf(String op, int[] dims) {
+        if (dims == null) throw new NullPointerException(op + ": dims is null");
+        return dims.clone();
+    }
+
+    private T reduce(ReduceOps.Kind kind, int[] dims, boolean keepdim) {
+        return op(new ReduceOps.ReduceDims(kind, copyOf(kind.name().toLowerCase(java.util.Locale.ROOT), dims), keepdim));
+    }
+
+    /** Sum over all of {@code dims} at once (empty: every dim), torch.sum(dim=tuple). */
+    default T sum(int[] dims, boolean keepdim) { return reduce(ReduceOps.Kind.SUM, dims, keepdim); }
+    /** Mean over all of {@code dims} at once (empty: every dim), torch.mean(dim=tuple). */
+    default T mean(int[] dims, boolean keepdim) { return reduce(ReduceOps.Kind.MEAN, dims, keepdim); }
+    /** Largest value over {@code dims} (empty: every dim); NaN if any is; ties share the gradient evenly (torch.amax). */
+    default T amax(int[] dims, boolean keepdim) { return reduce(ReduceOps.Kind.AMAX, dims, keepdim); }
+    /** Largest value over {@code dim} (torch.amax). */
+    default T amax(int dim, boolean keepdim) { return amax(new int[] {dim}, keepdim); }
+    /** Smallest value over {@code dims} (empty: every dim); NaN if any is; ties share the gradient evenly (torch.amin). */
+    default T amin(int[] dims, boolean keepdim) { return reduce(ReduceOps.Kind.AMIN, dims, keepdim); }
+    /** Smallest value over {@code dim} (torch.amin). */
+    default T amin(int dim, boolean keepdim) { return amin(new int[] {dim}, keepdim); }
+    /** Product of all elements (0-d); the gradient is exact where elements are 0 (torch.prod). */
+    default T prod() { return reduce(ReduceOps.Kind.PROD, new int[0], false); }
+    /** Product over {@code dim} (torch.prod(dim)). */
+    default T prod(int dim, boolean keepdim) { return reduce(ReduceOps.Kind.PROD, new int[] {dim}, keepdim); }
+    /** {@code log(sum(exp(x)))} over all of {@code dims} at once, stable (torch.logsumexp(dim=tuple)). */
+    default T logsumexp(int[] dims, boolean keepdim) { return reduce(ReduceOps.Kind.LOGSUMEXP, dims, keepdim); }
+
+    /**
+     * The vector p-norm over {@code dims} (empty: every dim), torch.linalg.vector_norm /
+     * Tensor.norm(p, dim): {@code (sum |x|^p)^(1/p)}; p = infinity is {@code max |x|}, -infinity
+     * {@code min |x|}, 0 the count of nonzeros. The gradient is 0 where the norm is 0.
+     */
+    default T norm(double p, int[] dims, boolean keepdim) {
+        return op(new ReduceOps.ReduceDims(ReduceOps.Kind.NORM, copyOf("norm", dims), keepdim, p));
+    }
+    /** The vector p-norm over {@code dim}. */
+    default T norm(double p, int dim, boolean keepdim) { return norm(p, new int[] {dim}, keepdim); }
+
+    /**
+     * The variance over {@code dims} (empty: every dim), {@code sum((x - mean)^2) / max(0, N - correction)}
+     * (torch.var(dim, correction=)): correction 1 is the unbiased estimate, 0 the population variance.
+     */
+    default T var(int[] dims, double correction, boolean keepdim) {
+        int[] ds = ReduceOps.normalize("var", copyOf("var", dims), dim());
+        long n = 1;
+        int[] s = shape();
+        for (int d : ds) n *= s.length == 0 ? 1 : s[d];
+        return sub(mean(dims, true)).square().sum(dims, keepdim).div(Math.max(0, n - correction));
+    }
+    /** The standard deviation over {@code dims}, {@code sqrt(var(dims, correction, keepdim))} (torch.std). */
+    default T std(int[] dims, double correction, boolean keepdim) { return var(dims, correction, keepdim).sqrt(); }
+
+    /** 1 (in this dtype) when every element is nonzero, else 0; NaN counts as nonzero (torch.all). */
+    default T all() { return reduce(ReduceOps.Kind.ALL, new int[0], false); }
+    /** {@link #all()} over {@code dim}. */
+    default T all(int dim, boolean keepdim) { return reduce(ReduceOps.Kind.ALL, new int[] {dim}, keepdim); }
+    /** 1 (in this dtype) when some element is nonzero, else 0 (torch.any). */
+    default T any() { return reduce(ReduceOps.Kind.ANY, new int[0], false); }
+    /** {@link #any()} over {@code dim}. */
+    default T any(int dim, boolean keepdim) { return reduce(ReduceOps.Kind.ANY, new int[] {dim}, keepdim); }
+    /** The number of nonzero elements over {@code dims} (none given: all), INT64 (torch.count_nonzero). */
+    default T countNonzero(int... dims) { return reduce(ReduceOps.Kind.COUNT_NONZERO, dims, false); }
+
+    /** Without those of {@code dims} whose size is 1 (others are kept; none given: unchanged), torch.squeeze(dim=tuple); a view. */
+    default T squeeze(int[] dims) {
+        if (copyOf("squeeze", dims).length == 0) return reshape(shape());
+        int[] ds = ReduceOps.normalize("squeeze", copyOf("squeeze", dims), dim());
+        int[] s = shape();
+        boolean[] drop = new boolean[s.length];
+        int kept = s.length;
+        for (int d : ds) {
+            if (s.length > 0 && s[d] == 1) {
+                drop[d] = true;
+                kept--;
+            }
+        }
+        int[] r = new int[kept];
+        for (int i = 0, j = 0; i < s.length; i++) if (!drop[i]) r[j++] = s[i];
+        return kept == s.length ? reshape(s) : reshape(r);
+    }
+
+    /** Index of the smallest element in row-major order (the first; the first NaN), 0-d INT64 (torch.argmin). */
+    default T argmin() { return reshape(-1).argmin(0, false); }
+    /** Indices of the smallest values over {@code dim} (the first; the first NaN), INT64. */
+    default T argmin(int dim, boolean keepdim) { return op(new SortOps.IndexOf(SortOps.Kind.ARGMIN, dim, 0, false, keepdim)); }
+    /** Indices of the smallest values over {@code dim}, dropping it (INT64). */
+    default T argmin(int dim) { return argmin(dim, false); }
+
+    /** The values at INT64 {@code index} (dim kept) along {@code dim}, with the index, as a pick along a dim returns them. */
+    private ValuesIndices<T> picked(T index, int dim, boolean keepdim, String node) {
+        boolean squeeze = !keepdim && dim() > 0;
+        T values = op(new SortOps.TakeAlong(dim, node, squeeze), index);
+        OpMethods<T> ix = index;
+        return new ValuesIndices<>(values, squeeze ? ix.squeeze(dim) : index);
+    }
+
+    /** Sorted along {@code dim}, stably (equal values keep their order; NaN sorts largest), with the order (torch.sort(stable=True)). */
+    default ValuesIndices<T> sort(int dim, boolean descending) {
+        T order = argsort(dim, descending);
+        return new ValuesIndices<>(op(new SortOps.TakeAlong(dim, "SortBackward0", false), order), order);
+    }
+    /** Sorted ascending along the last dim. */
+    default ValuesIndices<T> sort() { return sort(-1, false); }
+    /** The indices that sort along {@code dim}, stably (torch.argsort(stable=True)), INT64. */
+    default T argsort(int dim, boolean descending) { return op(new SortOps.IndexOf(SortOps.Kind.ARGSORT, dim, 0, descending, false)); }
+
+    /**
+     * The {@code k} largest (or smallest) values along {@code dim} and their indices, in sorted
+     * order (torch.topk; {@code sorted = false} returns them sorted too). Among equal values the
+     * lower index comes first.
+     *
+     * @throws IllegalArgumentException "selected index k out of range" unless 0 &lt;= k &lt;= size
+     */
+    default ValuesIndices<T> topk(int k, int dim, boolean largest, boolean sorted) {
+        T index = op(new SortOps.IndexOf(SortOps.Kind.TOPK, dim, k, largest, false));
+        return new ValuesIndices<>(op(new SortOps.TakeAlong(dim, "TopkBackward0", false), index), index);
+    }
+    /** The {@code k} largest values along the last dim. */
+    default ValuesIndices<T> topk(int k) { return topk(k, -1, true, true); }
+
+    /** The {@code k}-th smallest value (1-based) along {@code dim} and its index, with PyTorch's choice among equal values (torch.kthvalue). */
+    default ValuesIndices<T> kthvalue(int k, int dim, boolean keepdim) {
+        return picked(op(new SortOps.IndexOf(SortOps.Kind.KTHVALUE, dim, k, false, true)), dim, keepdim, "KthvalueBackward0");
+    }
+    /** The {@code k}-th smallest value along the last dim. */
+    default ValuesIndices<T> kthvalue(int k) { return kthvalue(k, -1, false); }
+
+    /** The lower median along {@code dim} and its index (NaN and its first index when a NaN is there), torch.median(dim). */
+    default ValuesIndices<T> median(int dim, boolean keepdim) {
+        return picked(op(new SortOps.IndexOf(SortOps.Kind.MEDIAN, dim, 0, false, true)), dim, keepdim, "MedianBackward1");
+    }
+    /** The lower median of all elements (0-d); NaN if any is; ties share the gradient evenly (torch.median()). */
+    default T median() { return reduce(ReduceOps.Kind.MEDIAN, new int[0], false); }
+
+    /** Running sums along {@code dim} (torch.cumsum). */
+    default T cumsum(int dim) { return op(new ScanOps.Cumulative(ScanOps.Kind.CUMSUM, dim)); }
+    /** Running products along {@code dim}; the gradient is exact with zeros (torch.cumprod). */
+    default T cumprod(int dim) { return op(new ScanOps.Cumulative(ScanOps.Kind.CUMPROD, dim)); }
+    /** Running {@code log(sum(exp(x)))} along {@code dim}, stable (torch.logcumsumexp). */
+    default T logcumsumexp(int dim) { return op(new ScanOps.Cumulative(ScanOps.Kind.LOGCUMSUMEXP, dim)); }
+
+    /** Reversed along each of {@code dims} (torch.flip), a copy. */
+    default T flip(int... dims) { return op(new ScanOps.Flip(copyOf("flip", dims))); }
+    /** Rotated along each of {@code dims} by the matching shift (torch.roll(shifts, dims)). */
+    default T roll(int[] shifts, int[] dims) { return op(new ScanOps.Roll(copyOf("roll", shifts), copyOf("roll", dims))); }
+    /** Rotated along {@code dim} by {@code shift}. */
+    default T roll(int shift, int dim) { return roll(new int[] {shift}, new int[] {dim}); }
+    /** Rotated in row-major order as if flattened (torch.roll(shift) without dims). */
+    default T roll(int shift) {
+        OpMethods<T> flat = reshape(-1);
+        OpMethods<T> rolled = flat.roll(shift, 0);
+        return rolled.reshape(shape());
+    }
+    /** The lower triangle of the last two dims, {@code j - i <= k} kept, the rest 0 (torch.tril(diagonal=k)). */
+    default T tril(int k) { return op(new ScanOps.Triangle(k, false)); }
+    /** The lower triangle including the diagonal. */
+    default T tril() { return tril(0); }
+    /** The upper triangle of the last two dims, {@code j - i >= k} kept (torch.triu(diagonal=k)). */
+    default T triu(int k) { return op(new ScanOps.Triangle(k, true)); }
+    /** The upper triangle including the diagonal. */
+    default T triu() { return triu(0); }
+
     // ------------------------------------------------------------------ pieces
 
     /** Views of consecutive pieces of {@code splitSize} along {@code dim} (the last may be smaller), torch.split. */
@@ -444,8 +613,6 @@ public interface OpMethods<T extends OpMethods<T>> {
     T transpose(int dim0, int dim1);
     /** Inserts a dim of size 1 at {@code dim} (a view). */
     T unsqueeze(int dim);
-    /** Removes {@code dim} if its size is 1 (a view). */
-    T squeeze(int dim);
     /** The slice at {@code index} along {@code dim}, which is removed (a view). */
     T select(int dim, int index);
 }

@@ -30,6 +30,7 @@ class OpListTest {
             Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
             Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
             LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
+            SortOps.IndexOf.class, "INT64 indices of argmin/argsort/topk/kthvalue/median (SortFixturesTest and ReduceScanProperties check them)",
             LinalgOps.LuPivots.class, "int64 pivots of luFactor (LinalgProperties checks luSolve with them against solve)",
             Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)"));
 
@@ -62,7 +63,8 @@ class OpListTest {
 
     static List<Class<?>> opClasses() {
         List<Class<?>> r = new ArrayList<>();
-        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class, IndexOps.class, LinalgOps.class}) {
+        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class, IndexOps.class, LinalgOps.class,
+                ReduceOps.class, SortOps.class, ScanOps.class}) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
             }
@@ -78,6 +80,7 @@ class OpListTest {
                 GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS));
         tables.addAll(IndexGradCheckProperties.tables());
         tables.add(LinalgGradCheckProperties.LINALG);
+        tables.add(GradCheckProperties.SORTS_AND_SCANS);
         Tracer prev = Dispatch.setTracer(rec);
         try {
             for (long seed = 0; seed < 20; seed++) {

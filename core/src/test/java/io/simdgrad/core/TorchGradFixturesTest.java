@@ -52,7 +52,7 @@ class TorchGradFixturesTest {
         fn("maximum_minimum", x -> x.get(0).maximum(x.get(1)).sub(x.get(0).minimum(x.get(1)).mul(2.0)).add(x.get(0).maximum(0.2)));
         fn("where", x -> Variable.where(x.get(2), x.get(0).mul(x.get(0)), x.get(1)));
         fn("sum_mean_dims", x -> x.get(0).sum(1, true).mul(x.get(0).mean(0)).add(x.get(0).sum().mul(x.get(0).mean())));
-        fn("max_min", x -> x.get(0).max(1, false).add(x.get(0).min()).add(x.get(0).max(0, true).sum()));
+        fn("max_min", x -> x.get(0).max(1, false).values().add(x.get(0).min()).add(x.get(0).max(0, true).values().sum()));
         fn("norm_var_std", x -> x.get(0).norm().add(x.get(0).var()).add(x.get(0).std(1, false).sum()).add(x.get(0).var(0, true).sum()));
         fn("logsumexp", x -> x.get(0).logsumexp(1));
         fn("softmax", x -> x.get(0).softmax(-1));

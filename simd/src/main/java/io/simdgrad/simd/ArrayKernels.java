@@ -90,6 +90,12 @@ public interface ArrayKernels {
     /** Index of the largest element of each column. */
     void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
 
+    /** Index of the first smallest element of each row (the first NaN if any). */
+    void argminRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+
+    /** Index of the first smallest element of each column (the first NaN if any). */
+    void argminColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+
     /** Row-wise softmax ({@code log}: log-softmax). */
     void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut);
 

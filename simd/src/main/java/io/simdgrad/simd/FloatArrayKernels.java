@@ -73,6 +73,12 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
         FloatReductions.argmaxColumns((float[]) a, off, rows, cols, ld, out, oo);
     }
+    @Override public void argminRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argminRows((float[]) a, off, rows, cols, ld, out, oo);
+    }
+    @Override public void argminColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argminColumns((float[]) a, off, rows, cols, ld, out, oo);
+    }
     @Override public void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut) {
         if (log) FloatReductions.logSoftmaxRows((float[]) a, off, rows, cols, lda, (float[]) out, oo, ldOut);
         else FloatReductions.softmaxRows((float[]) a, off, rows, cols, lda, (float[]) out, oo, ldOut);
