@@ -30,6 +30,7 @@ class OpListTest {
             Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
             Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
             LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
+            PoolOps.MaxPoolIndices.class, "max pooling's int64 argmax (ConvProperties checks it against naive loops)",
             Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)");
 
     /** Records the class and name of every op that passes the dispatch point. */
@@ -52,7 +53,7 @@ class OpListTest {
 
     static List<Class<?>> opClasses() {
         List<Class<?>> r = new ArrayList<>();
-        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class}) {
+        for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ConvOps.class, PoolOps.class}) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
             }
@@ -65,7 +66,8 @@ class OpListTest {
     void everyOpDefinitionRunsInTheGradcheckTablesOrIsMarkedNotDifferentiable() {
         Recorder rec = new Recorder();
         List<List<GradCheckProperties.OpTest>> tables = List.of(GradCheckProperties.ELEMENTWISE, GradCheckProperties.REDUCTIONS,
-                GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS);
+                GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS,
+                ConvGradCases.CONV);
         Tracer prev = Dispatch.setTracer(rec);
         try {
             for (long seed = 0; seed < 20; seed++) {

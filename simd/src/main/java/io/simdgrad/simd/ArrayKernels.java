@@ -97,4 +97,7 @@ public interface ArrayKernels {
     void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                      Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,
                      double beta, Object c, int cOff, int strideC, int ldc);
+
+    /** The convolution, pooling and padding kernels of this type. */
+    ConvArrayKernels conv();
 }

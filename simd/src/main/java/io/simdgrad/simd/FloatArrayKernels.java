@@ -83,4 +83,5 @@ final class FloatArrayKernels implements ArrayKernels {
         FloatGemm.gemmBatched(transA, transB, batch, m, n, k, (float) alpha, (float[]) a, aOff, strideA, lda,
                 (float[]) b, bOff, strideB, ldb, (float) beta, (float[]) c, cOff, strideC, ldc);
     }
+    @Override public ConvArrayKernels conv() { return FloatConvArrayKernels.INSTANCE; }
 }
