@@ -22,7 +22,7 @@ public final class ConvOps {
         /** The height axis of a 1-D op: one row, no window. */
         public static final Axis FLAT = new Axis(1, 1, 0, 1);
 
-        /** The output size over an input of {@code in} (floored; < 1 when the window does not fit). */
+        /** The output size over an input of {@code in} (floored; below 1 when the window does not fit). */
         public int out(int in) {
             return ConvGeometry.outSize(in, kernel, stride, padding, dilation);
         }

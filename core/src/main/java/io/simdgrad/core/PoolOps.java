@@ -216,7 +216,7 @@ public final class PoolOps {
     /**
      * PyTorch's {@code avg_pool}: window {@code [i s - p, i s - p + k)} clipped to the input; the
      * divisor is the window's size within the padded input ({@code countIncludePad}) or within
-     * the input, or {@code divisorOverride} when it is > 0.
+     * the input, or {@code divisorOverride} when it is positive.
      */
     public record Pooled(Axis h, Axis w, boolean ceilMode, boolean countIncludePad, int divisorOverride) implements Windows {
         @Override public int[] out(String op, int dims, int[] shape) {
@@ -363,7 +363,7 @@ public final class PoolOps {
     /**
      * PyTorch's {@code F.pad} of the last one or two dims: {@code (left, right)} on the last,
      * {@code (top, bottom)} on the one before (negative constant pads crop). Constant fills with
-     * {@code value}; reflect mirrors without repeating the edge (pad < size); replicate repeats it.
+     * {@code value}; reflect mirrors without repeating the edge (pads smaller than the size); replicate repeats it.
      */
     public record Pad(int dims, int left, int right, int top, int bottom, PadMode mode, double value) implements Op {
         @Override public String name() { return "pad"; }

@@ -43,7 +43,7 @@ public final class ConvGeometry {
         Math.multiplyExact(kk, ohw);
     }
 
-    /** {@code (in + 2 pad - dilation (k - 1) - 1) / stride + 1}, floored (may be < 1 when the kernel does not fit). */
+    /** {@code (in + 2 pad - dilation (k - 1) - 1) / stride + 1}, floored (may be below 1 when the kernel does not fit). */
     public static int outSize(int in, int k, int stride, int pad, int dilation) {
         long span = (long) dilation * (k - 1) + 1;
         return (int) Math.floorDiv(in + 2L * pad - span, stride) + 1;

@@ -145,13 +145,13 @@ public final class FloatConv {
         return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
     }
 
-    /** The first output column j whose input column {@code j*s - pad + off} is >= 0. */
+    /** The first output column j whose input column {@code j*s - pad + off} is at least 0. */
     private static int firstInside(int s, int pad, int off) {
         int need = pad - off; // j*s >= need
         return need <= 0 ? 0 : (need + s - 1) / s;
     }
 
-    /** One past the last output column j (of out) whose input column is < size. */
+    /** One past the last output column j (of out) whose input column is below size. */
     private static int endInside(int s, int pad, int off, int size, int out) {
         long need = (long) size - 1 + pad - off; // j*s <= need
         if (need < 0) return 0;

@@ -317,7 +317,7 @@ public final class Functional {
     /**
      * 2-D average pooling, PyTorch's {@code F.avg_pool2d}: the mean of each window
      * {@code [i s - p, i s - p + k)}, divided by its size within the padded input
-     * ({@code countIncludePad}) or within the input, or by {@code divisorOverride} when it is > 0;
+     * ({@code countIncludePad}) or within the input, or by {@code divisorOverride} when it is positive;
      * stride null or empty = the kernel size.
      */
     public static Variable avgPool2d(Variable input, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
@@ -359,7 +359,7 @@ public final class Functional {
     /**
      * Pads the last one or two dims, PyTorch's {@code F.pad}: {@code pad = (left, right)} or
      * {@code (left, right, top, bottom)}; mode "constant" (with {@code value}; negative pads
-     * crop), "reflect" (mirrored without the edge, pads < size) or "replicate" (edge repeated).
+     * crop), "reflect" (mirrored without the edge, pads smaller than the size) or "replicate" (edge repeated).
      */
     public static Variable pad(Variable input, int[] pad, String mode, double value) {
         if (input == null || pad == null || mode == null) throw new NullPointerException("pad: input, pad or mode is null");
