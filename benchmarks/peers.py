@@ -1,7 +1,7 @@
 """Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
 ../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
 usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
-sections: mm elem mlp tiny compile bf16 func linalg sortscan   (torch)   mm mlp elem linalg (numpy)
+sections: mm elem mlp tiny compile bf16 func linalg sortscan conv   (torch)   mm mlp elem linalg (numpy)
 Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
 import os, sys, json, time, statistics
 sys.path.insert(0, os.path.dirname(__file__))
@@ -89,6 +89,17 @@ if lib == "torch":
         def f(v): return torch.tanh(W @ v).square().sum() + (torch.sin(v) * v).sum()
         emit("hessian_100_f64", bench(lambda: hessian(f)(x), repeat=7))
         emit("jacrev_jacrev_100_f64", bench(lambda: jacrev(jacrev(f))(x), repeat=7))
+    if "conv" in sections:  # conv2d forward + backward (input and weight gradients), no bias: ConvBench's layers
+        for name, (n, c, oc, hw, k, pad) in {"lenet1": (64, 1, 6, 28, 5, 0), "lenet2": (64, 6, 16, 14, 5, 0),
+                                             "resnet": (8, 64, 64, 56, 3, 1)}.items():
+            x = torch.randn(n, c, hw, hw, requires_grad=True)
+            w = (torch.randn(oc, c, k, k) * 0.1).requires_grad_()
+            o = hw + 2 * pad - k + 1
+            g = torch.randn(n, oc, o, o)
+            def step():
+                x.grad = None; w.grad = None
+                F.conv2d(x, w, padding=pad).backward(g)
+            emit(f"conv2d_{name}_fwd_bwd", bench(step, repeat=5), gflops=3 * 2 * n * oc * o * o * c * k * k / bench(step, repeat=3)["med"] / 1e9)
     if "tiny" in sections:
         def tutorial():
             x = torch.ones(2, 2, requires_grad=True); y = x + 2; z = y * y * 3; o = z.mean(); o.backward()

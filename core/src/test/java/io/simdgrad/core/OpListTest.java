@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OpListTest {
     /** Op classes that have no gradient to check, and why (their values are tested elsewhere). */
-    static final Map<Class<?>, String> NOT_DIFFERENTIABLE = merged(IndexGradCheckProperties.NOT_DIFFERENTIABLE, Map.of(
+    static final Map<Class<?>, String> NOT_DIFFERENTIABLE = merged(merged(IndexGradCheckProperties.NOT_DIFFERENTIABLE, Map.of(
+            PoolOps.MaxPoolIndices.class, "max pooling's int64 argmax (ConvProperties checks it against naive loops)",
+            SortOps.IndexOf.class, "INT64 indices of argmin/argsort/topk/kthvalue/median (SortFixturesTest and ReduceScanProperties check them)",
+            LinalgOps.LuPivots.class, "int64 pivots of luFactor (LinalgProperties checks luSolve with them against solve)")), Map.of(
             Ops.Compare.class, "comparisons give 0/1 masks (TensorProperties checks their values)",
             Ops.CompareScalar.class, "comparisons give 0/1 masks",
             Ops.Fill.class, "an in-place fill of constants",
@@ -30,8 +33,6 @@ class OpListTest {
             Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
             Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
             LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
-            SortOps.IndexOf.class, "INT64 indices of argmin/argsort/topk/kthvalue/median (SortFixturesTest and ReduceScanProperties check them)",
-            LinalgOps.LuPivots.class, "int64 pivots of luFactor (LinalgProperties checks luSolve with them against solve)",
             Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)"));
 
     private static Map<Class<?>, String> merged(Map<Class<?>, String> a, Map<Class<?>, String> b) {
@@ -64,7 +65,7 @@ class OpListTest {
     static List<Class<?>> opClasses() {
         List<Class<?>> r = new ArrayList<>();
         for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class, IndexOps.class, LinalgOps.class,
-                ReduceOps.class, SortOps.class, ScanOps.class}) {
+                ReduceOps.class, SortOps.class, ScanOps.class, ConvOps.class, PoolOps.class}) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
             }
@@ -81,6 +82,7 @@ class OpListTest {
         tables.addAll(IndexGradCheckProperties.tables());
         tables.add(LinalgGradCheckProperties.LINALG);
         tables.add(GradCheckProperties.SORTS_AND_SCANS);
+        tables.add(ConvGradCases.CONV);
         Tracer prev = Dispatch.setTracer(rec);
         try {
             for (long seed = 0; seed < 20; seed++) {

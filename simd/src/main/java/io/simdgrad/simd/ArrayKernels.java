@@ -123,4 +123,6 @@ public interface ArrayKernels {
 
     /** See {@link FloatLinalg#permuteRows}. */
     void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb);
+    /** The convolution, pooling and padding kernels of this type. */
+    ConvArrayKernels conv();
 }

@@ -109,4 +109,5 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb) {
         FloatLinalg.permuteRows(inverse, n, m, piv, pivOff, (float[]) b, bOff, ldb);
     }
+    @Override public ConvArrayKernels conv() { return FloatConvArrayKernels.INSTANCE; }
 }

@@ -118,8 +118,8 @@ public final class FloatGemm {
         }
     }
 
-    /** One product, on as many threads as its size warrants. */
-    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    /** One product, on as many threads as its size warrants, unchecked (for the convolution kernels). */
+    static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
         int parts = Parallel.parts(2L * m * n * k, PARALLEL_MIN_FLOPS);
