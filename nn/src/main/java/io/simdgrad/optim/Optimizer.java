@@ -31,6 +31,8 @@ public abstract class Optimizer {
     private final Map<Variable, Map<String, Tensor>> state = new IdentityHashMap<>();
 
     /** Groups get {@code defaults} for the options they do not set; {@link #initState} runs for every parameter. */
+    // validate and initState read only the group (subclasses keep no fields of their own): calling them here is safe
+    @SuppressWarnings("this-escape")
     protected Optimizer(String name, Map<String, Double> defaults, List<ParamGroup> groups) {
         this.name = name;
         if (groups.isEmpty()) throw new IllegalArgumentException(name + ": optimizer got an empty parameter list");
