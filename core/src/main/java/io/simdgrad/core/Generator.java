@@ -31,6 +31,26 @@ public final class Generator {
         other.hasSpare = hasSpare;
     }
 
+    /**
+     * The generator's state, PyTorch's {@code get_state()}: the SplitMix64 state, the bits of the
+     * saved second Box-Muller value and 1 if one is saved; {@link #setState} continues the stream
+     * exactly (checkpoints).
+     */
+    public long[] getState() {
+        return new long[] {state, Double.doubleToRawLongBits(spare), hasSpare ? 1 : 0};
+    }
+
+    /** Restores a {@link #getState()}, PyTorch's {@code set_state()}. */
+    public Generator setState(long[] s) {
+        if (s == null || s.length != 3 || (s[2] != 0 && s[2] != 1)) {
+            throw new IllegalArgumentException("Generator.setState: expected the 3 values of getState()");
+        }
+        state = s[0];
+        spare = Double.longBitsToDouble(s[1]);
+        hasSpare = s[2] == 1;
+        return this;
+    }
+
     /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);

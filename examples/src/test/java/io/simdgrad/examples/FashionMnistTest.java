@@ -1,0 +1,51 @@
+package io.simdgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.simdgrad.core.Generator;
+import io.simdgrad.nn.Sequential;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's recipe: one epoch on Fashion-MNIST reaches PyTorch 2.13's accuracy (fashion_mnist_torch.py), compiled equals eager. */
+class FashionMnistTest {
+    static double torchAccuracy() throws IOException {
+        try (InputStream in = FashionMnistTest.class.getResourceAsStream("fashion_mnist_torch.txt")) {
+            return Double.parseDouble(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElseThrow().trim());
+        }
+    }
+
+    @Test
+    void oneEpochReachesPyTorchsAccuracy() throws IOException {
+        FashionMnist.Data d = FashionMnist.load(FashionMnist.DEFAULT_DATA);
+        Assumptions.assumeTrue(d != null, "dataset-fashion-mnist is not installed (.ci/run installs it with apt-get)");
+        FashionMnist.Result r = FashionMnist.train(d, FashionMnist.mlp(new Generator(0)), 1, true, 42, false);
+        double acc = r.testAccuracy().get(0), want = torchAccuracy();
+        assertTrue(Math.abs(acc - want) <= 1.5, "test accuracy " + acc + "% vs PyTorch's " + want + "%");
+    }
+
+    @Test
+    void compiledTrainingEqualsEagerAndWritesThePng(@TempDir Path dir) throws IOException {
+        FashionMnist.Data d = FashionMnist.synthetic(1280, 200, new Generator(3));
+        Sequential a = FashionMnist.mlp(new Generator(0)), b = FashionMnist.mlp(new Generator(0));
+        FashionMnist.Result eager = FashionMnist.train(d, a, 2, false, 7, false);
+        FashionMnist.Result compiled = FashionMnist.train(d, b, 2, true, 7, false);
+        for (int i = 0; i < a.parameters().size(); i++) {
+            assertArrayEquals(a.parameters().get(i).data().toFloatArray(), b.parameters().get(i).data().toFloatArray());
+        }
+        assertEquals(eager.testAccuracy(), compiled.testAccuracy());
+        assertTrue(compiled.testAccuracy().get(1) > 50, "the synthetic classes are learnable: " + compiled.testAccuracy());
+        Path png = dir.resolve("f.png");
+        FashionMnist.writePng(compiled, png);
+        assertTrue(Files.size(png) > 1000);
+        assertEquals(137, Files.readAllBytes(png)[0] & 0xff, "a PNG signature");
+    }
+}

@@ -1,0 +1,168 @@
+package io.simdgrad.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Generator;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Modules against PyTorch's printing, state-dict keys and load errors (fixtures by src/test/python/make_module_golden.py), and init statistics. */
+class ModuleTest {
+    static String resource(String name) throws IOException {
+        try (InputStream in = ModuleTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static Map<String, Module> models() {
+        Generator g = new Generator(3);
+        ModuleDict d = new ModuleDict();
+        d.put("encoder", new Sequential(new Flatten(), new Linear(784, 256, g), new ReLU()));
+        d.put("head", new ModuleList(new Linear(256, 10, g), new Linear(256, 10, g), new Linear(256, 10, false, DType.FLOAT32, g), new Tanh()));
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("mlp", new Sequential(new Flatten(), new Linear(784, 256, g), new ReLU(), new Linear(256, 10, g)));
+        m.put("nested", d);
+        m.put("activations", new Sequential(new Sigmoid(), new Tanh(), new Softmax(1), new LogSoftmax(-1), new Flatten(0, 2)));
+        m.put("linear", new Linear(3, 2, false, DType.FLOAT32, g));
+        m.put("emptylist", new ModuleList());
+        return m;
+    }
+
+    @Test
+    void printsAndNamesAsPyTorch() throws IOException {
+        Map<String, Module> models = models();
+        String[] blocks = resource("modules.txt").split("(?m)^== ");
+        int seen = 0;
+        for (String block : blocks) {
+            if (block.isEmpty()) continue;
+            String name = block.substring(0, block.indexOf('\n'));
+            String[] parts = block.substring(name.length() + 1).split("\n-- keys\n", -1);
+            Module m = models.get(name);
+            assertEquals(parts[0], m.toString(), name);
+            StringBuilder keys = new StringBuilder();
+            m.stateDict().forEach((k, t) -> keys.append(k).append(' ')
+                    .append(String.join(",", Arrays.stream(t.shape()).mapToObj(Integer::toString).toList())).append('\n'));
+            assertEquals(parts[1], keys.toString(), name);
+            seen++;
+        }
+        assertEquals(models.size(), seen);
+    }
+
+    @Test
+    void loadStateDictFailsWithPyTorchsTextAndChangesNothing() throws IOException {
+        Sequential m = new Sequential(new Linear(3, 2, new Generator(1)));
+        float[] before = m.stateDict().get("0.bias").toFloatArray();
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        sd.put("0.weight", Tensor.zeros(2, 4));
+        sd.put("extra", Tensor.zeros(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.loadStateDict(sd));
+        assertEquals(resource("load_error.txt"), e.getMessage());
+        assertArrayEquals(before, m.stateDict().get("0.bias").toFloatArray());
+        Module.LoadResult r = m.loadStateDict(Map.of("0.weight", Tensor.ones(2, 3), "extra", Tensor.zeros(1)), false);
+        assertEquals(List.of("0.bias"), r.missingKeys());
+        assertEquals(List.of("extra"), r.unexpectedKeys());
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, m.stateDict().get("0.weight").toFloatArray());
+    }
+
+    @Test
+    void stateDictRoundTripKeepsParameterIdentity() {
+        Sequential a = new Sequential(new Linear(5, 4, new Generator(1)), new ReLU(), new Linear(4, 2, new Generator(2)));
+        Sequential b = new Sequential(new Linear(5, 4, new Generator(8)), new ReLU(), new Linear(4, 2, new Generator(9)));
+        Variable w = b.parameters().get(0);
+        b.loadStateDict(a.stateDict());
+        assertSame(w, b.parameters().get(0));
+        a.stateDict().forEach((k, t) -> assertArrayEquals(t.toFloatArray(), b.stateDict().get(k).toFloatArray(), k));
+    }
+
+    @Test
+    void defaultInitIsPyTorchsKaimingUniform() {
+        // kaiming_uniform_(a=√5) is U(±1/√fan_in): mean 0, variance bound²/3; the bias the same bound
+        int in = 400, out = 300;
+        Linear l = new Linear(in, out, new Generator(7));
+        double bound = 1 / Math.sqrt(in);
+        double[] w = l.param("weight").data().toDoubleArray();
+        double mean = Arrays.stream(w).average().orElseThrow();
+        double var = Arrays.stream(w).map(v -> (v - mean) * (v - mean)).sum() / w.length;
+        assertTrue(Arrays.stream(w).allMatch(v -> Math.abs(v) <= bound));
+        double sdMean = Math.sqrt(bound * bound / 3 / w.length);
+        assertTrue(Math.abs(mean) < 5 * sdMean, "mean " + mean);
+        assertEquals(bound * bound / 3, var, bound * bound / 3 * 0.02);
+        double[] b = l.param("bias").data().toDoubleArray();
+        assertTrue(Arrays.stream(b).allMatch(v -> Math.abs(v) <= bound));
+        assertTrue(Arrays.stream(b).max().orElseThrow() > 0.8 * bound && Arrays.stream(b).min().orElseThrow() < -0.8 * bound);
+        // same seed, same weights
+        assertArrayEquals(w, new Linear(in, out, new Generator(7)).param("weight").data().toDoubleArray());
+    }
+
+    @Test
+    void initFunctionsHaveTheirMoments() {
+        Variable p = new Variable(Tensor.zeros(DType.FLOAT64, 200, 300), true);
+        Generator g = new Generator(5);
+        check(Init.kaimingNormal(p, 0, Init.Mode.FAN_IN, "relu", g), 0, Math.sqrt(2.0 / 300));
+        check(Init.kaimingNormal(p, 0, Init.Mode.FAN_OUT, "relu", g), 0, Math.sqrt(2.0 / 200));
+        check(Init.xavierNormal(p, 1, g), 0, Math.sqrt(2.0 / 500));
+        check(Init.xavierUniform(p, 2, g), 0, 2 * Math.sqrt(2.0 / 500));
+        check(Init.kaimingUniform(p, 0, Init.Mode.FAN_IN, "relu", g), 0, Math.sqrt(2.0 / 300));
+        check(Init.normal(p, 3, 0.5, g), 3, 0.5);
+        check(Init.uniform(p, -1, 3, g), 1, 4 / Math.sqrt(12));
+        assertTrue(Arrays.stream(Init.ones(p).data().toDoubleArray()).allMatch(v -> v == 1));
+        assertTrue(Arrays.stream(Init.zeros(p).data().toDoubleArray()).allMatch(v -> v == 0));
+        assertThrows(IllegalArgumentException.class, () -> Init.xavierUniform(new Variable(Tensor.zeros(3), true), 1, g));
+    }
+
+    static void check(Variable p, double mean, double std) {
+        double[] w = p.data().toDoubleArray();
+        double m = Arrays.stream(w).average().orElseThrow();
+        double var = Arrays.stream(w).map(v -> (v - m) * (v - m)).sum() / w.length;
+        assertEquals(mean, m, 5 * std / Math.sqrt(w.length));
+        assertEquals(std, Math.sqrt(var), std * 0.02);
+    }
+
+    @Test
+    void modesZeroGradToAndApply() {
+        Sequential m = new Sequential(new Linear(3, 4, new Generator(1)), new ReLU(), new Linear(4, 1, new Generator(2)));
+        m.eval();
+        assertTrue(m.modules().stream().noneMatch(Module::isTraining));
+        m.train();
+        assertTrue(m.modules().stream().allMatch(Module::isTraining));
+        m.forward(Tensor.ones(2, 3)).sum().backward();
+        assertTrue(m.parameters().stream().allMatch(p -> p.grad() != null));
+        m.zeroGrad();
+        assertTrue(m.parameters().stream().allMatch(p -> p.grad() == null));
+        List<String> order = new java.util.ArrayList<>();
+        m.apply(x -> order.add(x.name()));
+        assertEquals(List.of("Linear", "ReLU", "Linear", "Sequential"), order);
+        float[] w = m.parameters().get(0).data().toFloatArray();
+        m.to(DType.FLOAT64);
+        assertEquals(DType.FLOAT64, m.parameters().get(0).dtype());
+        double[] wd = m.parameters().get(0).data().toDoubleArray();
+        for (int i = 0; i < w.length; i++) assertEquals(w[i], wd[i], 0);
+        assertEquals(DType.FLOAT64, m.forward(Tensor.ones(DType.FLOAT64, 2, 3)).dtype());
+        assertNull(new Linear(2, 2, false, DType.FLOAT32, new Generator(0)).param("bias"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.ones(DType.FLOAT64, 2, 5)));
+        assertTrue(e.getMessage().contains("in_features=3"), e.getMessage());
+        assertFalse(m.namedParameters().isEmpty());
+    }
+
+    @Test
+    void sharedParametersAreListedOnce() {
+        Linear l = new Linear(3, 3, new Generator(1));
+        Sequential m = new Sequential(l, new Tanh(), l);
+        assertEquals(List.of("0.weight", "0.bias"), List.copyOf(m.namedParameters().keySet()));
+    }
+}
