@@ -93,7 +93,7 @@ public final class LossOps {
     }
 
     private static boolean weighted(Op.Saved s) {
-        return ((Node) s).next.length == 3;
+        return s.inputCount() == 3;
     }
 
     private static Variable[] withWeight(Op.Saved s, Variable first) {

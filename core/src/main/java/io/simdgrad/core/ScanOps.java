@@ -57,6 +57,22 @@ public final class ScanOps {
             return new Variable[] {r};
         }
 
+        /**
+         * logcumsumexp's tangent directly, {@code dy_i = sum_{j<=i} exp(x_j - y_i) t_j}, computed
+         * as {@code cumsum(a t) / cumsum(a)} with {@code a = exp(x - max x)} (the shift cancels, so
+         * it is a constant): its VJP reads {@code log|g|}, which the double-VJP default would
+         * differentiate at a zero cotangent. The other scans' VJPs are linear in g: the default.
+         */
+        @Override public Variable jvp(Op.Saved s, Variable[] t) {
+            if (kind != Kind.LOGCUMSUMEXP) return Op.super.jvp(s, t);
+            if (t[0] == null) return null;
+            Variable x = s.input(0);
+            if (x.dim() == 0) return t[0];
+            int d = Shapes.dim(name(), dim, x.dim());
+            Variable a = x.sub(new Variable(x.data().amax(d, true), false)).exp();
+            return a.mul(t[0]).cumsum(d).div(a.cumsum(d));
+        }
+
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             int r = x.dim(), d = r == 0 ? 0 : Shapes.dim(name(), dim, r);
