@@ -2,6 +2,7 @@ package io.simdgrad.examples;
 
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Generator;
+import io.simdgrad.core.Linalg;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import io.simdgrad.core.func.Func;
@@ -57,8 +58,8 @@ public final class ExpFitNewton {
             double[] g = grad.apply(t).data().toDoubleArray();
             out.printf(Locale.ROOT, "step %2d  loss %.12f  theta (%.6f, %.6f, %.6f)  |grad| %.3e%n", step, l, theta[0], theta[1], theta[2], norm(g));
             if (norm(g) < 1e-12) break;
-            double[] h = hessian.apply(t).data().toDoubleArray();
-            double[] dir = solve3(h, g);
+            // the Newton direction H^-1 g (torch.linalg.solve)
+            double[] dir = Linalg.solve(hessian.apply(t).data(), Tensor.of(g)).toDoubleArray();
             double scale = 1;
             double[] next = theta.clone();
             for (int halvings = 0; halvings < 30; halvings++, scale /= 2) {
@@ -78,36 +79,5 @@ public final class ExpFitNewton {
         double s = 0;
         for (double x : v) s += x * x;
         return Math.sqrt(s);
-    }
-
-    /**
-     * Solves the 3x3 system {@code h z = g} (h row-major) by Gaussian elimination with partial
-     * pivoting. TODO: replace by {@code Linalg.solve} once the linear algebra issue lands it.
-     */
-    private static double[] solve3(double[] h, double[] g) {
-        double[][] a = new double[3][4];
-        for (int i = 0; i < 3; i++) {
-            System.arraycopy(h, 3 * i, a[i], 0, 3);
-            a[i][3] = g[i];
-        }
-        for (int c = 0; c < 3; c++) {
-            int p = c;
-            for (int r = c + 1; r < 3; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
-            double[] tmp = a[c];
-            a[c] = a[p];
-            a[p] = tmp;
-            if (a[c][c] == 0) throw new ArithmeticException("solve3: the Hessian is singular");
-            for (int r = c + 1; r < 3; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k < 4; k++) a[r][k] -= f * a[c][k];
-            }
-        }
-        double[] z = new double[3];
-        for (int r = 2; r >= 0; r--) {
-            double s = a[r][3];
-            for (int k = r + 1; k < 3; k++) s -= a[r][k] * z[k];
-            z[r] = s / a[r][r];
-        }
-        return z;
     }
 }
