@@ -237,7 +237,7 @@ public final class FashionMnist {
                 d.xTrain().size(0), d.xTest().size(0), compiled ? "compiled step (Graphs.compile)" : "eager");
         Result r = train(d, mlp(new Generator(0)), epochs, compiled, 42, true);
         System.out.printf("%,.0f samples/s over %d epochs%n", r.samplesPerSecond(), epochs);
-        Path png = Path.of(System.getProperty("out", "fashion-mnist.png"));
+        Path png = Path.of(System.getProperty("out", "target/fashion-mnist.png"));
         writePng(r, png);
         System.out.println("wrote " + png.toAbsolutePath());
     }
