@@ -44,7 +44,7 @@ class ModuleTest {
                 new Flatten(), new Dropout(0.25, g), new Linear(8 * 14 * 14, 10, g)));
         m.put("convs", new Sequential(new Conv2d(4, 8, 3, 2, 0, 2, 2, false, DType.FLOAT32, g), new AvgPool2d(2), new AdaptiveAvgPool2d(1),
                 new AdaptiveAvgPool2d(2, 3), new BatchNorm1d(5, 1e-3, 0.2, true, true, DType.FLOAT32), new LeakyReLU(), new LeakyReLU(0.2),
-                new SiLU(), new Dropout(), new MaxPool2d(3, 1, 1, 2, false)));
+                new SiLU(), new Dropout(), new MaxPool2d(3, 1, 1, 2, false), new Unflatten(1, 1, 28, 28)));
         m.put("transformerish", new Sequential(new Embedding(100, 16, g), new LayerNorm(16), new Linear(16, 32, g), new GELU(), new GELU("tanh"),
                 new Linear(32, 16, g), new LayerNorm(new int[] {4, 16}, 1e-6, false, DType.FLOAT32),
                 new Embedding(10, 4, 0, DType.FLOAT32, g)));
@@ -244,6 +244,17 @@ class ModuleTest {
         assertEquals(0.75, kept, 5 * Math.sqrt(0.75 * 0.25 / y.length));
         d.eval();
         assertArrayEquals(x.toDoubleArray(), d.forward(x).data().toDoubleArray());
+    }
+
+    @Test
+    void unflattenSplitsADim() {
+        double[] v = new double[2 * 12];
+        for (int i = 0; i < v.length; i++) v[i] = i;
+        Variable y = new Unflatten(-1, 3, 4).forward(Tensor.of(v, 2, 12));
+        assertArrayEquals(new int[] {2, 3, 4}, y.shape());
+        assertArrayEquals(v, y.data().toDoubleArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Unflatten(1, 5, 2).forward(Tensor.zeros(2, 12)));
+        assertTrue(e.getMessage().contains("don't multiply up to the size of dim 1 (12)"), e.getMessage());
     }
 
     @Test
