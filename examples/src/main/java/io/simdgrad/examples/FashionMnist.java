@@ -10,11 +10,15 @@ import io.simdgrad.data.Idx;
 import io.simdgrad.data.TensorDataset;
 import io.simdgrad.graph.CompiledFunction;
 import io.simdgrad.graph.Graphs;
+import io.simdgrad.nn.Conv2d;
 import io.simdgrad.nn.CrossEntropyLoss;
+import io.simdgrad.nn.Flatten;
 import io.simdgrad.nn.Linear;
+import io.simdgrad.nn.MaxPool2d;
 import io.simdgrad.nn.Module;
 import io.simdgrad.nn.ReLU;
 import io.simdgrad.nn.Sequential;
+import io.simdgrad.nn.Unflatten;
 import io.simdgrad.optim.Adam;
 import io.simdgrad.optim.Optimizer;
 import java.awt.Color;
@@ -42,13 +46,13 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Fashion-MNIST with a 784-256-10 MLP, written as a PyTorch user writes it (Sequential, Adam,
+ * Fashion-MNIST with a 784-256-10 MLP (or, with {@code -Dmodel=cnn}, a small CNN: {@link #cnn}), written as a PyTorch user writes it (Sequential, Adam,
  * CrossEntropyLoss, a shuffled DataLoader) and run as a {@code Graphs.compile}d step (or eagerly
  * with {@code -Deager=true}); a progress bar shows loss, accuracy and samples/s, the test accuracy
  * is printed per epoch, and a PNG with the curves and the confusion matrix is written.
  *
  * <pre>
- * ./mvnw -q -pl examples -am compile exec:exec -Dexample=io.simdgrad.examples.FashionMnist [-Ddata=DIR] [-Depochs=2] [-Deager=true]
+ * ./mvnw -q -pl examples -am compile exec:exec -Dexample=io.simdgrad.examples.FashionMnist [-Ddata=DIR] [-Depochs=2] [-Deager=true] [-Dmodel=cnn]
  * </pre>
  *
  * The data: Debian's {@code dataset-fashion-mnist} package installs it in
@@ -99,6 +103,16 @@ public final class FashionMnist {
     /** PyTorch's {@code nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))}. */
     public static Sequential mlp(Generator g) {
         return new Sequential(new Linear(784, 256, g), new ReLU(), new Linear(256, 10, g));
+    }
+
+    /**
+     * A small CNN, PyTorch's {@code nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 16, 3,
+     * padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+     * nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))}: two conv + pool blocks.
+     */
+    public static Sequential cnn(Generator g) {
+        return new Sequential(new Unflatten(1, 1, 28, 28), new Conv2d(1, 16, 3, 1, 1, 1, 1, true, DType.FLOAT32, g), new ReLU(), new MaxPool2d(2),
+                new Conv2d(16, 32, 3, 1, 1, 1, 1, true, DType.FLOAT32, g), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(32 * 7 * 7, 10, g));
     }
 
     /** Trains {@code model} for {@code epochs} with Adam(lr=1e-3), batch 64, shuffled with {@code seed}; compiled or eager. */
@@ -226,6 +240,7 @@ public final class FashionMnist {
         Path dir = Path.of(System.getProperty("data", DEFAULT_DATA.toString()));
         int epochs = Integer.getInteger("epochs", 2);
         boolean compiled = !Boolean.getBoolean("eager");
+        boolean cnn = "cnn".equals(System.getProperty("model", "mlp"));
         Data d = load(dir);
         if (d == null) {
             System.out.println("Fashion-MNIST not found in " + dir + ". Install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu),\n"
@@ -233,9 +248,9 @@ public final class FashionMnist {
                     + "Training on a small synthetic set (6000 + 1000 images) instead.");
             d = synthetic(6000, 1000, new Generator(1));
         }
-        System.out.printf("%s: %d training and %d test images; MLP 784-256-10, Adam lr=1e-3, batch 64, %s%n", d.real() ? "Fashion-MNIST" : "synthetic",
-                d.xTrain().size(0), d.xTest().size(0), compiled ? "compiled step (Graphs.compile)" : "eager");
-        Result r = train(d, mlp(new Generator(0)), epochs, compiled, 42, true);
+        System.out.printf("%s: %d training and %d test images; %s, Adam lr=1e-3, batch 64, %s%n", d.real() ? "Fashion-MNIST" : "synthetic",
+                d.xTrain().size(0), d.xTest().size(0), cnn ? "CNN (two conv+pool blocks)" : "MLP 784-256-10", compiled ? "compiled step (Graphs.compile)" : "eager");
+        Result r = train(d, cnn ? cnn(new Generator(0)) : mlp(new Generator(0)), epochs, compiled, 42, true);
         System.out.printf("%,.0f samples/s over %d epochs%n", r.samplesPerSecond(), epochs);
         Path png = Path.of(System.getProperty("out", "target/fashion-mnist.png"));
         writePng(r, png);

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,17 +37,31 @@ class FashionMnistTest {
     @Test
     void compiledTrainingEqualsEagerAndWritesThePng(@TempDir Path dir) throws IOException {
         FashionMnist.Data d = FashionMnist.synthetic(1280, 200, new Generator(3));
-        Sequential a = FashionMnist.mlp(new Generator(0)), b = FashionMnist.mlp(new Generator(0));
-        FashionMnist.Result eager = FashionMnist.train(d, a, 2, false, 7, false);
-        FashionMnist.Result compiled = FashionMnist.train(d, b, 2, true, 7, false);
-        for (int i = 0; i < a.parameters().size(); i++) {
-            assertArrayEquals(a.parameters().get(i).data().toFloatArray(), b.parameters().get(i).data().toFloatArray());
-        }
-        assertEquals(eager.testAccuracy(), compiled.testAccuracy());
+        FashionMnist.Result compiled = compiledEqualsEager(d, FashionMnist::mlp, 2, 7);
         assertTrue(compiled.testAccuracy().get(1) > 50, "the synthetic classes are learnable: " + compiled.testAccuracy());
         Path png = dir.resolve("f.png");
         FashionMnist.writePng(compiled, png);
         assertTrue(Files.size(png) > 1000);
         assertEquals(137, Files.readAllBytes(png)[0] & 0xff, "a PNG signature");
+    }
+
+    @Test
+    void compiledCnnTrainingEqualsEager() {
+        FashionMnist.Data d = FashionMnist.synthetic(320, 100, new Generator(5));
+        compiledEqualsEager(d, FashionMnist::cnn, 1, 9);
+        assertEquals(List.of("1.weight", "1.bias", "4.weight", "4.bias", "8.weight", "8.bias"),
+                List.copyOf(FashionMnist.cnn(new Generator(0)).stateDict().keySet()));
+    }
+
+    /** Trains the model {@code make} builds from seed 0 eagerly and compiled; asserts equal weights and test accuracies bit for bit. */
+    static FashionMnist.Result compiledEqualsEager(FashionMnist.Data d, Function<Generator, Sequential> make, int epochs, long seed) {
+        Sequential a = make.apply(new Generator(0)), b = make.apply(new Generator(0));
+        FashionMnist.Result eager = FashionMnist.train(d, a, epochs, false, seed, false);
+        FashionMnist.Result compiled = FashionMnist.train(d, b, epochs, true, seed, false);
+        for (int i = 0; i < a.parameters().size(); i++) {
+            assertArrayEquals(a.parameters().get(i).data().toFloatArray(), b.parameters().get(i).data().toFloatArray());
+        }
+        assertEquals(eager.testAccuracy(), compiled.testAccuracy());
+        return compiled;
     }
 }

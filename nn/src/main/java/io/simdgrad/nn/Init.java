@@ -114,6 +114,19 @@ public final class Init {
         return normal(p, 0, gain * Math.sqrt(2.0 / (f[0] + f[1])), gen);
     }
 
+    /**
+     * PyTorch's {@code reset_parameters} of Linear and the convolutions: {@code kaiming_uniform_(w,
+     * a=√5)}, i.e. {@code U(±1/√fan_in)}, and the bias (may be null) {@code U(±1/√fan_in)}.
+     */
+    static void defaultLayerInit(Variable weight, Variable bias, Generator gen) {
+        long fanIn = fans("reset_parameters", weight)[0];
+        if (fanIn > 0) kaimingUniform(weight, Math.sqrt(5), Mode.FAN_IN, "leaky_relu", gen);
+        if (bias != null) {
+            double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+            uniform(bias, -bound, bound, gen);
+        }
+    }
+
     /** {@code {fanIn, fanOut}} as PyTorch's {@code _calculate_fan_in_and_fan_out}. */
     public static long[] fans(String op, Variable p) {
         int[] s = p.shape();

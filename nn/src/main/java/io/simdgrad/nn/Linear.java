@@ -39,12 +39,7 @@ public final class Linear extends Module {
 
     /** PyTorch's {@code reset_parameters}: the default initialisation again, from {@code gen}. */
     public void resetParameters(Generator gen) {
-        if (inFeatures > 0) Init.kaimingUniform(param("weight"), Math.sqrt(5), Init.Mode.FAN_IN, "leaky_relu", gen);
-        Variable b = param("bias");
-        if (b != null) {
-            double bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-            Init.uniform(b, -bound, bound, gen);
-        }
+        Init.defaultLayerInit(param("weight"), param("bias"), gen);
     }
 
     @Override

@@ -40,6 +40,14 @@ class ModuleTest {
         m.put("activations", new Sequential(new Sigmoid(), new Tanh(), new Softmax(1), new LogSoftmax(-1), new Flatten(0, 2)));
         m.put("linear", new Linear(3, 2, false, DType.FLOAT32, g));
         m.put("emptylist", new ModuleList());
+        m.put("cnn", new Sequential(new Conv2d(1, 8, 3, 1, 1, 1, 1, true, DType.FLOAT32, g), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Dropout(0.25, g), new Linear(8 * 14 * 14, 10, g)));
+        m.put("convs", new Sequential(new Conv2d(4, 8, 3, 2, 0, 2, 2, false, DType.FLOAT32, g), new AvgPool2d(2), new AdaptiveAvgPool2d(1),
+                new AdaptiveAvgPool2d(2, 3), new BatchNorm1d(5, 1e-3, 0.2, true, true, DType.FLOAT32), new LeakyReLU(), new LeakyReLU(0.2),
+                new SiLU(), new Dropout(), new MaxPool2d(3, 1, 1, 2, false), new Unflatten(1, 1, 28, 28)));
+        m.put("transformerish", new Sequential(new Embedding(100, 16, g), new LayerNorm(16), new Linear(16, 32, g), new GELU(), new GELU("tanh"),
+                new Linear(32, 16, g), new LayerNorm(new int[] {4, 16}, 1e-6, false, DType.FLOAT32),
+                new Embedding(10, 4, 0, DType.FLOAT32, g)));
         return m;
     }
 
@@ -157,6 +165,96 @@ class ModuleTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.ones(DType.FLOAT64, 2, 5)));
         assertTrue(e.getMessage().contains("in_features=3"), e.getMessage());
         assertFalse(m.namedParameters().isEmpty());
+    }
+
+    static double[] fixture(String text, String key) {
+        for (String line : text.split("\n")) {
+            String[] f = line.split(" ");
+            if (f[0].equals(key)) return Arrays.stream(f, 1, f.length).mapToDouble(Double::parseDouble).toArray();
+        }
+        throw new AssertionError("no " + key);
+    }
+
+    @Test
+    void batchNormRunningStatsAndEvalAsPyTorch() throws IOException {
+        String fx = resource("batchnorm.txt");
+        BatchNorm2d bn = new BatchNorm2d(3, 1e-5, 0.3, true, true, DType.FLOAT64);
+        bn.param("weight").data().copyInPlace(Tensor.of(new double[] {1.5, -0.5, 2.0}, 3));
+        bn.param("bias").data().copyInPlace(Tensor.of(new double[] {0.1, 0.2, -0.3}, 3));
+        java.util.function.IntFunction<Tensor> data = step -> {
+            double[] v = new double[4 * 3 * 2 * 5];
+            for (int i = 0; i < v.length; i++) v[i] = Math.sin(0.37 * i + step) * (1 + i % 5);
+            return Tensor.of(v, 4, 3, 2, 5);
+        };
+        close(fixture(fx, "train0"), bn.forward(data.apply(0)).data().toDoubleArray());
+        bn.forward(data.apply(1));
+        close(fixture(fx, "running_mean"), bn.buffer("running_mean").toDoubleArray());
+        close(fixture(fx, "running_var"), bn.buffer("running_var").toDoubleArray());
+        assertEquals((long) fixture(fx, "num_batches_tracked")[0], bn.buffer("num_batches_tracked").toLongArray()[0]);
+        bn.eval();
+        double[] before = bn.buffer("running_mean").toDoubleArray();
+        close(fixture(fx, "eval2"), bn.forward(data.apply(2)).data().toDoubleArray());
+        assertArrayEquals(before, bn.buffer("running_mean").toDoubleArray());
+        assertEquals(2, bn.buffer("num_batches_tracked").toLongArray()[0]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.zeros(DType.FLOAT64, 2, 3)));
+        assertEquals("BatchNorm2d: expected 4D input (got 2D input)", e.getMessage());
+    }
+
+    static void close(double[] want, double[] got) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-12 * Math.max(1, Math.abs(want[i])), "at " + i);
+    }
+
+    @Test
+    void layerDefaultInitIsPyTorchs() {
+        // Conv2d: kaiming_uniform_(a=√5) = U(±1/√fan_in), fan_in = in/groups * kh * kw; the bias the same bound
+        Conv2d c = new Conv2d(32, 64, new int[] {3, 5}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 2, true, DType.FLOAT32, new Generator(11));
+        double bound = 1 / Math.sqrt(16 * 15);
+        assertArrayEquals(new int[] {64, 16, 3, 5}, c.param("weight").shape());
+        check(c.param("weight"), 0, bound / Math.sqrt(3));
+        assertTrue(Arrays.stream(c.param("weight").data().toDoubleArray()).allMatch(v -> Math.abs(v) <= bound));
+        double[] b = c.param("bias").data().toDoubleArray();
+        assertTrue(Arrays.stream(b).allMatch(v -> Math.abs(v) <= bound));
+        assertTrue(Arrays.stream(b).max().orElseThrow() > 0.7 * bound && Arrays.stream(b).min().orElseThrow() < -0.7 * bound);
+        // Embedding: N(0, 1), the padding row zero
+        Embedding e = new Embedding(400, 300, -1, DType.FLOAT32, new Generator(12));
+        check(e.param("weight"), 0, 1);
+        assertTrue(Arrays.stream(e.param("weight").data().select(0, 399).toDoubleArray()).allMatch(v -> v == 0));
+        // norms: weight ones, bias zeros, running_var ones
+        BatchNorm1d bn = new BatchNorm1d(4);
+        LayerNorm ln = new LayerNorm(2, 3);
+        for (Tensor t : List.of(bn.param("weight").data(), bn.buffer("running_var"), ln.param("weight").data())) {
+            assertTrue(Arrays.stream(t.toDoubleArray()).allMatch(v -> v == 1));
+        }
+        for (Tensor t : List.of(bn.param("bias").data(), bn.buffer("running_mean"), ln.param("bias").data())) {
+            assertTrue(Arrays.stream(t.toDoubleArray()).allMatch(v -> v == 0));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Conv2d(3, 4, 3, 1, 0, 1, 2, true, DType.FLOAT32, new Generator(1)));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5));
+    }
+
+    @Test
+    void dropoutTrainsAndEvaluates() {
+        // training: each kept element is x / (1 - p), the kept fraction about 1 - p; eval: the identity
+        Dropout d = new Dropout(0.25, new Generator(4));
+        Tensor x = Tensor.ones(DType.FLOAT64, 100, 100);
+        double[] y = d.forward(x).data().toDoubleArray();
+        assertTrue(Arrays.stream(y).allMatch(v -> v == 0 || Math.abs(v - 1 / 0.75) < 1e-15));
+        double kept = Arrays.stream(y).filter(v -> v != 0).count() / (double) y.length;
+        assertEquals(0.75, kept, 5 * Math.sqrt(0.75 * 0.25 / y.length));
+        d.eval();
+        assertArrayEquals(x.toDoubleArray(), d.forward(x).data().toDoubleArray());
+    }
+
+    @Test
+    void unflattenSplitsADim() {
+        double[] v = new double[2 * 12];
+        for (int i = 0; i < v.length; i++) v[i] = i;
+        Variable y = new Unflatten(-1, 3, 4).forward(Tensor.of(v, 2, 12));
+        assertArrayEquals(new int[] {2, 3, 4}, y.shape());
+        assertArrayEquals(v, y.data().toDoubleArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Unflatten(1, 5, 2).forward(Tensor.zeros(2, 12)));
+        assertTrue(e.getMessage().contains("don't multiply up to the size of dim 1 (12)"), e.getMessage());
     }
 
     @Test
