@@ -1,4 +1,4 @@
-"""The record format shared by make_grad_fixtures.py and make_index_fixtures.py (see the former's docstring)."""
+"""The record format shared by make_grad_fixtures.py, make_index_fixtures.py and make_linalg_fixtures.py (see the first's docstring)."""
 import torch
 
 

@@ -10,6 +10,8 @@ import os
 
 import torch
 
+from fixture_records import record
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "linalg_fixtures.txt")
 
 gen = torch.Generator().manual_seed(20261202)
@@ -21,31 +23,9 @@ def randn(*shape):
     return torch.randn(tuple(shape), generator=gen, dtype=D)
 
 
-def shape_str(t):
-    return "scalar" if t.dim() == 0 else "x".join(str(s) for s in t.shape)
-
-
-def values(t):
-    return " ".join(repr(float(v)) for v in t.detach().reshape(-1).tolist())
-
-
 def case(name, fn, inputs):
     """Value, gradient for a random gout, and the Hessian-vector product of <grad, vec> for random vecs."""
-    xs = [x.clone().requires_grad_(True) for x in inputs]
-    y = fn(*xs)
-    v = randn(*y.shape)
-    grads = torch.autograd.grad(y, xs, v, create_graph=True)
-    vecs = [randn(*x.shape) for x in xs]
-    gg = torch.autograd.grad(sum((g * u).sum() for g, u in zip(grads, vecs)), xs, allow_unused=True)
-    lines = ["case " + name]
-    lines += ["input %d grad %s : %s" % (i, shape_str(x), values(x)) for i, x in enumerate(xs)]
-    lines.append("out %s : %s" % (shape_str(y), values(y)))
-    lines.append("gout %s : %s" % (shape_str(v), values(v)))
-    lines += ["grad %d %s : %s" % (i, shape_str(g), values(g)) for i, g in enumerate(grads)]
-    for i, (u, h) in enumerate(zip(vecs, gg)):
-        lines.append("vec %d %s : %s" % (i, shape_str(u), values(u)))
-        lines.append("gg %d %s : %s" % (i, shape_str(u), values(torch.zeros_like(u) if h is None else h)))
-    records.append("\n".join(lines))
+    records.append(record(name, fn, inputs, (), True, randn, D))
 
 
 def spd(m):
