@@ -1,5 +1,9 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.ops.Shapes;
+import io.simdgrad.core.ops.ViewOps;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Shapes;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;

@@ -1,5 +1,6 @@
 package io.simdgrad.core;
 
+
 /**
  * An op's forward bound to one layout of its operands ({@link Op#bind}): everything the layout
  * decides (kernel, broadcast runs, leading dimensions, transpose flags) was resolved when it was

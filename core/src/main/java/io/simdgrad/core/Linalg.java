@@ -1,5 +1,8 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.LinalgOps;
+import io.simdgrad.core.ops.Shapes;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,8 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.ops.Ops;
+
 /**
  * One op definition: its name, its shape and dtype rule, and its forward computation into a
  * given output buffer. {@link Tensor} methods, autograd, the tracer and compiled graphs all run

@@ -1,5 +1,14 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Storage;
+import io.simdgrad.core.ops.ElementwiseOps;
+import io.simdgrad.core.ops.IndexOps;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.ReduceOps;
+import io.simdgrad.core.ops.ScanOps;
+import io.simdgrad.core.ops.Shapes;
+import io.simdgrad.core.ops.SortOps;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.UnaryOp;

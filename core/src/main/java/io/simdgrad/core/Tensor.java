@@ -1,5 +1,13 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
+import io.simdgrad.core.io.Npy;
+import io.simdgrad.core.ops.IndexOps;
+import io.simdgrad.core.ops.Kernels;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.Shapes;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.UnaryOp;
@@ -71,8 +79,7 @@ public final class Tensor implements OpMethods<Tensor> {
 
     /** A new contiguous tensor of zeros, with {@code op} named in a size error. */
     static Tensor empty(String op, DType dtype, int[] shape) {
-        Shapes.checkSizes(op, shape);
-        return new Tensor(Storage.allocate(dtype, Shapes.numel(op, shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return Internals.empty(op, dtype, shape);
     }
 
     // ------------------------------------------------------------------ creation

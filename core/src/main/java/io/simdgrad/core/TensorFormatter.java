@@ -1,5 +1,7 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Shapes;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -54,7 +56,7 @@ final class TensorFormatter {
         String body;
         if (numel == 0) {
             // PyTorch prints the size unless it is (0,), and the dtype unless it is float32.
-            if (shape.length != 1) all.add("size=" + tupleString(shape));
+            if (shape.length != 1) all.add("size=" + Shapes.tupleString(shape));
             if (dtype != DType.FLOAT32) all.add("dtype=" + dtype.torchName());
             body = "[]";
         } else {
@@ -65,16 +67,6 @@ final class TensorFormatter {
         return addSuffixes(PREFIX + body, all, PREFIX.length());
     }
 
-    /** Python's {@code str(tuple(shape))}: {@code (2, 0)}, {@code (3,)}, {@code ()}. */
-    static String tupleString(int[] shape) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            if (i > 0) sb.append(", ");
-            sb.append(shape[i]);
-        }
-        if (shape.length == 1) sb.append(',');
-        return sb.append(')').toString();
-    }
 
     /**
      * Joins the suffixes with ", ", wrapping onto a new line indented by {@code indent} when the

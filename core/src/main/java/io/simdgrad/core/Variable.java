@@ -1,5 +1,8 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.Shapes;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.UnaryOp;

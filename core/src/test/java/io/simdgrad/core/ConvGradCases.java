@@ -1,6 +1,7 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.core.ops.ConvOps;
 
 import java.util.List;
 import java.util.Random;

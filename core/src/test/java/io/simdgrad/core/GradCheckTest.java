@@ -1,6 +1,7 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.GradCheck.GradcheckError;
+import io.simdgrad.core.ops.Ops;
 import io.simdgrad.simd.UnaryOp;
 import org.junit.jupiter.api.Test;
 

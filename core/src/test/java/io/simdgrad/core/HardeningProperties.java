@@ -1,5 +1,8 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.Shapes;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.UnaryOp;
 import net.jqwik.api.ForAll;

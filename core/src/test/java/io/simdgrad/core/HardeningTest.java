@@ -1,5 +1,6 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Shapes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * conversions, in-place overlap, empty views, nulls): each bad call fails at once naming the op
  * and the values, or gives PyTorch 2.13's result, and leaves its inputs as they were.
  */
-class HardeningTest {
+public class HardeningTest {
     private static final int M = Integer.MAX_VALUE;
 
-    static void assertMessage(Throwable e, String... parts) {
+    public static void assertMessage(Throwable e, String... parts) {
         for (String p : parts) assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
     }
 

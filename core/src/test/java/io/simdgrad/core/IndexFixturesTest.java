@@ -1,6 +1,7 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.core.ops.LossOps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

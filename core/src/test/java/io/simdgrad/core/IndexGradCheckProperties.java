@@ -1,6 +1,9 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.core.ops.IndexOps;
+import io.simdgrad.core.ops.LossOps;
+import io.simdgrad.core.ops.Shapes;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;

@@ -1,6 +1,8 @@
 package io.simdgrad.core;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.simdgrad.core.io.Npy;
+import io.simdgrad.core.ops.Shapes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * A crash input Jazzer finds is written into the corpus folder; commit it with the fix.
  */
-class NpyFuzzTest {
+public class NpyFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void readNpy(byte[] bytes) throws IOException {
@@ -31,7 +33,7 @@ class NpyFuzzTest {
      * dtype, or throws an {@link IOException} that names the file. Anything else (another
      * exception, an error, a hang) is a bug.
      */
-    static void checkRead(byte[] bytes) throws IOException {
+    public static void checkRead(byte[] bytes) throws IOException {
         Path file = Files.createTempFile("fuzz", ".npy");
         try {
             Files.write(file, bytes);

@@ -1,5 +1,19 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Tracer;
+import io.simdgrad.core.ops.ConvOps;
+import io.simdgrad.core.ops.ElementwiseOps;
+import io.simdgrad.core.ops.Fused;
+import io.simdgrad.core.ops.IndexOps;
+import io.simdgrad.core.ops.LinalgOps;
+import io.simdgrad.core.ops.LossOps;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.PoolOps;
+import io.simdgrad.core.ops.ReduceOps;
+import io.simdgrad.core.ops.ScanOps;
+import io.simdgrad.core.ops.SortOps;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.UnaryOp;
 import org.junit.jupiter.api.Test;

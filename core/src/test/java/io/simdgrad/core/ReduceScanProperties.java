@@ -1,5 +1,8 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.ReduceOps;
+import io.simdgrad.core.ops.SortOps;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;

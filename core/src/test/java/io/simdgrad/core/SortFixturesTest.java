@@ -1,5 +1,6 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.SortOps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

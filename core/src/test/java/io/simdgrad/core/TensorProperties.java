@@ -1,5 +1,6 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.Ops;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -19,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * random batch shapes. Each property draws one seed and builds its case from it, so a failure
  * report's seed reproduces the case.
  */
-class TensorProperties {
+public class TensorProperties {
 
     /** A tensor together with its logical row-major values (the oracle's input). */
     record Case(Tensor t, double[] values) {}
 
-    static int[] randomShape(Random r, int maxRank, int maxSize) {
+    public static int[] randomShape(Random r, int maxRank, int maxSize) {
         int rank = r.nextInt(maxRank + 1);
         int[] s = new int[rank];
         for (int i = 0; i < rank; i++) s[i] = r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(maxSize);

@@ -1,7 +1,7 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.ops.ViewOps;
 
 import java.util.Arrays;
 

@@ -1,10 +1,10 @@
 package io.simdgrad.graph;
 
-import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.Tracer;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Tracer;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Value;
 

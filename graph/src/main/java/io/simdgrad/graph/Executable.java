@@ -1,15 +1,15 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.ElementwiseOp;
 import io.simdgrad.core.Kernel;
-import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
-import io.simdgrad.core.Ops;
-import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.Tracer;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.RawArrays;
+import io.simdgrad.core.engine.Tracer;
+import io.simdgrad.core.ops.ElementwiseOp;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Node;

@@ -1,8 +1,8 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.ElementwiseOp;
-import io.simdgrad.core.Fused;
+import io.simdgrad.core.ops.ElementwiseOp;
+import io.simdgrad.core.ops.Fused;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Step;

@@ -3,7 +3,7 @@ package io.simdgrad.graph;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.ops.ViewOps;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -300,7 +300,7 @@ public final class Graph {
         for (Step s : steps) {
             if (s instanceof Node n) {
                 String attrs = n.op.attributes();
-                if (n.op instanceof io.simdgrad.core.Fused) attrs = attrs.replace("), ", "),\\n");  // one link per line
+                if (n.op instanceof io.simdgrad.core.ops.Fused) attrs = attrs.replace("), ", "),\\n");  // one link per line
                 String label = n.op.name() + (n.inPlace ? "InPlace" : "") + (attrs.isEmpty() ? "" : "(" + attrs + ")");
                 sb.append("  v").append(n.out.id).append(" [label=\"").append(escape(n.out + " = " + label + "\\n" + n.out.type()))
                         .append("\", shape=ellipse").append(n.inPlace ? ", style=filled, fillcolor=orange" : "")

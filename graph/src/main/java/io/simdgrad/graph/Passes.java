@@ -1,11 +1,11 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Op;
-import io.simdgrad.core.Ops;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Node;

@@ -1,8 +1,8 @@
 package io.simdgrad.graph;
 
-import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.Tracer;
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Tracer;
 
 import java.util.function.Supplier;
 

@@ -2,11 +2,11 @@ package io.simdgrad.graph;
 
 import io.simdgrad.core.Autograd;
 import io.simdgrad.core.DType;
-import io.simdgrad.core.Dispatch;
 import io.simdgrad.core.Generator;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.nn.Functional;
 import org.junit.jupiter.api.Test;
 
@@ -197,7 +197,7 @@ class CaptureTest {
                 if (f < 0 && error) throw new AssertionError("boom: negative input " + f);
                 if (f < 0) throw new ArithmeticException("boom: negative input " + f);
             }
-            Dispatch.into(io.simdgrad.core.Ops.Copy.INSTANCE, out, in[0]);
+            Dispatch.into(io.simdgrad.core.ops.Ops.Copy.INSTANCE, out, in[0]);
         }
     }
 

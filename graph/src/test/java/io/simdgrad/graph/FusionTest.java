@@ -1,8 +1,8 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.Ops;
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.Ops;
 import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Value;
 import io.simdgrad.simd.BinaryOp;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * does) over several tiles, a ragged last tile, single-element operands and special values.
  */
 class FusionTest {
-    static final int N = 2 * io.simdgrad.core.Fused.TILE + 1003;
+    static final int N = 2 * io.simdgrad.core.ops.Fused.TILE + 1003;
 
     static Ops.BinaryScalar scalar(BinaryOp op, double s, boolean reversed) {
         return new Ops.BinaryScalar(op, s, reversed);
@@ -70,7 +70,7 @@ class FusionTest {
 
     static List<Node> fusedNodes(Graph g) {
         List<Node> r = new ArrayList<>();
-        for (Node n : g.nodes()) if (n.op() instanceof io.simdgrad.core.Fused) r.add(n);
+        for (Node n : g.nodes()) if (n.op() instanceof io.simdgrad.core.ops.Fused) r.add(n);
         return r;
     }
 
@@ -83,7 +83,7 @@ class FusionTest {
             Graph fused = Passes.fuseElementwise(g).check();
             assertEquals(1, fused.nodes().size(), fused.toString());
             Node n = fusedNodes(fused).get(0);
-            assertEquals(8, ((io.simdgrad.core.Fused) n.op()).links().size());
+            assertEquals(8, ((io.simdgrad.core.ops.Fused) n.op()).links().size());
             assertTrue(n.toString().contains("chain=[mul(#0, scalar=1.5), add(@, #1), relu(@), mul(@, #2), rsub(@, scalar=0.25), "
                     + "tanh(@), mul(@, @), div(#3, @)]"), n.toString());
             Executable plain = Executable.compile(g), fast = Executable.compile(fused);
@@ -122,7 +122,7 @@ class FusionTest {
         Graph fused = Passes.fuseElementwise(g).check();
         List<Node> f = fusedNodes(fused);
         assertEquals(2, f.size(), fused.toString());          // mul, add, relu | mul, rsub, tanh, mul, div
-        assertEquals(3, ((io.simdgrad.core.Fused) f.get(0).op()).links().size());
+        assertEquals(3, ((io.simdgrad.core.ops.Fused) f.get(0).op()).links().size());
         List<Tensor> in = List.of(random(DType.FLOAT32, r, 7, N / 7 + 1), random(DType.FLOAT32, r, 7, N / 7 + 1), Tensor.of(new float[] {2}));
         List<Tensor> a = Executable.compile(g).run(in), b = Executable.compile(fused).run(in);
         assertBitsEqual(a.get(0), b.get(0));

@@ -5,8 +5,8 @@ import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,7 +118,7 @@ class GraphProperties {
         f.graph().check();
         f.capturedGraph().check();
         boolean fused = false;
-        for (Graph.Node node : f.graph().nodes()) fused |= node.op() instanceof io.simdgrad.core.Fused;
+        for (Graph.Node node : f.graph().nodes()) fused |= node.op() instanceof io.simdgrad.core.ops.Fused;
         Statistics.label("graph has a fused chain").collect(fused);
     }
 }

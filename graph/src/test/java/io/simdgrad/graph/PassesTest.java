@@ -1,9 +1,9 @@
 package io.simdgrad.graph;
 
 import io.simdgrad.core.DType;
-import io.simdgrad.core.Ops;
 import io.simdgrad.core.Tensor;
-import io.simdgrad.core.ViewOps;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Value;
 import io.simdgrad.simd.BinaryOp;

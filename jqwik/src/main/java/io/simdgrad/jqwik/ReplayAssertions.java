@@ -1,9 +1,10 @@
 package io.simdgrad.jqwik;
 
-import io.simdgrad.core.RawArrays;
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.engine.RawArrays;
 import io.simdgrad.graph.CompiledFunction;
 import io.simdgrad.graph.Graphs;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

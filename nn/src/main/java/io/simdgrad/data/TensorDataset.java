@@ -1,7 +1,8 @@
 package io.simdgrad.data;
 
-import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.Shapes;
+
 import java.util.ArrayList;
 import java.util.List;
 

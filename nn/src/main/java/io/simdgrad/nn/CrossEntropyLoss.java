@@ -1,10 +1,10 @@
 package io.simdgrad.nn;
 
-import io.simdgrad.core.LossOps;
 import io.simdgrad.core.Reduction;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.core.ops.LossOps;
 
 /**
  * Cross-entropy of logits {@code [N, C]} (or {@code [C]}, {@code [N, C, d...]}) against int64

@@ -15,7 +15,7 @@ import io.simdgrad.core.nn.Functional;
  */
 public final class Embedding extends Module {
     /** No padding index. */
-    public static final long NO_PADDING = io.simdgrad.core.IndexOps.NO_SKIP;
+    public static final long NO_PADDING = io.simdgrad.core.ops.IndexOps.NO_SKIP;
     private final int numEmbeddings, embeddingDim;
     private final long paddingIdx;
 

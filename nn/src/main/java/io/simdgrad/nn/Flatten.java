@@ -1,7 +1,7 @@
 package io.simdgrad.nn;
 
-import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.ops.Shapes;
 
 /** Flattens dims {@code startDim..endDim} into one, PyTorch's {@code nn.Flatten(start_dim=1, end_dim=-1)}. */
 public final class Flatten extends Module {

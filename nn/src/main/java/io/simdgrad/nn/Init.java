@@ -2,9 +2,9 @@ package io.simdgrad.nn;
 
 import io.simdgrad.core.Autograd;
 import io.simdgrad.core.Generator;
-import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.ops.Shapes;
 
 /**
  * Initialisation of parameters in place from a seeded {@link Generator}, PyTorch's

@@ -46,7 +46,7 @@ public final class Linear extends Module {
     public Variable forward(Variable x) {
         if (x.dim() == 0 || x.size(x.dim() - 1) != inFeatures) {
             throw new IllegalArgumentException("Linear: mat1 and mat2 shapes cannot be multiplied (input of shape "
-                    + io.simdgrad.core.Shapes.str(x.shape()) + ", expected last dim in_features=" + inFeatures + ")");
+                    + io.simdgrad.core.ops.Shapes.str(x.shape()) + ", expected last dim in_features=" + inFeatures + ")");
         }
         return Functional.linear(x, param("weight"), param("bias"));
     }

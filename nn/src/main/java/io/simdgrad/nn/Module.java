@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  * them).
  */
 public abstract class Module {
+    /** A module with no parameters, buffers or submodules yet; subclasses register theirs. */
+    protected Module() {}
+
     private final Map<String, Variable> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();

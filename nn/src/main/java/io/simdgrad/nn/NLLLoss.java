@@ -1,10 +1,10 @@
 package io.simdgrad.nn;
 
-import io.simdgrad.core.LossOps;
 import io.simdgrad.core.Reduction;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.core.ops.LossOps;
 
 /** Negative log-likelihood of int64 class indices under log-probabilities, PyTorch's {@code nn.NLLLoss(reduction, ignore_index)}. */
 public final class NLLLoss extends Loss {

@@ -1,7 +1,7 @@
 package io.simdgrad.nn;
 
-import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.ops.Shapes;
 
 /** Splits dim {@code dim} into {@code sizes}, PyTorch's {@code nn.Unflatten(dim, unflattened_size)} (e.g. [N, 784] to [N, 1, 28, 28]). */
 public final class Unflatten extends Module {

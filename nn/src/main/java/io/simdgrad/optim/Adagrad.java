@@ -14,6 +14,9 @@ import java.util.Map;
 public final class Adagrad extends Optimizer {
     /** Default options, set fluently. */
     public static final class Options {
+        /** The defaults of torch.optim.Adagrad. */
+        public Options() {}
+
         double lr = 1e-2, lrDecay, weightDecay, initialAccumulatorValue, eps = 1e-10;
         boolean maximize;
 

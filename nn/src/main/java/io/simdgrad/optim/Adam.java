@@ -20,6 +20,9 @@ import java.util.Map;
 public final class Adam extends Optimizer {
     /** Default options, set fluently: {@code new Adam.Options().lr(3e-4).amsgrad(true)}. */
     public static final class Options {
+        /** The defaults of torch.optim.Adam. */
+        public Options() {}
+
         double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay;
         boolean amsgrad, maximize, decoupled;
 

@@ -15,6 +15,9 @@ import java.util.Map;
 public final class RMSprop extends Optimizer {
     /** Default options, set fluently. */
     public static final class Options {
+        /** The defaults of torch.optim.RMSprop. */
+        public Options() {}
+
         double lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay, momentum;
         boolean centered, maximize;
 

@@ -15,6 +15,9 @@ import java.util.Map;
 public final class SGD extends Optimizer {
     /** Default options, set fluently: {@code new SGD.Options().lr(0.1).momentum(0.9)}. */
     public static final class Options {
+        /** The defaults of torch.optim.SGD. */
+        public Options() {}
+
         double lr = 1e-3, momentum, dampening, weightDecay;
         boolean nesterov, maximize;
 

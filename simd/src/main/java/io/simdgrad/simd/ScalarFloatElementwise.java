@@ -6,7 +6,7 @@ package io.simdgrad.simd;
  * that C2 can auto-vectorise the simple ones. Transcendentals are {@link Math}'s, computed in
  * double and rounded once to the element type.
  */
-public final class ScalarFloatElementwise implements FloatElementwiseKernels {
+final class ScalarFloatElementwise implements FloatElementwiseKernels {
 
     @Override
     public void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {

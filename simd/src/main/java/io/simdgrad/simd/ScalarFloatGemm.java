@@ -5,7 +5,7 @@ package io.simdgrad.simd;
  * increasing {@code p}. It is the plain definition that the vector kernel is tested against
  * and the JMH baseline; it makes no attempt at speed (column access to B, no blocking).
  */
-public final class ScalarFloatGemm implements FloatGemmKernels {
+final class ScalarFloatGemm implements FloatGemmKernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -5,7 +5,7 @@ package io.simdgrad.simd;
  * benchmarks. The transpose is cache-blocked in 32 x 32 tiles, walked so that the writes of each
  * tile run along destination rows.
  */
-public final class ScalarFloatLayout implements FloatLayoutKernels {
+final class ScalarFloatLayout implements FloatLayoutKernels {
     /** Tile edge of the blocked transpose; 32 was the fastest of 8..128 at 2048 x 2048. */
     static final int TILE = 32;
 

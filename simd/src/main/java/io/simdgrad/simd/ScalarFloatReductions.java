@@ -6,7 +6,7 @@ package io.simdgrad.simd;
  * benchmarks, and runs instead of the vector kernels under {@code -Dsimdgrad.simd=scalar}.
  * Its sums differ from the vector kernels' only by rounding (a different order of additions).
  */
-public final class ScalarFloatReductions implements FloatReductionKernels {
+final class ScalarFloatReductions implements FloatReductionKernels {
     @Override
     public float sum(float[] a, int off, int n) {
         float s = 0;

@@ -1,35 +1,35 @@
 package io.simdgrad.simd;
 
-import static jdk.incubator.vector.VectorOperators.ATAN2;
-import static jdk.incubator.vector.VectorOperators.TAN;
-import static jdk.incubator.vector.VectorOperators.SINH;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
-import static jdk.incubator.vector.VectorOperators.LOG10;
-import static jdk.incubator.vector.VectorOperators.IS_NAN;
-import static jdk.incubator.vector.VectorOperators.IS_FINITE;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
-import static jdk.incubator.vector.VectorOperators.COSH;
-import static jdk.incubator.vector.VectorOperators.ATAN;
-import static jdk.incubator.vector.VectorOperators.ASIN;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
 import static jdk.incubator.vector.VectorOperators.ACOS;
+import static jdk.incubator.vector.VectorOperators.ASIN;
+import static jdk.incubator.vector.VectorOperators.ATAN2;
+import static jdk.incubator.vector.VectorOperators.ATAN;
 import static jdk.incubator.vector.VectorOperators.COS;
+import static jdk.incubator.vector.VectorOperators.COSH;
 import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_FINITE;
 import static jdk.incubator.vector.VectorOperators.IS_INFINITE;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.IS_NEGATIVE;
 import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LOG10;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.POW;
 import static jdk.incubator.vector.VectorOperators.SIN;
+import static jdk.incubator.vector.VectorOperators.SINH;
 import static jdk.incubator.vector.VectorOperators.SQRT;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
+import static jdk.incubator.vector.VectorOperators.TAN;
 
 /**
  * Vector API elementwise kernels at {@link SimdSpecies#FLOAT}.
@@ -46,7 +46,7 @@ import jdk.incubator.vector.VectorSpecies;
  * vector arithmetic: the same bits in every JIT tier); SIN, COS and POW the JDK's vector math
  * library. See {@link FloatElementwise} for the ulp bounds.
  */
-public final class VectorFloatElementwise implements FloatElementwiseKernels {
+final class VectorFloatElementwise implements FloatElementwiseKernels {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     private static final ScalarFloatElementwise TAIL = new ScalarFloatElementwise();

@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Packing buffers and the call's plan are per thread and reused, so steady-state calls on
  * one thread allocate nothing (parallel ones: the phase counters and the helpers' hand-off).
  */
-public final class VectorFloatGemm implements FloatGemmKernels {
+final class VectorFloatGemm implements FloatGemmKernels {
     private static final VectorSpecies<Float> SPECIES = SimdSpecies.FLOAT;
     private static final int L = SPECIES.length();
 

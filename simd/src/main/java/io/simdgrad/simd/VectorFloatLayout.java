@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (measured at 2048 x 2048: unbuffered 3.1x the time of an arraycopy of the same size, buffered
  * 2.3-2.5x; the blocked scalar twin 3.2-4.6x). Species with fewer than 8 lanes use the scalar twin's blocked transpose.
  */
-public final class VectorFloatLayout implements FloatLayoutKernels {
+final class VectorFloatLayout implements FloatLayoutKernels {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     private static final ScalarFloatLayout TAIL = new ScalarFloatLayout();

@@ -1,13 +1,13 @@
 package io.simdgrad.simd;
 
-import static io.simdgrad.simd.FloatReductions.chunkTree;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import static io.simdgrad.simd.FloatReductions.chunkTree;
 
 /**
  * Vector API reductions on {@link SimdSpecies#FLOAT}. Sums, dot products and sums of squares
@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Softmax, log-softmax and logsumexp use {@link FloatVectorMath#exp} and sum the exponentials'
  * lanes in a fixed tree, so their results are the same bits in every JIT tier.
  */
-public final class VectorFloatReductions implements FloatReductionKernels {
+final class VectorFloatReductions implements FloatReductionKernels {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
     private static final int L = S.length();
     /** Row indices of the arg-column kernels, one int lane per float lane. */

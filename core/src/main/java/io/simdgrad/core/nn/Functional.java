@@ -3,14 +3,14 @@ package io.simdgrad.core.nn;
 import io.simdgrad.core.Autograd;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Generator;
-import io.simdgrad.core.IndexOps;
-import io.simdgrad.core.ConvOps;
-import io.simdgrad.core.LossOps;
-import io.simdgrad.core.PoolOps;
 import io.simdgrad.core.Reduction;
-import io.simdgrad.core.Shapes;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.ops.ConvOps;
+import io.simdgrad.core.ops.IndexOps;
+import io.simdgrad.core.ops.LossOps;
+import io.simdgrad.core.ops.PoolOps;
+import io.simdgrad.core.ops.Shapes;
 
 /**
  * Neural-network functions on {@link Variable}s, after {@code torch.nn.functional}: each is a

@@ -1,5 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Linalg;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
 import io.simdgrad.simd.ArrayKernels;
 
 import java.util.Arrays;
@@ -30,7 +36,7 @@ public final class LinalgOps {
     static int square(String op, Tensor a) {
         floating(op, a);
         if (a.dim() < 2) throw new IllegalArgumentException(op + ": The input tensor A must have at least 2 dimensions.");
-        int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1];
+        int m = Internals.shape(a)[a.dim() - 2], n = Internals.shape(a)[a.dim() - 1];
         if (m != n) {
             throw new IllegalArgumentException(op + ": A must be batches of square matrices, but they are " + m + " by " + n
                     + " matrices");
@@ -68,12 +74,12 @@ public final class LinalgOps {
         floating(op, b);
         sameDtype(op, a, b);
         if (b.dim() < 2) throw new IllegalArgumentException(op + ": The input tensor B must have at least 2 dimensions.");
-        int bm = b.shape[b.dim() - 2], bk = b.shape[b.dim() - 1];
+        int bm = Internals.shape(b)[b.dim() - 2], bk = Internals.shape(b)[b.dim() - 1];
         if ((left ? bm : bk) != n) {
             throw new IllegalArgumentException(op + ": Incompatible shapes of A and B for the equation " + (left ? "AX = B" : "XA = B")
                     + " (" + n + "x" + n + " and " + bm + "x" + bk + ")");
         }
-        return with(Shapes.broadcast(op, batch(a.shape), batch(b.shape)), bm, bk);
+        return with(Shapes.broadcast(op, batch(Internals.shape(a)), batch(Internals.shape(b))), bm, bk);
     }
 
     /** The "(Batch element k): " PyTorch puts before an error in one matrix of a batch. */
@@ -83,13 +89,13 @@ public final class LinalgOps {
 
     /** {@code t} expanded to {@code shape} as a contiguous tensor (itself when it already is one). */
     static Tensor dense(Tensor t, int[] shape) {
-        Tensor e = Arrays.equals(t.shape, shape) ? t : t.expand(shape);
-        return e.isContiguous() && e.offset == 0 ? e : copyOf(e);
+        Tensor e = Arrays.equals(Internals.shape(t), shape) ? t : t.expand(shape);
+        return e.isContiguous() && Internals.offset(e) == 0 ? e : copyOf(e);
     }
 
     /** A fresh contiguous copy (the factorizations work in place). */
     static Tensor copyOf(Tensor t) {
-        Tensor c = Tensor.empty(t.dtype(), t.shape);
+        Tensor c = Internals.empty(t.dtype(), Internals.shape(t));
         Ops.CopyInto.copy(t, c);
         return c;
     }
@@ -101,8 +107,8 @@ public final class LinalgOps {
      */
     record Mat(Tensor t, boolean trans) {
         static Mat of(Tensor a, int[] batch) {
-            int[] shape = with(batch, a.shape[a.dim() - 2], a.shape[a.dim() - 1]);
-            if (Arrays.equals(a.shape, shape)) {
+            int[] shape = with(batch, Internals.shape(a)[a.dim() - 2], Internals.shape(a)[a.dim() - 1]);
+            if (Arrays.equals(Internals.shape(a), shape)) {
                 if (a.isContiguous()) return new Mat(a, false);
                 Tensor tt = a.transpose(-2, -1);
                 if (tt.isContiguous()) return new Mat(tt, true);
@@ -111,25 +117,25 @@ public final class LinalgOps {
         }
 
         int off(int item) {
-            int n = t.shape[t.dim() - 1];
-            return t.offset + item * t.shape[t.dim() - 2] * n;
+            int n = Internals.shape(t)[t.dim() - 1];
+            return Internals.offset(t) + item * Internals.shape(t)[t.dim() - 2] * n;
         }
 
         int ld() {
-            return t.shape[t.dim() - 1];
+            return Internals.shape(t)[t.dim() - 1];
         }
     }
 
     static ArrayKernels k(Tensor t) {
-        return t.storage.k;
+        return Internals.storage(t).k;
     }
 
     /** A [n, n] constant 0/1 mask of {@code dtype}: 1 where {@code j - i >= diag} ({@code upper}) or {@code j - i <= diag}. */
-    static Variable mask(DType dtype, int n, boolean upper, int diag) {
+    public static Variable mask(DType dtype, int n, boolean upper, int diag) {
         Tensor m = Tensor.zeros(dtype, n, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                if (upper ? j - i >= diag : j - i <= diag) m.storage.set(i * n + j, 1);
+                if (upper ? j - i >= diag : j - i <= diag) Internals.storage(m).set(i * n + j, 1);
             }
         }
         return new Variable(m);
@@ -144,7 +150,7 @@ public final class LinalgOps {
     interface SquareToSquare extends Op {
         @Override default int[] shape(Tensor[] in) {
             square(name(), in[0]);
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override default DType dtype(Tensor[] in) { return in[0].dtype(); }
     }
@@ -171,16 +177,16 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int n = a.shape[a.dim() - 1], count = Shapes.numel(batch(a.shape));
+            int n = Internals.shape(a)[a.dim() - 1], count = Shapes.numel(batch(Internals.shape(a)));
             Ops.CopyInto.copy(a, out);
             for (int t = 0; t < count; t++) {
-                int off = out.offset + t * n * n;
-                int info = k(out).potrf(n, out.storage.array, off, n);
+                int off = Internals.offset(out) + t * n * n;
+                int info = k(out).potrf(n, Internals.storage(out).array, off, n);
                 if (info != 0) {
                     throw new ArithmeticException(name() + ": " + element(a, t) + "The factorization could not be completed because the "
                             + "input is not positive-definite (the leading minor of order " + info + " is not positive-definite).");
                 }
-                for (int i = 0; i < n; i++) k(out).fill(0, out.storage.array, off + i * n + i + 1, n - i - 1);
+                for (int i = 0; i < n; i++) k(out).fill(0, Internals.storage(out).array, off + i * n + i + 1, n - i - 1);
             }
         }
     }
@@ -214,7 +220,7 @@ public final class LinalgOps {
             return new Variable[] {ga, s.needsGrad(1) ? gb : null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            int[] batch = batch(out.shape);
+            int[] batch = batch(Internals.shape(out));
             Mat a = Mat.of(in[0], batch);
             solveInto(a, upper, unitriangular, left, in[1], out);
         }
@@ -222,24 +228,24 @@ public final class LinalgOps {
 
     /** out := op(A)^-1 B (left) or B op(A)^-1 for triangular A, B broadcast to out's shape. */
     static void solveInto(Mat a, boolean upper, boolean unit, boolean left, Tensor b, Tensor out) {
-        int r = out.shape[out.dim() - 2], c = out.shape[out.dim() - 1], count = Shapes.numel(batch(out.shape));
+        int r = Internals.shape(out)[out.dim() - 2], c = Internals.shape(out)[out.dim() - 1], count = Shapes.numel(batch(Internals.shape(out)));
         if (out.numel() == 0) return;
         ArrayKernels k = k(out);
         int n = a.ld();
         upper ^= a.trans; // the stored matrix is A^T when trans: its other triangle is A's
         if (left) {
-            Ops.CopyInto.copy(b.expand(out.shape), out);
+            Ops.CopyInto.copy(b.expand(Internals.shape(out)), out);
             for (int t = 0; t < count; t++) {
-                k.trsm(upper, a.trans, unit, r, c, a.t.storage.array, a.off(t), n, out.storage.array, out.offset + t * r * c, c);
+                k.trsm(upper, a.trans, unit, r, c, Internals.storage(a.t).array, a.off(t), n, Internals.storage(out).array, Internals.offset(out) + t * r * c, c);
             }
         } else {
             // X A = B  <=>  A^T X^T = B^T: solve on the transposed right-hand side, then transpose back
-            Tensor bt = dense(b.expand(out.shape).transpose(-2, -1), with(batch(out.shape), c, r));
-            if (bt.storage == b.storage) bt = copyOf(bt); // the solve works in place: never in the caller's B
+            Tensor bt = dense(b.expand(Internals.shape(out)).transpose(-2, -1), with(batch(Internals.shape(out)), c, r));
+            if (Internals.storage(bt) == Internals.storage(b)) bt = copyOf(bt); // the solve works in place: never in the caller's B
             for (int t = 0; t < count; t++) {
-                int o = bt.offset + t * r * c;
-                k.trsm(upper, !a.trans, unit, c, r, a.t.storage.array, a.off(t), n, bt.storage.array, o, r);
-                k.transpose(bt.storage.array, o, c, r, r, out.storage.array, out.offset + t * r * c, c);
+                int o = Internals.offset(bt) + t * r * c;
+                k.trsm(upper, !a.trans, unit, c, r, Internals.storage(a.t).array, a.off(t), n, Internals.storage(bt).array, o, r);
+                k.transpose(Internals.storage(bt).array, o, c, r, r, Internals.storage(out).array, Internals.offset(out) + t * r * c, c);
             }
         }
     }
@@ -249,22 +255,22 @@ public final class LinalgOps {
     /** LU factors of each matrix of {@code a} (a fresh contiguous copy) and their pivots, 0-based. */
     record Lu(Tensor lu, int[] piv, int[] info, int n, int count) {
         static Lu of(Tensor a, int[] batch) {
-            int n = a.shape[a.dim() - 1], count = Shapes.numel(batch);
+            int n = Internals.shape(a)[a.dim() - 1], count = Shapes.numel(batch);
             Tensor lu = copyOf(a.expand(with(batch, n, n)));
             int[] piv = new int[Math.multiplyExact(count, n)], info = new int[count];
-            for (int t = 0; t < count; t++) info[t] = k(lu).getrf(n, lu.storage.array, lu.offset + t * n * n, n, piv, t * n);
+            for (int t = 0; t < count; t++) info[t] = k(lu).getrf(n, Internals.storage(lu).array, Internals.offset(lu) + t * n * n, n, piv, t * n);
             return new Lu(lu, piv, info, n, count);
         }
 
         int off(int t) {
-            return lu.offset + t * n * n;
+            return Internals.offset(lu) + t * n * n;
         }
 
         /** The determinant of matrix t: the product of U's diagonal, negated per interchange. */
         double det(int t) {
             double d = 1;
             for (int i = 0; i < n; i++) {
-                d *= lu.storage.get(off(t) + i * n + i);
+                d *= Internals.storage(lu).get(off(t) + i * n + i);
                 if (piv[t * n + i] != i) d = -d;
             }
             return d;
@@ -289,13 +295,13 @@ public final class LinalgOps {
             return new Variable[] {s.needsGrad(0) ? gb.matmul(mT(s.output())).neg() : null, s.needsGrad(1) ? gb : null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Lu lu = Lu.of(in[0], batch(out.shape));
+            Lu lu = Lu.of(in[0], batch(Internals.shape(out)));
             singular(lu, in[0], "torch." + name() + ": ", "The solver failed because the input matrix is singular.", false);
-            Ops.CopyInto.copy(in[1].expand(out.shape), out);
-            int m = out.shape[out.dim() - 1];
+            Ops.CopyInto.copy(in[1].expand(Internals.shape(out)), out);
+            int m = Internals.shape(out)[out.dim() - 1];
             for (int t = 0; t < lu.count; t++) {
-                k(out).getrs(false, lu.n, m, lu.lu.storage.array, lu.off(t), lu.n, lu.piv, t * lu.n, out.storage.array,
-                        out.offset + t * lu.n * m, m);
+                k(out).getrs(false, lu.n, m, Internals.storage(lu.lu).array, lu.off(t), lu.n, lu.piv, t * lu.n, Internals.storage(out).array,
+                        Internals.offset(out) + t * lu.n * m, m);
             }
         }
     }
@@ -323,15 +329,15 @@ public final class LinalgOps {
             return new Variable[] {invT.matmul(g).matmul(invT).neg()};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Lu lu = Lu.of(in[0], batch(in[0].shape));
+            Lu lu = Lu.of(in[0], batch(Internals.shape(in[0])));
             singular(lu, in[0], name() + ": ", null, true);
             int n = lu.n;
             ArrayKernels k = k(out);
             for (int t = 0; t < lu.count; t++) {
-                int o = out.offset + t * n * n;
-                k.fill(0, out.storage.array, o, n * n);
-                for (int i = 0; i < n; i++) out.storage.set(o + i * n + i, 1);
-                k.getrs(false, n, n, lu.lu.storage.array, lu.off(t), n, lu.piv, t * n, out.storage.array, o, n);
+                int o = Internals.offset(out) + t * n * n;
+                k.fill(0, Internals.storage(out).array, o, n * n);
+                for (int i = 0; i < n; i++) Internals.storage(out).set(o + i * n + i, 1);
+                k.getrs(false, n, n, Internals.storage(lu.lu).array, lu.off(t), n, lu.piv, t * n, Internals.storage(out).array, o, n);
             }
         }
     }
@@ -350,7 +356,7 @@ public final class LinalgOps {
         @Override public String gradFnName(Tensor[] in) { return "LinalgDetBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             square(name(), in[0]);
-            return batch(in[0].shape);
+            return batch(Internals.shape(in[0]));
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
@@ -359,8 +365,8 @@ public final class LinalgOps {
             return new Variable[] {timesInvT(s.input(0), g.mul(s.output()))};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Lu lu = Lu.of(in[0], batch(in[0].shape));
-            for (int t = 0; t < lu.count; t++) out.storage.set(out.offset + t, lu.det(t));
+            Lu lu = Lu.of(in[0], batch(Internals.shape(in[0])));
+            for (int t = 0; t < lu.count; t++) Internals.storage(out).set(Internals.offset(out) + t, lu.det(t));
         }
     }
 
@@ -374,7 +380,7 @@ public final class LinalgOps {
         @Override public String gradFnName(Tensor[] in) { return "LinalgSlogdetBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             square(name(), in[0]);
-            return with(batch(in[0].shape), 2);
+            return with(batch(Internals.shape(in[0])), 2);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
@@ -382,19 +388,19 @@ public final class LinalgOps {
             return new Variable[] {timesInvT(s.input(0), g.select(-1, 1))};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Lu lu = Lu.of(in[0], batch(in[0].shape));
+            Lu lu = Lu.of(in[0], batch(Internals.shape(in[0])));
             int n = lu.n;
             for (int t = 0; t < lu.count; t++) {
                 double sign = 1, logabs = 0;
                 for (int i = 0; i < n; i++) {
-                    double u = lu.lu.storage.get(lu.off(t) + i * n + i);
+                    double u = Internals.storage(lu.lu).get(lu.off(t) + i * n + i);
                     if (u < 0) sign = -sign;
                     if (u == 0) sign = 0;
                     if (lu.piv[t * n + i] != i) sign = -sign;
                     logabs += Math.log(Math.abs(u));
                 }
-                out.storage.set(out.offset + 2 * t, sign == 0 ? 0 : sign);
-                out.storage.set(out.offset + 2 * t + 1, logabs);
+                Internals.storage(out).set(Internals.offset(out) + 2 * t, sign == 0 ? 0 : sign);
+                Internals.storage(out).set(Internals.offset(out) + 2 * t + 1, logabs);
             }
         }
     }
@@ -414,7 +420,7 @@ public final class LinalgOps {
         @Override public String gradFnName(Tensor[] in) { return "LinalgLuFactorExBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             int n = square(name(), in[0]);
-            return with(batch(in[0].shape), n, n + 1);
+            return with(batch(Internals.shape(in[0])), n, n + 1);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesOutput() { return true; }
@@ -433,7 +439,7 @@ public final class LinalgOps {
             return new Variable[] {piv.op(new LuPermute(false), x)};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Lu lu = Lu.of(in[0], batch(in[0].shape));
+            Lu lu = Lu.of(in[0], batch(Internals.shape(in[0])));
             int n = lu.n;
             if (check) {
                 for (int t = 0; t < lu.count; t++) {
@@ -446,9 +452,9 @@ public final class LinalgOps {
             }
             for (int t = 0; t < lu.count; t++) {
                 for (int i = 0; i < n; i++) {
-                    int o = out.offset + (t * n + i) * (n + 1);
-                    k(out).copy(lu.lu.storage.array, lu.off(t) + i * n, out.storage.array, o, n);
-                    out.storage.set(o + n, lu.piv[t * n + i]);
+                    int o = Internals.offset(out) + (t * n + i) * (n + 1);
+                    k(out).copy(Internals.storage(lu.lu).array, lu.off(t) + i * n, Internals.storage(out).array, o, n);
+                    Internals.storage(out).set(o + n, lu.piv[t * n + i]);
                 }
             }
         }
@@ -460,18 +466,18 @@ public final class LinalgOps {
         @Override public boolean differentiable() { return false; }
         @Override public int[] shape(Tensor[] in) {
             Tensor p = in[0];
-            if (p.dim() < 2 || p.shape[p.dim() - 1] != p.shape[p.dim() - 2] + 1) {
-                throw new IllegalArgumentException(name() + ": expected a packed LU result [..., n, n + 1], got " + Shapes.str(p.shape));
+            if (p.dim() < 2 || Internals.shape(p)[p.dim() - 1] != Internals.shape(p)[p.dim() - 2] + 1) {
+                throw new IllegalArgumentException(name() + ": expected a packed LU result [..., n, n + 1], got " + Shapes.str(Internals.shape(p)));
             }
-            return Arrays.copyOf(p.shape, p.dim() - 1);
+            return Arrays.copyOf(Internals.shape(p), p.dim() - 1);
         }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor p = in[0];
-            int n = p.shape[p.dim() - 2], count = out.numel() / Math.max(n, 1);
+            int n = Internals.shape(p)[p.dim() - 2], count = out.numel() / Math.max(n, 1);
             for (int t = 0; t < count; t++) {
                 for (int i = 0; i < n; i++) {
-                    out.storage.l[out.offset + t * n + i] = 1 + (long) p.storage.get(p.offset + elementOffset(p, t, i, n));
+                    Internals.storage(out).l[Internals.offset(out) + t * n + i] = 1 + (long) Internals.storage(p).get(Internals.offset(p) + elementOffset(p, t, i, n));
                 }
             }
         }
@@ -480,10 +486,10 @@ public final class LinalgOps {
     /** The storage offset (from t.offset) of element [batch t, row i, column j] of a [..., r, c] tensor. */
     static int elementOffset(Tensor p, int t, int i, int j) {
         int d = p.dim();
-        long o = (long) i * p.strides[d - 2] + (long) j * p.strides[d - 1];
+        long o = (long) i * Internals.strides(p)[d - 2] + (long) j * Internals.strides(p)[d - 1];
         for (int q = d - 3; q >= 0; q--) {
-            int size = p.shape[q];
-            o += (long) (t % size) * p.strides[q];
+            int size = Internals.shape(p)[q];
+            o += (long) (t % size) * Internals.strides(p)[q];
             t /= size;
         }
         return Math.toIntExact(o);
@@ -495,7 +501,7 @@ public final class LinalgOps {
         Tensor p = dense(piv, with(batch, n));
         int[] r = new int[Math.multiplyExact(count, n)];
         for (int i = 0; i < r.length; i++) {
-            long v = p.storage.l[p.offset + i];
+            long v = Internals.storage(p).l[Internals.offset(p) + i];
             if (v < 1 || v > n) {
                 throw new IllegalArgumentException(op + ": pivots must be in [1, " + n + "] (1-based, as luFactor returns them), got " + v
                         + " at element " + i);
@@ -518,16 +524,16 @@ public final class LinalgOps {
         @Override public int[] shape(Tensor[] in) {
             Tensor p = in[0], x = in[1];
             if (p.dtype() != DType.INT64 || p.dim() < 1) {
-                throw new IllegalArgumentException(name() + ": expected int64 pivots [..., n], got " + p.dtype() + Shapes.str(p.shape));
+                throw new IllegalArgumentException(name() + ": expected int64 pivots [..., n], got " + p.dtype() + Shapes.str(Internals.shape(p)));
             }
             floating(name(), x);
-            int n = p.shape[p.dim() - 1];
-            if (x.dim() < 2 || x.shape[x.dim() - 2] != n) {
-                throw new IllegalArgumentException(name() + ": expected B [..., " + n + ", k] for pivots " + Shapes.str(p.shape) + ", got "
-                        + Shapes.str(x.shape));
+            int n = Internals.shape(p)[p.dim() - 1];
+            if (x.dim() < 2 || Internals.shape(x)[x.dim() - 2] != n) {
+                throw new IllegalArgumentException(name() + ": expected B [..., " + n + ", k] for pivots " + Shapes.str(Internals.shape(p)) + ", got "
+                        + Shapes.str(Internals.shape(x)));
             }
-            int[] pb = Arrays.copyOf(p.shape, p.dim() - 1);
-            return with(Shapes.broadcast(name(), pb, batch(x.shape)), n, x.shape[x.dim() - 1]);
+            int[] pb = Arrays.copyOf(Internals.shape(p), p.dim() - 1);
+            return with(Shapes.broadcast(name(), pb, batch(Internals.shape(x))), n, Internals.shape(x)[x.dim() - 1]);
         }
         @Override public DType dtype(Tensor[] in) { return in[1].dtype(); }
         @Override public boolean savesInput(int i) { return i == 0; }
@@ -535,13 +541,13 @@ public final class LinalgOps {
             return new Variable[] {null, s.input(0).op(new LuPermute(!transpose), g)};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            int n = out.shape[out.dim() - 2], m = out.shape[out.dim() - 1];
-            int[] batch = batch(out.shape);
+            int n = Internals.shape(out)[out.dim() - 2], m = Internals.shape(out)[out.dim() - 1];
+            int[] batch = batch(Internals.shape(out));
             int[] piv = pivots(name(), in[0], batch, n);
-            Ops.CopyInto.copy(in[1].expand(out.shape), out);
+            Ops.CopyInto.copy(in[1].expand(Internals.shape(out)), out);
             for (int t = 0, count = Shapes.numel(batch); t < count; t++) {
                 // P X undoes the interchanges (last first); P^T X applies them in order, as getrf did to A
-                k(out).permuteRows(!transpose, n, m, piv, t * n, out.storage.array, out.offset + t * n * m, m);
+                k(out).permuteRows(!transpose, n, m, piv, t * n, Internals.storage(out).array, Internals.offset(out) + t * n * m, m);
             }
         }
     }
@@ -558,11 +564,11 @@ public final class LinalgOps {
         @Override public boolean differentiable() { return part != 'P'; }
         @Override public int[] shape(Tensor[] in) {
             Tensor p = in[0];
-            if (p.dim() < 2 || p.shape[p.dim() - 1] != p.shape[p.dim() - 2] + 1) {
-                throw new IllegalArgumentException(name() + ": expected a packed LU result [..., n, n + 1], got " + Shapes.str(p.shape));
+            if (p.dim() < 2 || Internals.shape(p)[p.dim() - 1] != Internals.shape(p)[p.dim() - 2] + 1) {
+                throw new IllegalArgumentException(name() + ": expected a packed LU result [..., n, n + 1], got " + Shapes.str(Internals.shape(p)));
             }
-            int n = p.shape[p.dim() - 2];
-            return with(batch(p.shape), n, n);
+            int n = Internals.shape(p)[p.dim() - 2];
+            return with(batch(Internals.shape(p)), n, n);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -575,23 +581,23 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor p = in[0];
-            int n = out.shape[out.dim() - 1], count = Shapes.numel(batch(out.shape));
+            int n = Internals.shape(out)[out.dim() - 1], count = Shapes.numel(batch(Internals.shape(out)));
             int[] piv = part == 'P' ? new int[n] : null;
             for (int t = 0; t < count; t++) {
-                int o = out.offset + t * n * n;
+                int o = Internals.offset(out) + t * n * n;
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {
-                        double v = p.storage.get(p.offset + elementOffset(p, t, i, j));
+                        double v = Internals.storage(p).get(Internals.offset(p) + elementOffset(p, t, i, j));
                         double r = switch (part) {
                             case 'L' -> j < i ? v : j == i ? 1 : 0;
                             case 'U' -> j >= i ? v : 0;
                             default -> i == j ? 1 : 0;
                         };
-                        out.storage.set(o + i * n + j, r);
+                        Internals.storage(out).set(o + i * n + j, r);
                     }
-                    if (piv != null) piv[i] = (int) p.storage.get(p.offset + elementOffset(p, t, i, n));
+                    if (piv != null) piv[i] = (int) Internals.storage(p).get(Internals.offset(p) + elementOffset(p, t, i, n));
                 }
-                if (piv != null) k(out).permuteRows(true, n, n, piv, 0, out.storage.array, o, n);
+                if (piv != null) k(out).permuteRows(true, n, n, piv, 0, Internals.storage(out).array, o, n);
             }
         }
     }

@@ -1,5 +1,6 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.engine.Storage;
 import io.simdgrad.simd.ArrayKernels;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
@@ -14,10 +15,10 @@ import java.util.Locale;
  * outputs are contiguous. INT64 has no arithmetic kernels: its comparisons and copies go through
  * plain loops here.
  */
-final class Kernels {
+public final class Kernels {
     private Kernels() {}
 
-    static void fill(Storage o, int off, int n, double v) {
+    public static void fill(Storage o, int off, int n, double v) {
         if (o.k != null) o.k.fill(v, o.array, off, n);
         else java.util.Arrays.fill(o.l, off, off + n, (long) v);
     }

@@ -1,5 +1,10 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 import io.simdgrad.simd.Parallel;
 
 import java.util.Arrays;
@@ -79,7 +84,7 @@ public final class Fused implements Op {
     @Override public int[] shape(Tensor[] in) {
         for (Tensor t : in) {
             if (t.dtype() != dtype || (t.numel() != numel && t.numel() != 1) || !t.isContiguous()) {
-                throw new IllegalArgumentException("fused: operand " + t.dtype().shortName() + Arrays.toString(t.shape)
+                throw new IllegalArgumentException("fused: operand " + t.dtype().shortName() + Arrays.toString(Internals.shape(t))
                         + (t.isContiguous() ? "" : " (strided)") + " does not fit the chain's result " + dtype.shortName()
                         + Arrays.toString(shape));
             }
@@ -141,8 +146,8 @@ public final class Fused implements Op {
 
     /** Runs the chain over the tiles of [from, to). */
     private void tiles(Scratch sc, Tensor[] in, Tensor out, boolean toOut, int from, int to) {
-        Storage dst = out.storage;
-        int base = out.offset;
+        Storage dst = Internals.storage(out);
+        int base = Internals.offset(out);
         if (!toOut) {
             if (sc.tile == null) sc.tile = Storage.allocate(dtype, Math.min(TILE, Math.max(to - from, 1)));
             dst = sc.tile;
@@ -163,8 +168,8 @@ public final class Fused implements Op {
                     } else {
                         Tensor t = in[ref];
                         boolean one = t.numel() == 1 && numel != 1;
-                        s[k] = t.storage;
-                        offs[k] = t.offset + (one ? 0 : s0);
+                        s[k] = Internals.storage(t);
+                        offs[k] = Internals.offset(t) + (one ? 0 : s0);
                         st[k] = one ? 0 : 1;
                     }
                 }
@@ -173,7 +178,7 @@ public final class Fused implements Op {
                 st[last] = 1;
                 l.op.run(s, offs, st, len);
             }
-            if (!toOut) dst.k.copy(dst.array, 0, out.storage.array, base + s0, len);
+            if (!toOut) dst.k.copy(dst.array, 0, Internals.storage(out).array, base + s0, len);
         }
         for (Storage[] s : sc.s) Arrays.fill(s, null); // keep no caller's tensor alive
     }

@@ -1,4 +1,9 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.Kernel;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 import java.util.Arrays;
 
@@ -28,12 +33,12 @@ final class Loops {
             Storage[] s = new Storage[k];
             int[] offs = new int[k], unit = new int[k];
             for (int i = 0; i < in.length; i++) {
-                s[i] = in[i].storage;
-                offs[i] = in[i].offset;
+                s[i] = Internals.storage(in[i]);
+                offs[i] = Internals.offset(in[i]);
                 unit[i] = 1;
             }
-            s[k - 1] = out.storage;
-            offs[k - 1] = out.offset;
+            s[k - 1] = Internals.storage(out);
+            offs[k - 1] = Internals.offset(out);
             unit[k - 1] = 1;
             int n = out.numel();
             if (n > 0) op.run(s, offs, unit, n);
@@ -45,16 +50,16 @@ final class Loops {
             return;
         }
         Tensor[] prepared = new Tensor[k];
-        for (int i = 0; i < in.length; i++) prepared[i] = in[i].to(out.dtype()).expand(out.shape);
+        for (int i = 0; i < in.length; i++) prepared[i] = in[i].to(out.dtype()).expand(Internals.shape(out));
         prepared[k - 1] = out;
-        int inner = innerStrideIssue(out.shape, prepared);
+        int inner = innerStrideIssue(Internals.shape(out), prepared);
         while (inner >= 0) {
-            prepared[inner] = in[inner].to(out.dtype()).contiguous().expand(out.shape);
-            inner = innerStrideIssue(out.shape, prepared);
+            prepared[inner] = in[inner].to(out.dtype()).contiguous().expand(Internals.shape(out));
+            inner = innerStrideIssue(Internals.shape(out), prepared);
         }
         Storage[] s = new Storage[k];
-        for (int i = 0; i < k; i++) s[i] = prepared[i].storage;
-        iterate(out.shape, prepared, (offs, st, n) -> op.run(s, offs, st, n));
+        for (int i = 0; i < k; i++) s[i] = Internals.storage(prepared[i]);
+        iterate(Internals.shape(out), prepared, (offs, st, n) -> op.run(s, offs, st, n));
     }
 
     /**
@@ -69,16 +74,16 @@ final class Loops {
         Tensor[] ops = new Tensor[k];
         for (int i = 0; i < in.length; i++) {
             if (in[i].dtype() != out.dtype()) return null;
-            ops[i] = in[i].expand(out.shape);
+            ops[i] = in[i].expand(Internals.shape(out));
         }
         ops[k - 1] = out;
-        if (innerStrideIssue(out.shape, ops) >= 0) return null;
-        return new Bound(op, new Plan(out.shape, ops));
+        if (innerStrideIssue(Internals.shape(out), ops) >= 0) return null;
+        return new Bound(op, new Plan(Internals.shape(out), ops));
     }
 
     private static boolean allContiguousLike(Tensor out, Tensor[] inputs) {
         for (Tensor t : inputs) {
-            if (t.dtype() != out.dtype() || !Arrays.equals(t.shape, out.shape) || !t.isContiguous()) return false;
+            if (t.dtype() != out.dtype() || !Arrays.equals(Internals.shape(t), Internals.shape(out)) || !t.isContiguous()) return false;
         }
         return out.isContiguous();
     }
@@ -89,7 +94,7 @@ final class Loops {
         while (d >= 0 && shape[d] == 1) d--;
         if (d < 0) return -1;
         for (int i = 0; i < ops.length - 1; i++) {
-            int s = ops[i].strides[d];
+            int s = Internals.strides(ops[i])[d];
             if (s != 0 && s != 1) return i;
         }
         return -1;
@@ -99,7 +104,7 @@ final class Loops {
     static void iterate(int[] shape, Tensor[] ops, Run body) {
         Plan p = new Plan(shape, ops);
         int[] offs = new int[ops.length];
-        for (int o = 0; o < ops.length; o++) offs[o] = ops[o].offset;
+        for (int o = 0; o < ops.length; o++) offs[o] = Internals.offset(ops[o]);
         p.walk(offs, new int[Math.max(p.m, 1)], body);
     }
 
@@ -134,13 +139,13 @@ final class Loops {
             for (int d = 0; d < nd; d++) {
                 if (shape[d] == 1) continue;
                 boolean merge = merged > 0;
-                for (int o = 0; o < k && merge; o++) merge = st[o][merged - 1] == ops[o].strides[d] * shape[d];
+                for (int o = 0; o < k && merge; o++) merge = st[o][merged - 1] == Internals.strides(ops[o])[d] * shape[d];
                 if (merge) {
                     sizes[merged - 1] *= shape[d];
-                    for (int o = 0; o < k; o++) st[o][merged - 1] = ops[o].strides[d];
+                    for (int o = 0; o < k; o++) st[o][merged - 1] = Internals.strides(ops[o])[d];
                 } else {
                     sizes[merged] = shape[d];
-                    for (int o = 0; o < k; o++) st[o][merged] = ops[o].strides[d];
+                    for (int o = 0; o < k; o++) st[o][merged] = Internals.strides(ops[o])[d];
                     merged++;
                 }
             }
@@ -192,11 +197,11 @@ final class Loops {
         @Override public void run(Tensor[] in, Tensor out) {
             int k = plan.k;
             for (int i = 0; i < k - 1; i++) {
-                s[i] = in[i].storage;
-                offs[i] = in[i].offset;
+                s[i] = Internals.storage(in[i]);
+                offs[i] = Internals.offset(in[i]);
             }
-            s[k - 1] = out.storage;
-            offs[k - 1] = out.offset;
+            s[k - 1] = Internals.storage(out);
+            offs[k - 1] = Internals.offset(out);
             if (plan.m == 1) {
                 // one run (contiguous, or one operand broadcast whole): no odometer
                 op.run(s, offs, plan.innerStrides, plan.sizes[0]);

@@ -1,5 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.ReduceOp;
 
@@ -32,7 +38,7 @@ public final class ReduceOps {
     }
 
     /** Normalised dims, sorted, each once; an empty or null list means all dims. */
-    static int[] normalize(String op, int[] dims, int rank) {
+    public static int[] normalize(String op, int[] dims, int rank) {
         if (dims == null || dims.length == 0) {
             int[] all = new int[rank];
             for (int i = 0; i < rank; i++) all[i] = i;
@@ -53,7 +59,7 @@ public final class ReduceOps {
     }
 
     /** {@code shape} with the sorted {@code dims} set to 1 ({@code keepdim}) or removed. */
-    static int[] reduced(int[] shape, int[] dims, boolean keepdim) {
+    public static int[] reduced(int[] shape, int[] dims, boolean keepdim) {
         boolean[] red = new boolean[shape.length];
         for (int d : dims) red[d] = true;
         int[] r = new int[keepdim ? shape.length : shape.length - dims.length];
@@ -148,27 +154,27 @@ public final class ReduceOps {
             boolean all = dims == null || dims.length == 0;
             if (kind == Kind.MEDIAN && x.numel() == 0 && x.dtype() == DType.INT64) {
                 throw new IllegalArgumentException("median: the median of an empty INT64 tensor is NaN, which INT64 cannot hold (shape "
-                        + Shapes.str(x.shape) + ")");
+                        + Shapes.str(Internals.shape(x)) + ")");
             }
             if (needsNonEmpty()) {
                 String what = kind == Kind.NORM ? "linalg.vector_norm cannot compute the " + (p > 0 ? "inf" : "-inf") + " norm on " : null;
                 if (all && x.numel() == 0) {
                     throw new IllegalArgumentException(what != null ? name() + ": " + what + "an empty tensor because the operation does not have an identity (shape "
-                            + Shapes.str(x.shape) + ")" : name() + "(): Expected reduction dim to be specified for input.numel() == 0. "
-                            + "Specify the reduction dim with the 'dim' argument. (shape " + Shapes.str(x.shape) + ")");
+                            + Shapes.str(Internals.shape(x)) + ")" : name() + "(): Expected reduction dim to be specified for input.numel() == 0. "
+                            + "Specify the reduction dim with the 'dim' argument. (shape " + Shapes.str(Internals.shape(x)) + ")");
                 }
                 for (int d : ds) {
-                    if (x.shape[d] == 0) {
+                    if (Internals.shape(x)[d] == 0) {
                         if (what != null) {
                             throw new IllegalArgumentException(name() + ": " + what + "the dimension " + d
-                                    + " because this dimension is empty and the operation does not have an identity (shape " + Shapes.str(x.shape) + ")");
+                                    + " because this dimension is empty and the operation does not have an identity (shape " + Shapes.str(Internals.shape(x)) + ")");
                         }
                         throw new IndexOutOfBoundsException(name() + "(): Expected reduction dim " + d + " to have non-zero size. (shape "
-                                + Shapes.str(x.shape) + ")");
+                                + Shapes.str(Internals.shape(x)) + ")");
                     }
                 }
             }
-            return reduced(x.shape, ds, keepdim);
+            return reduced(Internals.shape(x), ds, keepdim);
         }
         @Override public DType dtype(Tensor[] in) { return kind == Kind.COUNT_NONZERO ? DType.INT64 : in[0].dtype(); }
 
@@ -259,17 +265,17 @@ public final class ReduceOps {
                 xs = x.contiguous();
             } else if (block && (!rowsOnly || last == r)) {
                 xs = x;
-                for (int i = 0; i < first; i++) outer *= x.shape[i];
-                for (int i = first; i < last; i++) size *= x.shape[i];
-                for (int i = last; i < r; i++) inner *= x.shape[i];
+                for (int i = 0; i < first; i++) outer *= Internals.shape(x)[i];
+                for (int i = first; i < last; i++) size *= Internals.shape(x)[i];
+                for (int i = last; i < r; i++) inner *= Internals.shape(x)[i];
             } else if (blockByBlock(x, out, ds)) {
                 return;
             } else {
                 int[] perm = keptThenReduced(ds, r);
                 xs = x.permute(perm).contiguous();
                 for (int i = 0; i < r; i++) {
-                    if (i < r - ds.length) outer *= x.shape[perm[i]];
-                    else size *= x.shape[perm[i]];
+                    if (i < r - ds.length) outer *= Internals.shape(x)[perm[i]];
+                    else size *= Internals.shape(x)[perm[i]];
                 }
             }
             run(xs, out, outer, size, inner);
@@ -283,9 +289,9 @@ public final class ReduceOps {
          */
         private boolean blockByBlock(Tensor x, Tensor out, int[] ds) {
             boolean kernelKind = kind == Kind.SUM || kind == Kind.MEAN || kind == Kind.AMAX || kind == Kind.AMIN;
-            if (!kernelKind || !x.isContiguous() || x.storage.k == null || x.numel() == 0) return false;
+            if (!kernelKind || !x.isContiguous() || Internals.storage(x).k == null || x.numel() == 0) return false;
             ReduceDims step = kind == Kind.MEAN ? new ReduceDims(Kind.SUM, dims, keepdim) : this;
-            int[] shape = x.shape.clone();
+            int[] shape = Internals.shape(x).clone();
             Tensor cur = x;
             long count = 1;
             for (int j = ds.length; j > 0; ) {
@@ -299,18 +305,18 @@ public final class ReduceOps {
                 }
                 for (int i = ds[hi] + 1; i < shape.length; i++) inner *= shape[i];
                 count *= size;
-                Tensor next = lo == 0 ? out : Tensor.empty(x.dtype(), shape);
+                Tensor next = lo == 0 ? out : Internals.empty(x.dtype(), shape);
                 step.run(cur, next, outer, size, inner);
                 cur = next;
                 j = lo;
             }
-            if (kind == Kind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, out.storage, out.offset, 1, count, false, out.storage, out.offset, out.numel());
+            if (kind == Kind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, Internals.storage(out), Internals.offset(out), 1, count, false, Internals.storage(out), Internals.offset(out), out.numel());
             return true;
         }
 
         private void run(Tensor x, Tensor out, int outer, int size, int inner) {
-            Storage s = x.storage, o = out.storage;
-            int xo = x.offset, oo = out.offset, rows = outer * inner;
+            Storage s = Internals.storage(x), o = Internals.storage(out);
+            int xo = Internals.offset(x), oo = Internals.offset(out), rows = outer * inner;
             if (rows == 0) return;
             ReduceOp kernel = switch (kind) {
                 case SUM, MEAN -> ReduceOp.SUM;

@@ -1,4 +1,9 @@
-package io.simdgrad.core;
+package io.simdgrad.core.engine;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.ElementwiseOp;
+import io.simdgrad.core.ops.Shapes;
 
 /**
  * The one array behind a tensor and all its views, with the version counter that in-place writes
@@ -9,15 +14,15 @@ public final class Storage {
     private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creation order: a storage created later has a larger serial (see {@link Tensor#storageSerial()}). */
-    final long serial = SERIALS.getAndIncrement();
-    final DType dtype;
-    final float[] f;
-    final double[] d;
-    final long[] l;
+    public final long serial = SERIALS.getAndIncrement();
+    public final DType dtype;
+    public final float[] f;
+    public final double[] d;
+    public final long[] l;
     /** The array, whichever its type. */
-    final Object array;
+    public final Object array;
     /** The kernels of the array's type, null for INT64 (which has no arithmetic kernels). */
-    final io.simdgrad.simd.ArrayKernels k;
+    public final io.simdgrad.simd.ArrayKernels k;
     private int version;
     private String lastInPlaceOp;
 
@@ -30,15 +35,15 @@ public final class Storage {
         this.k = f != null ? io.simdgrad.simd.ArrayKernels.FLOAT : d != null ? io.simdgrad.simd.ArrayKernels.DOUBLE : null;
     }
 
-    static Storage of(float[] f) {
+    public static Storage of(float[] f) {
         return new Storage(DType.FLOAT32, f, null, null);
     }
 
-    static Storage of(double[] d) {
+    public static Storage of(double[] d) {
         return new Storage(DType.FLOAT64, null, d, null);
     }
 
-    static Storage of(long[] l) {
+    public static Storage of(long[] l) {
         return new Storage(DType.INT64, null, null, l);
     }
 
@@ -47,7 +52,7 @@ public final class Storage {
      *
      * @throws IllegalArgumentException for a negative count or more than {@link Shapes#MAX_NUMEL}
      */
-    static Storage allocate(DType dtype, int n) {
+    public static Storage allocate(DType dtype, int n) {
         if (n < 0 || n > Shapes.MAX_NUMEL) {
             throw new IllegalArgumentException("Storage: cannot allocate " + n + " elements of " + dtype
                     + " (expected 0 to " + Shapes.MAX_NUMEL + ", the largest Java array)");
@@ -65,7 +70,7 @@ public final class Storage {
      * long range (a Java cast would give 0 or Long.MAX_VALUE), for FLOAT32 a finite value beyond
      * its range (infinities and NaN are kept). A fraction is truncated toward zero, as in PyTorch.
      */
-    static void checkConvertible(String op, DType dtype, double v) {
+    public static void checkConvertible(String op, DType dtype, double v) {
         boolean ok = switch (dtype) {
             case INT64 -> v >= -0x1p63 && v < 0x1p63;
             case FLOAT32 -> !Double.isFinite(v) || Math.abs(v) <= Float.MAX_VALUE;
@@ -78,29 +83,29 @@ public final class Storage {
     }
 
     /** True when {@code v} is an integer an INT64 holds exactly (no fraction, not NaN, in range). */
-    static boolean isInt64(double v) {
+    public static boolean isInt64(double v) {
         return v == Math.rint(v) && v >= -0x1p63 && v < 0x1p63;
     }
 
-    int length() {
+    public int length() {
         return f != null ? f.length : d != null ? d.length : l.length;
     }
 
-    double get(int i) {
+    public double get(int i) {
         return f != null ? f[i] : d != null ? d[i] : l[i];
     }
 
-    void set(int i, double v) {
+    public void set(int i, double v) {
         if (f != null) f[i] = (float) v;
         else if (d != null) d[i] = v;
         else l[i] = (long) v;
     }
 
-    int version() {
+    public int version() {
         return version;
     }
 
-    String lastInPlaceOp() {
+    public String lastInPlaceOp() {
         return lastInPlaceOp;
     }
 

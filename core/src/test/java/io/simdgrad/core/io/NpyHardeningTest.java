@@ -1,5 +1,9 @@
-package io.simdgrad.core;
+package io.simdgrad.core.io;
 
+import io.simdgrad.core.DType;
+import io.simdgrad.core.NpyFuzzTest;
+import io.simdgrad.core.TensorProperties;
+import io.simdgrad.core.ops.Shapes;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;

@@ -1,6 +1,13 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
-import io.simdgrad.core.ConvOps.Axis;
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Kernel;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.ops.ConvOps.Axis;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,7 +25,7 @@ public final class PoolOps {
 
     /** The sizes of the spatial dims as {@code {planes, h, w}} (h = 1 for one dim). */
     static int[] planes(String op, int dims, Tensor x) {
-        return planes(op, dims, x.shape);
+        return planes(op, dims, Internals.shape(x));
     }
 
     static int[] planes(String op, int dims, int[] shape) {
@@ -59,7 +66,7 @@ public final class PoolOps {
     /** PyTorch's pooling checks: stride, pad at most half the window, output at least 1. */
     static int[] poolShape(String op, int dims, Tensor x, Axis h, Axis w, boolean ceil) {
         checkFloat(op, x);
-        return poolShape(op, dims, x.shape, h, w, ceil);
+        return poolShape(op, dims, Internals.shape(x), h, w, ceil);
     }
 
     static int[] poolShape(String op, int dims, int[] shape, Axis h, Axis w, boolean ceil) {
@@ -97,15 +104,15 @@ public final class PoolOps {
         @Override public boolean differentiable() { return false; }
         @Override public int[] shape(Tensor[] in) {
             int[] p = poolShape("maxPool" + dims + "d", dims, in[0], h, w, ceilMode);
-            return withSpatial(in[0].shape, dims, p[3], p[4]);
+            return withSpatial(Internals.shape(in[0]), dims, p[3], p[4]);
         }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] p = poolShape("maxPool" + dims + "d", dims, in[0], h, w, ceilMode);
             return (i, o) -> {
                 Tensor x = i[0].contiguous();
-                x.storage.k.conv().maxPoolIndices(x.storage.array, x.offset, p[0], p[1], p[2], p[3], p[4], h.kernel(), w.kernel(),
-                        h.stride(), w.stride(), h.padding(), w.padding(), h.dilation(), w.dilation(), o.storage.l, o.offset);
+                Internals.storage(x).k.conv().maxPoolIndices(Internals.storage(x).array, Internals.offset(x), p[0], p[1], p[2], p[3], p[4], h.kernel(), w.kernel(),
+                        h.stride(), w.stride(), h.padding(), w.padding(), h.dilation(), w.dilation(), Internals.storage(o).l, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -115,9 +122,9 @@ public final class PoolOps {
         checkFloat(op, x);
         if (idx.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": expected int64 indices, got " + idx.dtype());
         int[] p = planes(op, dims, x), q = planes(op, dims, idx);
-        if (idx.dim() != x.dim() || p[0] != q[0] || !Arrays.equals(Arrays.copyOf(x.shape, x.dim() - dims), Arrays.copyOf(idx.shape, idx.dim() - dims))) {
-            throw new IllegalArgumentException(op + ": indices of shape " + Shapes.str(idx.shape) + " do not index the planes of "
-                    + Shapes.str(x.shape));
+        if (idx.dim() != x.dim() || p[0] != q[0] || !Arrays.equals(Arrays.copyOf(Internals.shape(x), x.dim() - dims), Arrays.copyOf(Internals.shape(idx), idx.dim() - dims))) {
+            throw new IllegalArgumentException(op + ": indices of shape " + Shapes.str(Internals.shape(idx)) + " do not index the planes of "
+                    + Shapes.str(Internals.shape(x)));
         }
         return new int[] {p[0], p[1] * p[2], q[1] * q[2]};
     }
@@ -126,7 +133,7 @@ public final class PoolOps {
     static void checkIndices(String op, Tensor idx, int hw) {
         int n = idx.numel();
         for (int i = 0; i < n; i++) {
-            long v = idx.storage.l[idx.offset + i];
+            long v = Internals.storage(idx).l[Internals.offset(idx) + i];
             if (v < -1 || v >= hw) {
                 throw new IndexOutOfBoundsException(op + ": index " + v + " is out of bounds for a plane of " + hw + " elements (at element "
                         + i + ")");
@@ -143,21 +150,21 @@ public final class PoolOps {
         @Override public String gradFnName(Tensor[] in) { return dims == 1 ? "MaxPool1DWithIndicesBackward0" : "MaxPool2DWithIndicesBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             gatherShape(name(), dims, in[0], in[1]);
-            return in[1].shape.clone();
+            return Internals.shape(in[1]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
             int hh = dims == 1 ? 1 : xs[xs.length - 2];
-            return new Variable[] {Autograd.apply(new PlaneScatter(dims, hh, xs[xs.length - 1]), g, s.input(1)), null};
+            return new Variable[] {Internals.autogradApply(new PlaneScatter(dims, hh, xs[xs.length - 1]), g, s.input(1)), null};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] p = gatherShape(name(), dims, in[0], in[1]);
             return (i, o) -> {
                 Tensor x = i[0].contiguous(), idx = i[1].contiguous();
                 checkIndices(name(), idx, p[1]);
-                o.storage.k.conv().gatherPlanes(x.storage.array, x.offset, p[0], p[1], idx.storage.l, idx.offset, p[2], o.storage.array, o.offset);
+                Internals.storage(o).k.conv().gatherPlanes(Internals.storage(x).array, Internals.offset(x), p[0], p[1], Internals.storage(idx).l, Internals.offset(idx), p[2], Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -174,17 +181,17 @@ public final class PoolOps {
         @Override public int[] shape(Tensor[] in) {
             Tensor g = in[0], idx = in[1];
             checkFloat(name(), g);
-            if (!Arrays.equals(g.shape, idx.shape) || idx.dtype() != DType.INT64) {
-                throw new IllegalArgumentException(name() + ": expected a gradient and int64 indices of one shape, got " + Shapes.str(g.shape)
-                        + " and " + idx.dtype() + Shapes.str(idx.shape));
+            if (!Arrays.equals(Internals.shape(g), Internals.shape(idx)) || idx.dtype() != DType.INT64) {
+                throw new IllegalArgumentException(name() + ": expected a gradient and int64 indices of one shape, got " + Shapes.str(Internals.shape(g))
+                        + " and " + idx.dtype() + Shapes.str(Internals.shape(idx)));
             }
             planes(name(), dims, g);
-            return withSpatial(g.shape, dims, h, w);
+            return withSpatial(Internals.shape(g), dims, h, w);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            return new Variable[] {Autograd.apply(new PlaneGather(dims), gg, s.input(1)), null};
+            return new Variable[] {Internals.autogradApply(new PlaneGather(dims), gg, s.input(1)), null};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] q = planes(name(), dims, in[0]);
@@ -192,8 +199,8 @@ public final class PoolOps {
             return (i, o) -> {
                 Tensor g = i[0].contiguous(), idx = i[1].contiguous();
                 checkIndices(name(), idx, hw);
-                o.storage.k.conv().scatterAddPlanes(g.storage.array, g.offset, q[0], hw, idx.storage.l, idx.offset, q[1] * q[2],
-                        o.storage.array, o.offset);
+                Internals.storage(o).k.conv().scatterAddPlanes(Internals.storage(g).array, Internals.offset(g), q[0], hw, Internals.storage(idx).l, Internals.offset(idx), q[1] * q[2],
+                        Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -275,24 +282,24 @@ public final class PoolOps {
         }
         @Override public int[] shape(Tensor[] in) {
             checkFloat(name(), in[0]);
-            int[] o = windows.out(name(), dims, in[0].shape);
-            return withSpatial(in[0].shape, dims, o[0], o[1]);
+            int[] o = windows.out(name(), dims, Internals.shape(in[0]));
+            return withSpatial(Internals.shape(in[0]), dims, o[0], o[1]);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Autograd.apply(new AvgPoolBackward(dims, windows, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
+            return new Variable[] {Internals.autogradApply(new AvgPoolBackward(dims, windows, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
-            int[] o = windows.out(name(), dims, in[0].shape), p = planes(name(), dims, in[0]);
+            int[] o = windows.out(name(), dims, Internals.shape(in[0])), p = planes(name(), dims, in[0]);
             AxisWindows wh = windows.axis(true, p[1], o[0]), ww = windows.axis(false, p[2], o[1]);
             if (dims == 1) wh = new AxisWindows(new int[] {0}, new int[] {1}, new int[] {1});
             AxisWindows fh = wh;
             int div = windows instanceof Pooled pp ? pp.divisorOverride() : 0;
             return (i, out1) -> {
                 Tensor x = i[0].contiguous();
-                x.storage.k.conv().windowAverage(x.storage.array, x.offset, p[0], p[1], p[2], fh.start(), fh.end(), fh.factor(), ww.start(),
-                        ww.end(), ww.factor(), div, out1.storage.array, out1.offset);
+                Internals.storage(x).k.conv().windowAverage(Internals.storage(x).array, Internals.offset(x), p[0], p[1], p[2], fh.start(), fh.end(), fh.factor(), ww.start(),
+                        ww.end(), ww.factor(), div, Internals.storage(out1).array, Internals.offset(out1));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -306,17 +313,17 @@ public final class PoolOps {
             Tensor g = in[0];
             checkFloat(name(), g);
             planes(name(), dims, g);
-            int[] xs = withSpatial(g.shape, dims, h, w);
+            int[] xs = withSpatial(Internals.shape(g), dims, h, w);
             int[] o = windows.out(name(), dims, xs);
-            int[] want = withSpatial(g.shape, dims, o[0], o[1]);
-            if (!Arrays.equals(want, g.shape)) {
-                throw new IllegalArgumentException(name() + ": expected a gradient of shape " + Shapes.str(want) + ", got " + Shapes.str(g.shape));
+            int[] want = withSpatial(Internals.shape(g), dims, o[0], o[1]);
+            if (!Arrays.equals(want, Internals.shape(g))) {
+                throw new IllegalArgumentException(name() + ": expected a gradient of shape " + Shapes.str(want) + ", got " + Shapes.str(Internals.shape(g)));
             }
             return xs;
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            return new Variable[] {Autograd.apply(new AvgPool(dims, windows), gg)};
+            return new Variable[] {Internals.autogradApply(new AvgPool(dims, windows), gg)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] p = planes(name(), dims, in[0]);
@@ -325,8 +332,8 @@ public final class PoolOps {
             int div = windows instanceof Pooled pp ? pp.divisorOverride() : 0;
             return (i, o) -> {
                 Tensor g = i[0].contiguous();
-                g.storage.k.conv().windowAverageBackward(g.storage.array, g.offset, p[0], h, w, wh.start(), wh.end(), wh.factor(), ww.start(),
-                        ww.end(), ww.factor(), div, o.storage.array, o.offset);
+                Internals.storage(g).k.conv().windowAverageBackward(Internals.storage(g).array, Internals.offset(g), p[0], h, w, wh.start(), wh.end(), wh.factor(), ww.start(),
+                        ww.end(), ww.factor(), div, Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -404,22 +411,22 @@ public final class PoolOps {
         }
         @Override public int[] shape(Tensor[] in) {
             checkFloat("pad", in[0]);
-            int[] p = check(in[0].shape);
-            return withSpatial(in[0].shape, dims, p[3], p[4]);
+            int[] p = check(Internals.shape(in[0]));
+            return withSpatial(Internals.shape(in[0]), dims, p[3], p[4]);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Autograd.apply(new PadBackward(this, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
+            return new Variable[] {Internals.autogradApply(new PadBackward(this, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
         }
         int[] rows(int h) { return dims == 1 ? new int[] {0} : padMap(mode, h, top, bottom); }
         int[] cols(int w) { return padMap(mode, w, left, right); }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
-            int[] p = check(in[0].shape);
+            int[] p = check(Internals.shape(in[0]));
             int[] rows = rows(p[1]), cols = cols(p[2]);
             return (i, o) -> {
                 Tensor x = i[0].contiguous();
-                x.storage.k.conv().gatherRowsCols(x.storage.array, x.offset, p[0], p[1], p[2], rows, cols, value, o.storage.array, o.offset);
+                Internals.storage(x).k.conv().gatherRowsCols(Internals.storage(x).array, Internals.offset(x), p[0], p[1], p[2], rows, cols, value, Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -433,25 +440,25 @@ public final class PoolOps {
             Tensor g = in[0];
             checkFloat(name(), g);
             planes(name(), pad.dims(), g);
-            int[] xs = withSpatial(g.shape, pad.dims(), h, w);
+            int[] xs = withSpatial(Internals.shape(g), pad.dims(), h, w);
             int[] p = pad.check(xs);
             int[] want = withSpatial(xs, pad.dims(), p[3], p[4]);
-            if (!Arrays.equals(want, g.shape)) {
-                throw new IllegalArgumentException(name() + ": expected a gradient of shape " + Shapes.str(want) + ", got " + Shapes.str(g.shape));
+            if (!Arrays.equals(want, Internals.shape(g))) {
+                throw new IllegalArgumentException(name() + ": expected a gradient of shape " + Shapes.str(want) + ", got " + Shapes.str(Internals.shape(g)));
             }
             return xs;
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
             Pad p = pad;
-            return new Variable[] {Autograd.apply(new Pad(p.dims(), p.left(), p.right(), p.top(), p.bottom(), p.mode(), 0), gg)};
+            return new Variable[] {Internals.autogradApply(new Pad(p.dims(), p.left(), p.right(), p.top(), p.bottom(), p.mode(), 0), gg)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] q = planes(name(), pad.dims(), in[0]);
             int[] rows = pad.rows(h), cols = pad.cols(w);
             return (i, o) -> {
                 Tensor g = i[0].contiguous();
-                g.storage.k.conv().scatterAddRowsCols(g.storage.array, g.offset, q[0], h, w, rows, cols, o.storage.array, o.offset);
+                Internals.storage(g).k.conv().scatterAddRowsCols(Internals.storage(g).array, Internals.offset(g), q[0], h, w, rows, cols, Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }

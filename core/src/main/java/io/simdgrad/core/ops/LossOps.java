@@ -1,4 +1,13 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Reduction;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 import java.util.Arrays;
 
@@ -31,14 +40,14 @@ public final class LossOps {
             want = new int[0];
         } else {
             want = new int[x.dim() - 1];
-            want[0] = x.shape[0];
-            System.arraycopy(x.shape, 2, want, 1, x.dim() - 2);
+            want[0] = Internals.shape(x)[0];
+            System.arraycopy(Internals.shape(x), 2, want, 1, x.dim() - 2);
         }
-        if (!Arrays.equals(want, t.shape)) {
+        if (!Arrays.equals(want, Internals.shape(t))) {
             throw new IllegalArgumentException(op + ": expected a target of shape " + Shapes.str(want) + " for an input of shape "
-                    + Shapes.str(x.shape) + ", got " + Shapes.str(t.shape));
+                    + Shapes.str(Internals.shape(x)) + ", got " + Shapes.str(Internals.shape(t)));
         }
-        return ncd(x.shape);
+        return ncd(Internals.shape(x));
     }
 
     /** An input shape as {@code [N, C, D]}: the classes on dim 1 (dim 0 for 1-D), D the product of the dims after it. */
@@ -51,8 +60,8 @@ public final class LossOps {
 
     /** Checks every target before anything is computed: in [0, C) or the ignored index. */
     private static void checkTargets(String op, Tensor t, int classes, long ignoreIndex) {
-        Storage s = t.storage;
-        int o = t.offset, n = t.numel();
+        Storage s = Internals.storage(t);
+        int o = Internals.offset(t), n = t.numel();
         for (int i = 0; i < n; i++) {
             long c = s.l[o + i];
             if (c != ignoreIndex && (c < 0 || c >= classes)) {
@@ -66,9 +75,9 @@ public final class LossOps {
     private static Tensor weight(String op, Tensor[] in, int classes, DType dtype) {
         if (in.length < 3) return null;
         Tensor w = in[2];
-        if (w.dim() != 1 || w.shape[0] != classes) {
+        if (w.dim() != 1 || Internals.shape(w)[0] != classes) {
             throw new IllegalArgumentException(op + ": weight tensor should be defined either for all " + classes
-                    + " classes or no classes but got weight tensor of shape: " + Shapes.str(w.shape));
+                    + " classes or no classes but got weight tensor of shape: " + Shapes.str(Internals.shape(w)));
         }
         if (w.dtype() != dtype) {
             throw new IllegalArgumentException(op + ": expected a weight of dtype " + dtype + " (the input's), got " + w.dtype());
@@ -78,7 +87,7 @@ public final class LossOps {
 
     /** The weight of class {@code cls}: 1 without weights. */
     private static double w(Tensor w, long cls) {
-        return w == null ? 1 : w.storage.get(w.offset + (int) cls);
+        return w == null ? 1 : Internals.storage(w).get(Internals.offset(w) + (int) cls);
     }
 
     /** The sum of the kept targets' weights: the mean's divisor. */
@@ -86,7 +95,7 @@ public final class LossOps {
         int n = t.numel();
         double k = 0;
         for (int i = 0; i < n; i++) {
-            long c = t.storage.l[t.offset + i];
+            long c = Internals.storage(t).l[Internals.offset(t) + i];
             if (c != ignoreIndex) k += w(w, c);
         }
         return k;
@@ -117,13 +126,13 @@ public final class LossOps {
         @Override public int[] shape(Tensor[] in) {
             int[] l = layout(name(), in[0], in[1]);
             weight(name(), in, l[1], in[0].dtype());
-            return reduction == Reduction.NONE ? in[1].shape.clone() : new int[0];
+            return reduction == Reduction.NONE ? Internals.shape(in[1]).clone() : new int[0];
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             // d l / d x: -g w[t] (scaled for mean) at each kept target, 0 elsewhere; the weights get no gradient (as in PyTorch)
-            Variable gx = Autograd.apply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), withWeight(s, g));
+            Variable gx = Internals.autogradApply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), withWeight(s, g));
             return weighted(s) ? new Variable[] {gx, null, null} : new Variable[] {gx, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
@@ -131,20 +140,20 @@ public final class LossOps {
             int n = l[0], c = l[1], d = l[2];
             Tensor x = in[0].contiguous(), t = in[1].contiguous(), wt = weight(name(), in, c, x.dtype());
             checkTargets(name(), t, c, ignoreIndex);
-            Storage xs = x.storage, ts = t.storage, o = out.storage;
+            Storage xs = Internals.storage(x), ts = Internals.storage(t), o = Internals.storage(out);
             double total = 0, k = 0;
             for (int i = 0, nd = n * d; i < nd; i++) {
-                long cls = ts.l[t.offset + i];
-                double v = cls == ignoreIndex ? 0 : -w(wt, cls) * xs.get(x.offset + (i / d) * c * d + (int) cls * d + i % d);
+                long cls = ts.l[Internals.offset(t) + i];
+                double v = cls == ignoreIndex ? 0 : -w(wt, cls) * xs.get(Internals.offset(x) + (i / d) * c * d + (int) cls * d + i % d);
                 if (reduction == Reduction.NONE) {
-                    o.set(out.offset + i, v);
+                    o.set(Internals.offset(out) + i, v);
                 } else if (cls != ignoreIndex) {
                     total += v;
                     k += w(wt, cls);
                 }
             }
-            if (reduction == Reduction.SUM) o.set(out.offset, total);
-            if (reduction == Reduction.MEAN) o.set(out.offset, total / k);
+            if (reduction == Reduction.SUM) o.set(Internals.offset(out), total);
+            if (reduction == Reduction.MEAN) o.set(Internals.offset(out), total / k);
         }
     }
 
@@ -173,17 +182,17 @@ public final class LossOps {
         }
         @Override public int[] shape(Tensor[] in) {
             Tensor g = in[0];
-            int[] want = reduction == Reduction.NONE ? in[1].shape : new int[0];
-            if (!Arrays.equals(g.shape, want) || !g.dtype().isFloatingPoint() || in[1].dtype() != DType.INT64) {
+            int[] want = reduction == Reduction.NONE ? Internals.shape(in[1]) : new int[0];
+            if (!Arrays.equals(Internals.shape(g), want) || !g.dtype().isFloatingPoint() || in[1].dtype() != DType.INT64) {
                 throw new IllegalArgumentException("nllLossBackward: expected a floating point gradient of shape " + Shapes.str(want)
-                        + " and int64 targets, got " + g.dtype() + Shapes.str(g.shape) + " and " + in[1].dtype());
+                        + " and int64 targets, got " + g.dtype() + Shapes.str(Internals.shape(g)) + " and " + in[1].dtype());
             }
             return inputShape.clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            Variable r = Autograd.apply(new NllLoss(reduction, ignoreIndex), withWeight(s, gg));
+            Variable r = Internals.autogradApply(new NllLoss(reduction, ignoreIndex), withWeight(s, gg));
             return weighted(s) ? new Variable[] {r, null, null} : new Variable[] {r, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
@@ -192,13 +201,13 @@ public final class LossOps {
             int n = l[0], c = l[1], d = l[2];
             Tensor wt = weight("nllLossBackward", in, c, g.dtype());
             checkTargets("nllLossBackward", t, c, ignoreIndex);
-            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
             double k = reduction == Reduction.MEAN ? kept(t, ignoreIndex, wt) : 1;
             for (int i = 0, nd = n * d; i < nd; i++) {
-                long cls = t.storage.l[t.offset + i];
+                long cls = Internals.storage(t).l[Internals.offset(t) + i];
                 if (cls == ignoreIndex) continue;
-                double gi = (reduction == Reduction.NONE ? g.storage.get(g.offset + i) : g.storage.get(g.offset)) * w(wt, cls);
-                out.storage.set(out.offset + (i / d) * c * d + (int) cls * d + i % d, reduction == Reduction.MEAN ? -gi / k : -gi);
+                double gi = (reduction == Reduction.NONE ? Internals.storage(g).get(Internals.offset(g) + i) : Internals.storage(g).get(Internals.offset(g))) * w(wt, cls);
+                Internals.storage(out).set(Internals.offset(out) + (i / d) * c * d + (int) cls * d + i % d, reduction == Reduction.MEAN ? -gi / k : -gi);
             }
         }
     }

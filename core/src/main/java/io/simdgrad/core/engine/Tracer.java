@@ -1,4 +1,8 @@
-package io.simdgrad.core;
+package io.simdgrad.core.engine;
+
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.ViewOps;
 
 /**
  * Sees every op that passes through {@link Dispatch} on the thread it is attached to, so that a

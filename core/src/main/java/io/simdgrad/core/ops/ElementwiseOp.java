@@ -1,4 +1,12 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.ForwardAD;
+import io.simdgrad.core.Kernel;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 /**
  * An op whose result element {@code i} is computed from element {@code i} of each operand
@@ -31,7 +39,7 @@ public interface ElementwiseOp extends Op {
     /** Its Jacobian is diagonal: the tangent is the sum of the VJP's parts at each operand's tangent ({@link ForwardAD#elementwise}). */
     @Override
     default Variable jvp(Op.Saved primals, Variable[] tangents) {
-        return ForwardAD.elementwise(this, primals, tangents);
+        return Internals.forwardADElementwise(this, primals, tangents);
     }
 
     /** Loops over the runs of {@code out}'s layout (operands converted and broadcast). */

@@ -1,4 +1,7 @@
-package io.simdgrad.core;
+package io.simdgrad.core.io;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.ops.Shapes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -114,7 +117,7 @@ public final class Npy {
             long dataBytes = numel * h.dtype.itemSize();
             long available = size - ch.position();
             if (available < dataBytes) {
-                throw new IOException("Npy.read: truncated data in " + path + ": shape " + TensorFormatter.tupleString(h.shape)
+                throw new IOException("Npy.read: truncated data in " + path + ": shape " + Shapes.tupleString(h.shape)
                         + " of '" + h.descr + "' needs " + dataBytes + " bytes after the " + ch.position()
                         + "-byte header, found " + available);
             }
@@ -186,7 +189,7 @@ public final class Npy {
     static byte[] header(String descr, int[] shape) {
         StringBuilder dict = new StringBuilder()
                 .append("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': ")
-                .append(TensorFormatter.tupleString(shape)).append(", }");
+                .append(Shapes.tupleString(shape)).append(", }");
         if (shape.length > 0) dict.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Integer.toString(shape[0]).length()));
         byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
         int major = 1;

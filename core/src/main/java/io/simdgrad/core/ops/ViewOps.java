@@ -1,4 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.ForwardAD;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
 
 import java.util.Arrays;
 
@@ -17,7 +24,7 @@ public final class ViewOps {
 
         @Override
         default int[] shape(Tensor[] in) {
-            return view(in[0]).shape;
+            return Internals.shape(view(in[0]));
         }
 
         @Override
@@ -33,7 +40,7 @@ public final class ViewOps {
         /** A view is linear: the same view of the tangent. */
         @Override
         default Variable jvp(Op.Saved primals, Variable[] tangents) {
-            return ForwardAD.linear(this, primals, tangents);
+            return Internals.forwardADLinear(this, primals, tangents);
         }
     }
 
@@ -133,7 +140,7 @@ public final class ViewOps {
 
     /** {@code g} placed at {@code start} along {@code d} inside zeros of {@code shape}, differentiably (a cat). */
     static Variable padAlong(Variable g, int[] shape, int d, int start) {
-        int len = g.data().shape[d];
+        int len = Internals.shape(g.data())[d];
         int after = shape[d] - start - len;
         java.util.List<Variable> parts = new java.util.ArrayList<>(3);
         if (start > 0) parts.add(zerosAlong(g, shape, d, start));

@@ -1,4 +1,13 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Generator;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 import java.util.Arrays;
 
@@ -36,8 +45,8 @@ public final class IndexOps {
 
     /** Checks every element of {@code idx} lies in {@code [0, size)} (or is {@code skip}), before any write. */
     private static void checkAll(String op, Tensor idx, int dim, int size, long skip) {
-        Walk w = new Walk(idx.shape, idx);
-        long[] l = idx.storage.l;
+        Walk w = new Walk(Internals.shape(idx), idx);
+        long[] l = Internals.storage(idx).l;
         for (int i = 0, n = idx.numel(); i < n; i++, w.next()) {
             long v = l[w.off[0]];
             if ((v < 0 || v >= size) && v != skip) throw outOfBounds(op, v, dim, size);
@@ -57,8 +66,8 @@ public final class IndexOps {
             this.strides = new int[ts.length][];
             this.off = new int[ts.length];
             for (int k = 0; k < ts.length; k++) {
-                strides[k] = ts[k].strides;
-                off[k] = ts[k].offset;
+                strides[k] = Internals.strides(ts[k]);
+                off[k] = Internals.offset(ts[k]);
             }
         }
 
@@ -122,33 +131,33 @@ public final class IndexOps {
             int d = Shapes.dim(name(), dim, Math.max(1, x.dim()));
             if (idx.dim() != x.dim()) {
                 throw new IllegalArgumentException(name() + ": Index tensor must have the same number of dimensions as input tensor (index "
-                        + Shapes.str(idx.shape) + ", input " + Shapes.str(x.shape) + ")");
+                        + Shapes.str(Internals.shape(idx)) + ", input " + Shapes.str(Internals.shape(x)) + ")");
             }
             for (int k = 0; k < x.dim(); k++) {
-                if (k != d && idx.shape[k] > x.shape[k]) {
+                if (k != d && Internals.shape(idx)[k] > Internals.shape(x)[k]) {
                     throw new IllegalArgumentException(name() + ": Size does not match at dimension " + k + " expected index "
-                            + Shapes.str(idx.shape) + " to be no larger than self " + Shapes.str(x.shape) + " apart from dimension " + d);
+                            + Shapes.str(Internals.shape(idx)) + " to be no larger than self " + Shapes.str(Internals.shape(x)) + " apart from dimension " + d);
                 }
             }
-            return idx.shape.clone();
+            return Internals.shape(idx).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Autograd.apply(new ScatterAdd(dim, s.inputShape(0)), s.input(1), g), null};
+            return new Variable[] {Internals.autogradApply(new ScatterAdd(dim, s.inputShape(0)), s.input(1), g), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0], idx = in[1];
             if (x.dim() == 0) {
                 checkAll(name(), idx, 0, 1, NO_SKIP);
-                copyElement(x.storage, x.offset, out.storage, out.offset);
+                copyElement(Internals.storage(x), Internals.offset(x), Internals.storage(out), Internals.offset(out));
                 return;
             }
-            int d = Shapes.dim(name(), dim, x.dim()), size = x.shape[d], st = x.strides[d];
+            int d = Shapes.dim(name(), dim, x.dim()), size = Internals.shape(x)[d], st = Internals.strides(x)[d];
             checkAll(name(), idx, d, size, NO_SKIP);
-            Walk w = new Walk(idx.shape, idx, x).stride(1, d, 0);
-            long[] l = idx.storage.l;
+            Walk w = new Walk(Internals.shape(idx), idx, x).stride(1, d, 0);
+            long[] l = Internals.storage(idx).l;
             for (int i = 0, n = out.numel(); i < n; i++, w.next()) {
-                copyElement(x.storage, w.off[1] + (int) l[w.off[0]] * st, out.storage, out.offset + i);
+                copyElement(Internals.storage(x), w.off[1] + (int) l[w.off[0]] * st, Internals.storage(out), Internals.offset(out) + i);
             }
         }
     }
@@ -159,12 +168,12 @@ public final class IndexOps {
         int d = Shapes.dim(op, dim, Math.max(1, self.length));
         if (idx.dim() != self.length || src.dim() != self.length) {
             throw new IllegalArgumentException(op + ": Index tensor must have the same number of dimensions as self tensor and src "
-                    + "(self " + Shapes.str(self) + ", index " + Shapes.str(idx.shape) + ", src " + Shapes.str(src.shape) + ")");
+                    + "(self " + Shapes.str(self) + ", index " + Shapes.str(Internals.shape(idx)) + ", src " + Shapes.str(Internals.shape(src)) + ")");
         }
         for (int k = 0; k < self.length; k++) {
-            if ((k != d && idx.shape[k] > self[k]) || idx.shape[k] > src.shape[k]) {
-                throw new IllegalArgumentException(op + ": Expected index " + Shapes.str(idx.shape) + " to be no larger than self "
-                        + Shapes.str(self) + " apart from dimension " + d + " and to be no larger size than src " + Shapes.str(src.shape));
+            if ((k != d && Internals.shape(idx)[k] > self[k]) || Internals.shape(idx)[k] > Internals.shape(src)[k]) {
+                throw new IllegalArgumentException(op + ": Expected index " + Shapes.str(Internals.shape(idx)) + " to be no larger than self "
+                        + Shapes.str(self) + " apart from dimension " + d + " and to be no larger size than src " + Shapes.str(Internals.shape(src)));
             }
         }
         return d;
@@ -177,18 +186,18 @@ public final class IndexOps {
     private static void scatterInto(Tensor out, int d, Tensor idx, Tensor src, boolean add) {
         if (out.dim() == 0) {
             if (idx.numel() == 1) {
-                if (add) addElement(src.storage, src.offset, out.storage, out.offset);
-                else copyElement(src.storage, src.offset, out.storage, out.offset);
+                if (add) addElement(Internals.storage(src), Internals.offset(src), Internals.storage(out), Internals.offset(out));
+                else copyElement(Internals.storage(src), Internals.offset(src), Internals.storage(out), Internals.offset(out));
             }
             return;
         }
-        int st = out.strides[d];
-        Walk w = new Walk(idx.shape, idx, src, out).stride(2, d, 0);
-        long[] l = idx.storage.l;
+        int st = Internals.strides(out)[d];
+        Walk w = new Walk(Internals.shape(idx), idx, src, out).stride(2, d, 0);
+        long[] l = Internals.storage(idx).l;
         for (int i = 0, n = idx.numel(); i < n; i++, w.next()) {
             int o = w.off[2] + (int) l[w.off[0]] * st;
-            if (add) addElement(src.storage, w.off[1], out.storage, o);
-            else copyElement(src.storage, w.off[1], out.storage, o);
+            if (add) addElement(Internals.storage(src), w.off[1], Internals.storage(out), o);
+            else copyElement(Internals.storage(src), w.off[1], Internals.storage(out), o);
         }
     }
 
@@ -213,7 +222,7 @@ public final class IndexOps {
         private int first() { return base == null ? 1 : 0; }
         @Override public boolean savesInput(int i) { return i == first(); }
         @Override public int[] shape(Tensor[] in) {
-            int[] self = base == null ? in[0].shape : base;
+            int[] self = base == null ? Internals.shape(in[0]) : base;
             if (base == null) requireSameDtype(name(), in[0], in[2]);
             checkScatter(name(), dim, self, in[first()], in[first() + 1]);
             return self.clone();
@@ -226,10 +235,10 @@ public final class IndexOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor idx = in[first()], src = in[first() + 1];
-            int d = checkScatter(name(), dim, out.shape, idx, src);
-            checkAll(name(), idx, d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            int d = checkScatter(name(), dim, Internals.shape(out), idx, src);
+            checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
             if (base == null) Ops.CopyInto.copy(in[0], out);
-            else Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            else Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
             scatterInto(out, d, idx, src, true);
         }
     }
@@ -246,8 +255,8 @@ public final class IndexOps {
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public int[] shape(Tensor[] in) {
             requireSameDtype(name(), in[0], in[2]);
-            checkScatter(name(), dim, in[0].shape, in[1], in[2]);
-            return in[0].shape.clone();
+            checkScatter(name(), dim, Internals.shape(in[0]), in[1], in[2]);
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -257,8 +266,8 @@ public final class IndexOps {
             return new Variable[] {gSelf, null, gSrc == null ? null : padTo(gSrc, s.inputShape(2))};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            int d = checkScatter(name(), dim, out.shape, in[1], in[2]);
-            checkAll(name(), in[1], d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            int d = checkScatter(name(), dim, Internals.shape(out), in[1], in[2]);
+            checkAll(name(), in[1], d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
             Ops.CopyInto.copy(in[0], out);
             scatterInto(out, d, in[1], in[2], false);
         }
@@ -286,7 +295,7 @@ public final class IndexOps {
     /** The index of indexSelect/indexAdd: 1-D or 0-d (one index), INT64. */
     private static void requireVector(String op, Tensor idx) {
         requireIndex(op, idx);
-        if (idx.dim() > 1) throw new IllegalArgumentException(op + ": Index is supposed to be a vector, got shape " + Shapes.str(idx.shape));
+        if (idx.dim() > 1) throw new IllegalArgumentException(op + ": Index is supposed to be a vector, got shape " + Shapes.str(Internals.shape(idx)));
     }
 
     /** A contiguous tensor seen as {@code [outer, shape[d], inner]}. */
@@ -312,25 +321,25 @@ public final class IndexOps {
             requireVector(name(), in[1]);
             if (x.dim() == 0) throw new IllegalArgumentException(name() + ": expected an input with at least 1 dimension, got a 0-d tensor");
             int d = Shapes.dim(name(), dim, x.dim());
-            int[] r = x.shape.clone();
+            int[] r = Internals.shape(x).clone();
             r[d] = in[1].numel();
             return r;
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Autograd.apply(new IndexAdd(dim, s.inputShape(0), skip), s.input(1), g), null};
+            return new Variable[] {Internals.autogradApply(new IndexAdd(dim, s.inputShape(0), skip), s.input(1), g), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous(), idx = in[1].contiguous();
             int d = Shapes.dim(name(), dim, x.dim());
-            int[] k = oki(x.shape, d);
+            int[] k = oki(Internals.shape(x), d);
             int size = k[1], inner = k[2], m = idx.numel();
             checkAll(name(), idx, d, size, NO_SKIP);
-            long[] l = idx.storage.l;
+            long[] l = Internals.storage(idx).l;
             for (int o = 0; o < k[0]; o++) {
                 for (int j = 0; j < m; j++) {
-                    Kernels.copy(x.storage, x.offset + (o * size + (int) l[idx.offset + j]) * inner, 1,
-                            out.storage, out.offset + (o * m + j) * inner, inner);
+                    Kernels.copy(Internals.storage(x), Internals.offset(x) + (o * size + (int) l[Internals.offset(idx) + j]) * inner, 1,
+                            Internals.storage(out), Internals.offset(out) + (o * m + j) * inner, inner);
                 }
             }
         }
@@ -357,7 +366,7 @@ public final class IndexOps {
         private int first() { return base == null ? 1 : 0; }
         @Override public boolean savesInput(int i) { return i == first(); }
         private int check(Tensor[] in) {
-            int[] self = base == null ? in[0].shape : base;
+            int[] self = base == null ? Internals.shape(in[0]) : base;
             Tensor idx = in[first()], src = in[first() + 1];
             requireVector(name(), idx);
             if (base == null) requireSameDtype(name(), in[0], src);
@@ -367,21 +376,21 @@ public final class IndexOps {
             want[d] = idx.numel();
             if (src.dim() != self.length) {
                 throw new IllegalArgumentException(name() + ": Source/destination tensor must have same slice shapes (self "
-                        + Shapes.str(self) + ", source " + Shapes.str(src.shape) + ")");
+                        + Shapes.str(self) + ", source " + Shapes.str(Internals.shape(src)) + ")");
             }
-            if (src.shape[d] != idx.numel()) {
+            if (Internals.shape(src)[d] != idx.numel()) {
                 throw new IllegalArgumentException(name() + ": Number of indices (" + idx.numel() + ") should be equal to source.size(dim): ("
-                        + src.shape[d] + "), for dim: " + d);
+                        + Internals.shape(src)[d] + "), for dim: " + d);
             }
-            if (!Arrays.equals(want, src.shape)) {
+            if (!Arrays.equals(want, Internals.shape(src))) {
                 throw new IllegalArgumentException(name() + ": Source/destination tensor must have same slice shapes (self "
-                        + Shapes.str(self) + ", source " + Shapes.str(src.shape) + ", dim " + d + ")");
+                        + Shapes.str(self) + ", source " + Shapes.str(Internals.shape(src)) + ", dim " + d + ")");
             }
             return d;
         }
         @Override public int[] shape(Tensor[] in) {
             check(in);
-            return (base == null ? in[0].shape : base).clone();
+            return (base == null ? Internals.shape(in[0]) : base).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[in.length - 1].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -396,18 +405,18 @@ public final class IndexOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             int d = check(in);
             Tensor idx = in[first()].contiguous(), src = in[first() + 1].contiguous();
-            int[] k = oki(out.shape, d);
+            int[] k = oki(Internals.shape(out), d);
             int size = k[1], inner = k[2], m = idx.numel();
             checkAll(name(), idx, d, size, skip);
             if (base == null) Ops.CopyInto.copy(in[0], out);
-            else Kernels.fill(out.storage, out.offset, out.numel(), 0);
-            long[] l = idx.storage.l;
-            Storage o = out.storage, a = src.storage;
+            else Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
+            long[] l = Internals.storage(idx).l;
+            Storage o = Internals.storage(out), a = Internals.storage(src);
             for (int p = 0; p < k[0]; p++) {
                 for (int j = 0; j < m; j++) {
-                    long v = l[idx.offset + j];
+                    long v = l[Internals.offset(idx) + j];
                     if (v == skip) continue;
-                    int so = src.offset + (p * m + j) * inner, oo = out.offset + (p * size + (int) v) * inner;
+                    int so = Internals.offset(src) + (p * m + j) * inner, oo = Internals.offset(out) + (p * size + (int) v) * inner;
                     if (o.k != null) o.k.axpy(1, a.array, so, o.array, oo, inner);
                     else for (int i = 0; i < inner; i++) o.l[oo + i] += a.l[so + i];
                 }
@@ -433,7 +442,7 @@ public final class IndexOps {
     public record MaskedFill(double value) implements ElementwiseOp {
         @Override public String name() { return "maskedFill"; }
         @Override public String attributes() { return "value=" + value; }
-        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[1].shape, in[0].shape); } // PyTorch names the mask first
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), Internals.shape(in[1]), Internals.shape(in[0])); } // PyTorch names the mask first
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -466,15 +475,15 @@ public final class IndexOps {
                 throw new IllegalArgumentException(name() + ": numClasses must be positive, got " + numClasses
                         + " (PyTorch's -1, inferring it from the labels' values, would make the shape depend on data)");
             }
-            int[] r = Arrays.copyOf(in[0].shape, in[0].dim() + 1);
+            int[] r = Arrays.copyOf(Internals.shape(in[0]), in[0].dim() + 1);
             r[in[0].dim()] = numClasses;
             return r;
         }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor t = in[0];
-            Walk w = new Walk(t.shape, t);
-            long[] l = t.storage.l;
+            Walk w = new Walk(Internals.shape(t), t);
+            long[] l = Internals.storage(t).l;
             for (int i = 0, n = t.numel(); i < n; i++, w.next()) {
                 long v = l[w.off[0]];
                 if (v < 0) throw new IllegalArgumentException(name() + ": Class values must be non-negative. (got " + v + ")");
@@ -483,9 +492,9 @@ public final class IndexOps {
                             + ", numClasses " + numClasses + ")");
                 }
             }
-            Kernels.fill(out.storage, out.offset, out.numel(), 0);
-            w = new Walk(t.shape, t);
-            for (int i = 0, n = t.numel(); i < n; i++, w.next()) out.storage.l[out.offset + i * numClasses + (int) l[w.off[0]]] = 1;
+            Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
+            w = new Walk(Internals.shape(t), t);
+            for (int i = 0, n = t.numel(); i < n; i++, w.next()) Internals.storage(out).l[Internals.offset(out) + i * numClasses + (int) l[w.off[0]]] = 1;
         }
     }
 
@@ -511,14 +520,14 @@ public final class IndexOps {
         @Override public Generator generator() { return gen; }
         @Override public int[] shape(Tensor[] in) {
             if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException("dropout: expected a floating point input, got " + in[0].dtype());
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Storage o = out.storage;
+            Storage o = Internals.storage(out);
             double keep = 1 - p, scale = p == 1 ? 0 : 1 / keep;
             float keepF = (float) keep;
-            for (int i = 0, n = out.numel(); i < n; i++) o.set(out.offset + i, gen.nextFloat() < keepF ? scale : 0);
+            for (int i = 0, n = out.numel(); i < n; i++) o.set(Internals.offset(out) + i, gen.nextFloat() < keepF ? scale : 0);
         }
     }
 
@@ -537,8 +546,8 @@ public final class IndexOps {
         @Override public int[] shape(Tensor[] in) { return new int[] {n}; }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {
-            long[] l = out.storage.l;
-            int o = out.offset;
+            long[] l = Internals.storage(out).l;
+            int o = Internals.offset(out);
             for (int i = 0; i < n; i++) l[o + i] = i;
             for (int i = n - 1; i > 0; i--) {
                 int j = (int) gen.nextLong(i + 1L);
@@ -576,8 +585,8 @@ public final class IndexOps {
         @Override public int[] shape(Tensor[] in) { return size.clone(); }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void forward(Tensor[] in, Tensor out) {
-            long[] l = out.storage.l;
-            for (int i = 0, n = out.numel(); i < n; i++) l[out.offset + i] = low + gen.nextLong(high - low);
+            long[] l = Internals.storage(out).l;
+            for (int i = 0, n = out.numel(); i < n; i++) l[Internals.offset(out) + i] = low + gen.nextLong(high - low);
         }
     }
 
@@ -590,7 +599,7 @@ public final class IndexOps {
         @Override public boolean differentiable() { return false; }
         @Override public int[] shape(Tensor[] in) {
             requireIndex("takeAlongDim", in[0]);
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return DType.INT64; }
         @Override public void run(Storage[] s, int[] offs, int[] st, int n) {
@@ -622,23 +631,23 @@ public final class IndexOps {
         @Override public int[] shape(Tensor[] in) {
             requireSameDtype(name(), in[0], in[2]);
             if (!in[0].dtype().isFloatingPoint()) throw new IllegalArgumentException(name() + ": expected a floating point input, got " + in[0].dtype());
-            checkScatter(name(), dim, in[0].shape, in[1], in[2]);
-            return in[0].shape.clone();
+            checkScatter(name(), dim, Internals.shape(in[0]), in[1], in[2]);
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor idx = in[1], src = in[2];
-            int d = checkScatter(name(), dim, out.shape, idx, src);
-            checkAll(name(), idx, d, out.dim() == 0 ? 1 : out.shape[d], NO_SKIP);
+            int d = checkScatter(name(), dim, Internals.shape(out), idx, src);
+            checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
             Ops.CopyInto.copy(in[0], out);
             int n = out.numel();
             int[] count = new int[n];
             if (includeSelf) Arrays.fill(count, 1);
-            int st = out.dim() == 0 ? 0 : out.strides[d];
-            Walk w = new Walk(idx.shape, idx, src, out);
+            int st = out.dim() == 0 ? 0 : Internals.strides(out)[d];
+            Walk w = new Walk(Internals.shape(idx), idx, src, out);
             if (out.dim() > 0) w.stride(2, d, 0);
-            Storage o = out.storage, a = src.storage;
-            long[] l = idx.storage.l;
+            Storage o = Internals.storage(out), a = Internals.storage(src);
+            long[] l = Internals.storage(idx).l;
             for (int i = 0, m = idx.numel(); i < m; i++, w.next()) {
                 int p = w.off[2] + (int) l[w.off[0]] * st;
                 double v = a.get(w.off[1]), cur = o.get(p);
@@ -684,7 +693,7 @@ public final class IndexOps {
     /** The leading block of {@code t} with {@code shape} (narrowed along every dim). */
     static Tensor leading(Tensor t, int[] shape) {
         Tensor r = t;
-        for (int d = 0; d < shape.length; d++) if (r.shape[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
+        for (int d = 0; d < shape.length; d++) if (Internals.shape(r)[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
         return r;
     }
 
@@ -710,14 +719,14 @@ public final class IndexOps {
             shape(in);
             Tensor idx = in[1].contiguous(), src = in[2].contiguous();
             int d = Shapes.dim(name(), dim, out.dim());
-            int[] k = oki(out.shape, d);
+            int[] k = oki(Internals.shape(out), d);
             int size = k[1], inner = k[2], m = idx.numel();
             checkAll(name(), idx, d, size, NO_SKIP);
             Ops.CopyInto.copy(in[0], out);
-            long[] l = idx.storage.l;
+            long[] l = Internals.storage(idx).l;
             for (int p = 0; p < k[0]; p++) {
                 for (int j = 0; j < m; j++) {
-                    Kernels.copy(src.storage, src.offset + (p * m + j) * inner, 1, out.storage, out.offset + (p * size + (int) l[idx.offset + j]) * inner, inner);
+                    Kernels.copy(Internals.storage(src), Internals.offset(src) + (p * m + j) * inner, 1, Internals.storage(out), Internals.offset(out) + (p * size + (int) l[Internals.offset(idx) + j]) * inner, inner);
                 }
             }
         }
@@ -725,9 +734,9 @@ public final class IndexOps {
 
     /** The mask broadcast to {@code shape} as a contiguous tensor, for walking it with the result in row-major order. */
     private static Tensor maskLike(String op, Tensor mask, int[] shape) {
-        int[] b = Shapes.broadcast(op, mask.shape, shape);
+        int[] b = Shapes.broadcast(op, Internals.shape(mask), shape);
         if (!Arrays.equals(b, shape)) {
-            throw new IllegalArgumentException(op + ": the mask of shape " + Shapes.str(mask.shape) + " must broadcast to the input's shape "
+            throw new IllegalArgumentException(op + ": the mask of shape " + Shapes.str(Internals.shape(mask)) + " must broadcast to the input's shape "
                     + Shapes.str(shape));
         }
         return mask.expand(shape).contiguous();
@@ -735,7 +744,7 @@ public final class IndexOps {
 
     private static int countTrue(Tensor m) {
         int c = 0;
-        for (int i = 0, n = m.numel(); i < n; i++) if (m.storage.get(m.offset + i) != 0) c++;
+        for (int i = 0, n = m.numel(); i < n; i++) if (Internals.storage(m).get(Internals.offset(m) + i) != 0) c++;
         return c;
     }
 
@@ -750,24 +759,24 @@ public final class IndexOps {
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public int[] shape(Tensor[] in) {
             requireSameDtype(name(), in[0], in[2]);
-            maskLike(name(), in[1], in[0].shape);
-            return in[0].shape.clone();
+            maskLike(name(), in[1], Internals.shape(in[0]));
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             Variable mask = s.input(1);
             return new Variable[] {s.needsGrad(0) ? g.maskedFill(mask, 0) : null, null,
-                    s.needsGrad(2) ? Autograd.apply(new MaskedGather(s.inputShape(2)), g, mask) : null};
+                    s.needsGrad(2) ? Internals.autogradApply(new MaskedGather(s.inputShape(2)), g, mask) : null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor m = maskLike(name(), in[1], in[0].shape), src = in[2].contiguous();
+            Tensor m = maskLike(name(), in[1], Internals.shape(in[0])), src = in[2].contiguous();
             int k = countTrue(m);
             if (k > src.numel()) {
                 throw new IllegalArgumentException(name() + ": Number of elements of source < number of ones in mask (" + src.numel() + " < " + k + ")");
             }
             Ops.CopyInto.copy(in[0], out);
             for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
-                if (m.storage.get(m.offset + i) != 0) copyElement(src.storage, src.offset + j++, out.storage, out.offset + i);
+                if (Internals.storage(m).get(Internals.offset(m) + i) != 0) copyElement(Internals.storage(src), Internals.offset(src) + j++, Internals.storage(out), Internals.offset(out) + i);
             }
         }
     }
@@ -789,19 +798,19 @@ public final class IndexOps {
         @Override public String attributes() { return "shape=" + Arrays.toString(shape); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public int[] shape(Tensor[] in) {
-            maskLike(name(), in[1], in[0].shape);
+            maskLike(name(), in[1], Internals.shape(in[0]));
             return shape.clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
             Variable zeros = new Variable(Tensor.zeros(gg.dtype(), s.inputShape(0)));
-            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, s.input(1), gg), null};
+            return new Variable[] {Internals.autogradApply(new MaskedScatter(), zeros, s.input(1), gg), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor m = maskLike(name(), in[1], in[0].shape), g = in[0].contiguous();
-            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            Tensor m = maskLike(name(), in[1], Internals.shape(in[0])), g = in[0].contiguous();
+            Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
             for (int i = 0, j = 0, n = m.numel(); i < n && j < out.numel(); i++) {
-                if (m.storage.get(m.offset + i) != 0) copyElement(g.storage, g.offset + i, out.storage, out.offset + j++);
+                if (Internals.storage(m).get(Internals.offset(m) + i) != 0) copyElement(Internals.storage(g), Internals.offset(g) + i, Internals.storage(out), Internals.offset(out) + j++);
             }
         }
     }
@@ -824,7 +833,7 @@ public final class IndexOps {
         @Override public String notCapturable() { return dataDependent(name()); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public int[] shape(Tensor[] in) {
-            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            int[] b = Shapes.broadcast(name(), Internals.shape(in[1]), Internals.shape(in[0]));
             return new int[] {countTrue(in[1].expand(b).contiguous())};
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
@@ -834,13 +843,13 @@ public final class IndexOps {
             int[] b = Shapes.broadcast(name(), mask.shape(), xs);
             Variable zeros = new Variable(Tensor.zeros(g.dtype(), b));
             // the gradient of the broadcast input; the engine sums it back to x's shape
-            return new Variable[] {Autograd.apply(new MaskedScatter(), zeros, mask, g), null};
+            return new Variable[] {Internals.autogradApply(new MaskedScatter(), zeros, mask, g), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            int[] b = Shapes.broadcast(name(), in[1].shape, in[0].shape);
+            int[] b = Shapes.broadcast(name(), Internals.shape(in[1]), Internals.shape(in[0]));
             Tensor m = in[1].expand(b).contiguous(), x = in[0].expand(b).contiguous();
             for (int i = 0, j = 0, n = m.numel(); i < n; i++) {
-                if (m.storage.get(m.offset + i) != 0) copyElement(x.storage, x.offset + i, out.storage, out.offset + j++);
+                if (Internals.storage(m).get(Internals.offset(m) + i) != 0) copyElement(Internals.storage(x), Internals.offset(x) + i, Internals.storage(out), Internals.offset(out) + j++);
             }
         }
     }
@@ -855,14 +864,14 @@ public final class IndexOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             int rank = x.dim();
-            long[] o = out.storage.l;
+            long[] o = Internals.storage(out).l;
             int[] pos = new int[rank];
             for (int i = 0, j = 0, n = x.numel(); i < n; i++) {
-                if (x.storage.get(x.offset + i) != 0) {
-                    for (int d = 0; d < rank; d++) o[out.offset + j * rank + d] = pos[d];
+                if (Internals.storage(x).get(Internals.offset(x) + i) != 0) {
+                    for (int d = 0; d < rank; d++) o[Internals.offset(out) + j * rank + d] = pos[d];
                     j++;
                 }
-                for (int d = rank - 1; d >= 0 && ++pos[d] == x.shape[d]; d--) pos[d] = 0;
+                for (int d = rank - 1; d >= 0 && ++pos[d] == Internals.shape(x)[d]; d--) pos[d] = 0;
             }
         }
     }
@@ -875,14 +884,14 @@ public final class IndexOps {
         private static double[] sortedValues(Tensor x) {
             Tensor c = x.contiguous();
             double[] v = new double[c.numel()];
-            for (int i = 0; i < v.length; i++) v[i] = c.storage.get(c.offset + i);
+            for (int i = 0; i < v.length; i++) v[i] = Internals.storage(c).get(Internals.offset(c) + i);
             Arrays.sort(v); // NaN last, as PyTorch sorts
             return v;
         }
         /** The values straight from storage (not through toLongArray: an op's own read is no user read, no guard). */
         private static long[] longValues(Tensor x) {
             Tensor c = x.contiguous();
-            return Arrays.copyOfRange(c.storage.l, c.offset, c.offset + c.numel());
+            return Arrays.copyOfRange(Internals.storage(c).l, Internals.offset(c), Internals.offset(c) + c.numel());
         }
         private static int distinct(double[] v) {
             int k = 0;
@@ -897,12 +906,12 @@ public final class IndexOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             if (in[0].dtype() == DType.INT64) {
                 long[] v = Arrays.stream(longValues(in[0])).distinct().sorted().toArray();
-                System.arraycopy(v, 0, out.storage.l, out.offset, v.length);
+                System.arraycopy(v, 0, Internals.storage(out).l, Internals.offset(out), v.length);
                 return;
             }
             double[] v = sortedValues(in[0]);
             for (int i = 0, k = 0; i < v.length; i++) {
-                if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) out.storage.set(out.offset + k++, v[i]);
+                if (i == 0 || Double.isNaN(v[i]) || v[i] != v[i - 1]) Internals.storage(out).set(Internals.offset(out) + k++, v[i]);
             }
         }
     }

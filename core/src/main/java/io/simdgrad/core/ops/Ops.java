@@ -1,9 +1,19 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.ForwardAD;
+import io.simdgrad.core.Kernel;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
-import io.simdgrad.simd.ReduceOp;
 import io.simdgrad.simd.FloatGemm;
+import io.simdgrad.simd.ReduceOp;
 import io.simdgrad.simd.UnaryOp;
 
 import java.util.Arrays;
@@ -36,7 +46,7 @@ public final class Ops {
     private static final java.util.concurrent.ConcurrentHashMap<String, String> BACKWARD_NAMES =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    static String backwardName(String opName) {
+    public static String backwardName(String opName) {
         String r = BACKWARD_NAMES.get(opName);
         if (r != null) return r;
         r = Character.toUpperCase(opName.charAt(0)) + opName.substring(1) + "Backward0";
@@ -76,7 +86,7 @@ public final class Ops {
         private Copy() {}
 
         @Override public String name() { return "contiguous"; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) { CopyInto.copy(in[0], out); }
         /** A contiguous operand of the result's dtype, in other memory: one copy kernel call. */
@@ -100,12 +110,12 @@ public final class Ops {
     public static void copyContiguous(Tensor a, Tensor out) {
         if (!a.isContiguous() || !out.isContiguous() || a.dtype() != out.dtype() || a.numel() != out.numel()) {
             throw new IllegalArgumentException("copyContiguous: expected two contiguous tensors of one dtype and size, got "
-                    + a.dtype().shortName() + Shapes.str(a.shape) + " and " + out.dtype().shortName() + Shapes.str(out.shape));
+                    + a.dtype().shortName() + Shapes.str(Internals.shape(a)) + " and " + out.dtype().shortName() + Shapes.str(Internals.shape(out)));
         }
-        Storage o = out.storage;
+        Storage o = Internals.storage(out);
         int n = out.numel();
-        if (o.k != null) o.k.copy(a.storage.array, a.offset, o.array, out.offset, n);
-        else System.arraycopy(a.storage.l, a.offset, o.l, out.offset, n);
+        if (o.k != null) o.k.copy(Internals.storage(a).array, Internals.offset(a), o.array, Internals.offset(out), n);
+        else System.arraycopy(Internals.storage(a).l, Internals.offset(a), o.l, Internals.offset(out), n);
     }
 
     /** {@code self.copy_(src)}: src broadcast to self's shape and converted to its dtype. */
@@ -117,7 +127,7 @@ public final class Ops {
 
         @Override public String name() { return "copy"; }
         @Override public int[] shape(Tensor[] in) {
-            int[] s = Shapes.broadcast("copy", in[0].shape, in[1].shape);
+            int[] s = Shapes.broadcast("copy", Internals.shape(in[0]), Internals.shape(in[1]));
             return s;
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
@@ -128,44 +138,44 @@ public final class Ops {
          * which may be any strided view. A transposed 2-D layout goes through the blocked
          * transpose kernel.
          */
-        static void copy(Tensor src, Tensor dst) {
-            Tensor s = src.dtype() == dst.dtype() ? src.expand(dst.shape) : convert(src, dst.dtype()).expand(dst.shape);
+        public static void copy(Tensor src, Tensor dst) {
+            Tensor s = src.dtype() == dst.dtype() ? src.expand(Internals.shape(dst)) : convert(src, dst.dtype()).expand(Internals.shape(dst));
             int r = dst.dim();
             // a transposed layout has a column stride of at least the row count; an expanded one (stride 0) does not
-            if (r >= 2 && dst.isContiguous() && s.strides[r - 1] != 1 && s.strides[r - 1] >= s.shape[r - 2]
-                    && s.strides[r - 2] == 1 && s.shape[r - 1] > 1 && s.storage != dst.storage) {
+            if (r >= 2 && dst.isContiguous() && Internals.strides(s)[r - 1] != 1 && Internals.strides(s)[r - 1] >= Internals.shape(s)[r - 2]
+                    && Internals.strides(s)[r - 2] == 1 && Internals.shape(s)[r - 1] > 1 && Internals.storage(s) != Internals.storage(dst)) {
                 transposeCopy(s, dst);
                 return;
             }
-            if (s.storage == dst.storage && overlaps(s, dst)) s = s.copy();
+            if (Internals.storage(s) == Internals.storage(dst) && overlaps(s, dst)) s = s.copy();
             Tensor fs = s;
-            Loops.iterate(dst.shape, new Tensor[] {fs, dst}, (offs, st, n) -> {
+            Loops.iterate(Internals.shape(dst), new Tensor[] {fs, dst}, (offs, st, n) -> {
                 if (st[1] == 1) {
-                    Kernels.copy(fs.storage, offs[0], st[0], dst.storage, offs[1], n);
+                    Kernels.copy(Internals.storage(fs), offs[0], st[0], Internals.storage(dst), offs[1], n);
                 } else {
-                    for (int i = 0; i < n; i++) dst.storage.set(offs[1] + i * st[1], fs.storage.get(offs[0] + i * st[0]));
+                    for (int i = 0; i < n; i++) Internals.storage(dst).set(offs[1] + i * st[1], Internals.storage(fs).get(offs[0] + i * st[0]));
                 }
             });
         }
 
         private static boolean overlaps(Tensor a, Tensor b) {
-            return !(a.offset == b.offset && Arrays.equals(a.strides, b.strides));
+            return !(Internals.offset(a) == Internals.offset(b) && Arrays.equals(Internals.strides(a), Internals.strides(b)));
         }
 
         private static void transposeCopy(Tensor s, Tensor dst) {
             int r = dst.dim();
-            int rows = s.shape[r - 2], cols = s.shape[r - 1], ld = s.strides[r - 1];
+            int rows = Internals.shape(s)[r - 2], cols = Internals.shape(s)[r - 1], ld = Internals.strides(s)[r - 1];
             // iterate the outer dims by viewing the last two as one element
-            int[] outerShape = Arrays.copyOf(dst.shape, r - 2);
-            Tensor so = new Tensor(s.storage, outerShape, Arrays.copyOf(s.strides, r - 2), s.offset);
-            Tensor d0 = new Tensor(dst.storage, outerShape, Arrays.copyOf(dst.strides, r - 2), dst.offset);
+            int[] outerShape = Arrays.copyOf(Internals.shape(dst), r - 2);
+            Tensor so = Internals.newTensor(Internals.storage(s), outerShape, Arrays.copyOf(Internals.strides(s), r - 2), Internals.offset(s));
+            Tensor d0 = Internals.newTensor(Internals.storage(dst), outerShape, Arrays.copyOf(Internals.strides(dst), r - 2), Internals.offset(dst));
             Loops.iterate(outerShape, new Tensor[] {so, d0}, (offs, st, n) -> {
                 for (int i = 0; i < n; i++) {
                     int so0 = offs[0] + i * st[0], do0 = offs[1] + i * st[1];
-                    if (dst.storage.k != null) dst.storage.k.transpose(s.storage.array, so0, cols, rows, ld, dst.storage.array, do0, cols);
+                    if (Internals.storage(dst).k != null) Internals.storage(dst).k.transpose(Internals.storage(s).array, so0, cols, rows, ld, Internals.storage(dst).array, do0, cols);
                     else {
                         for (int x = 0; x < rows; x++) {
-                            for (int y = 0; y < cols; y++) dst.storage.l[do0 + x * cols + y] = s.storage.l[so0 + x + y * ld];
+                            for (int y = 0; y < cols; y++) Internals.storage(dst).l[do0 + x * cols + y] = Internals.storage(s).l[so0 + x + y * ld];
                         }
                     }
                 }
@@ -174,7 +184,7 @@ public final class Ops {
     }
 
     private static Tensor convert(Tensor src, DType to) {
-        Tensor out = Tensor.empty(to, src.shape);
+        Tensor out = Internals.empty(to, Internals.shape(src));
         new Convert(to).forward(new Tensor[] {src}, out);
         return out;
     }
@@ -194,7 +204,7 @@ public final class Ops {
     /** Conversion to another dtype (floats to int64 truncate toward zero, like torch). */
     public record Convert(DType to) implements Op {
         @Override public String name() { return "to"; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return to; }
         @Override public String attributes() { return "dtype=" + to.torchName(); }
         @Override public String gradFnName(Tensor[] in) { return "ToCopyBackward0"; }
@@ -203,8 +213,8 @@ public final class Ops {
         @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0].to(to); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor src = in[0];
-            Loops.iterate(out.shape, new Tensor[] {src, out}, (offs, st, n) -> {
-                Storage a = src.storage, o = out.storage;
+            Loops.iterate(Internals.shape(out), new Tensor[] {src, out}, (offs, st, n) -> {
+                Storage a = Internals.storage(src), o = Internals.storage(out);
                 if (st[0] == 1 && convertRun(a, offs[0], o, offs[1], n)) return;
                 for (int i = 0; i < n; i++) {
                     int ia = offs[0] + i * st[0];
@@ -237,7 +247,7 @@ public final class Ops {
                 default -> lower(kind);
             };
         }
-        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), Internals.shape(in[0]), Internals.shape(in[1])); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Kernels.binary(kind, s[0], o[0], st[0], s[1], o[1], st[1], s[2], o[2], n);
@@ -290,7 +300,7 @@ public final class Ops {
             String base = Binary.of(kind).name();
             return reversed ? "r" + base : base;
         }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "scalar=" + scalar; }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
@@ -359,7 +369,7 @@ public final class Ops {
 
         @Override public String name() { return kind == UnaryOp.GELU_TANH ? "gelu" : lower(kind); }
         @Override public String attributes() { return kind == UnaryOp.GELU_TANH ? "approximate=tanh" : ""; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Kernels.unary(kind, s[0], o[0], st[0], s[1], o[1], n);
@@ -416,7 +426,7 @@ public final class Ops {
     /** {@code min(max(x, lo), hi)}. */
     public record Clamp(double min, double max) implements ElementwiseOp {
         @Override public String name() { return "clamp"; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "min=" + min + ", max=" + max; }
         @Override public String gradFnName(Tensor[] in) { return "ClampBackward1"; }
@@ -457,7 +467,7 @@ public final class Ops {
         }
 
         @Override public String name() { return lower(kind); }
-        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), Internals.shape(in[0]), Internals.shape(in[1])); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public boolean differentiable() { return false; }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
@@ -468,7 +478,7 @@ public final class Ops {
     /** A comparison with a constant, giving a 0/1 mask in the input's dtype. */
     public record CompareScalar(CompareOp kind, double scalar) implements ElementwiseOp {
         @Override public String name() { return lower(kind); }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "scalar=" + scalar; }
         @Override public boolean differentiable() { return false; }
@@ -477,7 +487,7 @@ public final class Ops {
                 s[1].k.compareScalar(kind, s[0].array, o[0], scalar, s[1].array, o[1], n);
             } else {
                 // int64 (compares as longs) or a broadcast element: the constant as an element of the dtype
-                Storage c = Tensor.scalar(s[1].dtype, scalar).storage;
+                Storage c = Internals.storage(Tensor.scalar(s[1].dtype, scalar));
                 Kernels.compare(kind, s[0], o[0], st[0], c, 0, 0, s[1], o[1], n);
             }
         }
@@ -492,7 +502,7 @@ public final class Ops {
 
         @Override public String name() { return "where"; }
         @Override public int[] shape(Tensor[] in) {
-            return Shapes.broadcast("where", in[0].shape, Shapes.broadcast("where", in[1].shape, in[2].shape));
+            return Shapes.broadcast("where", Internals.shape(in[0]), Shapes.broadcast("where", Internals.shape(in[1]), Internals.shape(in[2])));
         }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[1].dtype(), in[2].dtype()); }
         @Override public boolean savesInput(int i) { return i == 0; }
@@ -521,7 +531,7 @@ public final class Ops {
         @Override public String name() { return "addScaled"; }
         /** Only in place (the optimisers' update, under noGrad): no gradient. */
         @Override public boolean differentiable() { return false; }
-        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), in[0].shape, in[1].shape); }
+        @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), Internals.shape(in[0]), Internals.shape(in[1])); }
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
         @Override public String attributes() { return "alpha=" + alpha; }
         /** Not over {@code other}: the run copies {@code self} into the result first, then adds. */
@@ -541,10 +551,10 @@ public final class Ops {
     /** Every element set to a constant (in place on its input). */
     public record Fill(double value) implements Op {
         @Override public String name() { return "fill"; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public String attributes() { return "value=" + value; }
-        @Override public void forward(Tensor[] in, Tensor out) { Kernels.fill(out.storage, out.offset, out.numel(), value); }
+        @Override public void forward(Tensor[] in, Tensor out) { Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), value); }
     }
 
     // ------------------------------------------------------------------ reductions
@@ -566,17 +576,17 @@ public final class Ops {
             if (dim == ALL) {
                 if (x.numel() == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
                     throw new IllegalArgumentException(name() + ": Expected reduction dim to be specified for input.numel() == 0 (shape "
-                            + Shapes.str(x.shape) + ")");
+                            + Shapes.str(Internals.shape(x)) + ")");
                 }
                 return new int[0];
             }
             int d = Shapes.dim(name(), dim, x.dim());
             if (x.dim() == 0) return new int[0];
-            if (x.shape[d] == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
+            if (Internals.shape(x)[d] == 0 && (kind == ReduceKind.MAX || kind == ReduceKind.MIN || kind == ReduceKind.ARGMAX)) {
                 throw new IllegalArgumentException(name() + ": Expected reduction dim " + d + " to have non-zero size (shape "
-                        + Shapes.str(x.shape) + ")");
+                        + Shapes.str(Internals.shape(x)) + ")");
             }
-            return reducedShape(x.shape, d, keepdim);
+            return reducedShape(Internals.shape(x), d, keepdim);
         }
         @Override public DType dtype(Tensor[] in) { return kind == ReduceKind.ARGMAX ? DType.INT64 : in[0].dtype(); }
         @Override public boolean differentiable() { return kind != ReduceKind.ARGMAX; }
@@ -621,26 +631,26 @@ public final class Ops {
         }
         /** Sums and means are linear (the same reduction of the tangent); max, min and norm take the default. */
         @Override public Variable jvp(Op.Saved s, Variable[] t) {
-            return kind == ReduceKind.SUM || kind == ReduceKind.MEAN ? ForwardAD.linear(this, s, t) : Op.super.jvp(s, t);
+            return kind == ReduceKind.SUM || kind == ReduceKind.MEAN ? Internals.forwardADLinear(this, s, t) : Op.super.jvp(s, t);
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             if (dim == ALL || x.dim() == 0) {
                 int n = x.numel();
                 double v = all(x, n);
-                out.storage.set(out.offset, v);
+                Internals.storage(out).set(Internals.offset(out), v);
                 return;
             }
             int d = Shapes.dim(name(), dim, x.dim());
-            int size = x.shape[d], inner = 1, outer = 1;
-            for (int i = d + 1; i < x.dim(); i++) inner *= x.shape[i];
-            for (int i = 0; i < d; i++) outer *= x.shape[i];
+            int size = Internals.shape(x)[d], inner = 1, outer = 1;
+            for (int i = d + 1; i < x.dim(); i++) inner *= Internals.shape(x)[i];
+            for (int i = 0; i < d; i++) outer *= Internals.shape(x)[i];
             along(x, out, outer, size, inner);
         }
 
         private double all(Tensor x, int n) {
-            Storage s = x.storage;
-            int o = x.offset;
+            Storage s = Internals.storage(x);
+            int o = Internals.offset(x);
             if (s.l != null) {
                 long best = s.l[o];
                 int at = 0;
@@ -670,8 +680,8 @@ public final class Ops {
         }
 
         private void along(Tensor x, Tensor out, int outer, int size, int inner) {
-            Storage s = x.storage, o = out.storage;
-            int xo = x.offset;
+            Storage s = Internals.storage(x), o = Internals.storage(out);
+            int xo = Internals.offset(x);
             if (s.l != null || kind == ReduceKind.NORM2) {
                 alongPlain(x, out, outer, size, inner);
                 return;
@@ -685,7 +695,7 @@ public final class Ops {
                 } else {
                     for (int b = 0; b < outer; b++) s.k.argmaxColumns(s.array, xo + b * size * inner, size, inner, inner, idx, b * inner);
                 }
-                for (int i = 0; i < idx.length; i++) o.l[out.offset + i] = idx[i];
+                for (int i = 0; i < idx.length; i++) o.l[Internals.offset(out) + i] = idx[i];
                 return;
             }
             ReduceOp r = switch (kind) {
@@ -695,19 +705,19 @@ public final class Ops {
                 default -> throw new AssertionError(kind);
             };
             if (inner == 1) {
-                s.k.reduceRows(r, s.array, xo, outer, size, size, o.array, out.offset);
+                s.k.reduceRows(r, s.array, xo, outer, size, size, o.array, Internals.offset(out));
             } else {
-                for (int b = 0; b < outer; b++) s.k.reduceColumns(r, s.array, xo + b * size * inner, size, inner, inner, o.array, out.offset + b * inner);
+                for (int b = 0; b < outer; b++) s.k.reduceColumns(r, s.array, xo + b * size * inner, size, inner, inner, o.array, Internals.offset(out) + b * inner);
             }
-            if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, out.offset, 1, size, false, o, out.offset, outer * inner);
+            if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, Internals.offset(out), 1, size, false, o, Internals.offset(out), outer * inner);
         }
 
         /** int64 max/min/argmax along a dim: a plain loop. */
         private void alongPlain(Tensor x, Tensor out, int outer, int size, int inner) {
-            Storage s = x.storage, o = out.storage;
+            Storage s = Internals.storage(x), o = Internals.storage(out);
             for (int b = 0; b < outer; b++) {
                 for (int j = 0; j < inner; j++) {
-                    int base = x.offset + b * size * inner + j;
+                    int base = Internals.offset(x) + b * size * inner + j;
                     double best = s.get(base), acc = 0;
                     int at = 0;
                     for (int i = 0; i < size; i++) {
@@ -719,13 +729,13 @@ public final class Ops {
                         }
                     }
                     double r = kind == ReduceKind.ARGMAX ? at : kind == ReduceKind.NORM2 ? Math.sqrt(acc) : best;
-                    o.set(out.offset + b * inner + j, r);
+                    o.set(Internals.offset(out) + b * inner + j, r);
                 }
             }
         }
     }
 
-    static int[] reducedShape(int[] shape, int d, boolean keepdim) {
+    public static int[] reducedShape(int[] shape, int d, boolean keepdim) {
         if (keepdim) {
             int[] r = shape.clone();
             r[d] = 1;
@@ -770,13 +780,13 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) {
             requireFloat(name(), in[0]);
             Shapes.dim(name(), dim, in[0].dim());
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0];
             if (x.dim() == 0) {
-                Kernels.fill(out.storage, out.offset, 1, log ? 0 : 1);
+                Kernels.fill(Internals.storage(out), Internals.offset(out), 1, log ? 0 : 1);
                 return;
             }
             int d = Shapes.dim(name(), dim, x.dim());
@@ -784,10 +794,10 @@ public final class Ops {
             // the last dim of a contiguous tensor is already rows: no permuted view to build
             int[] perm = direct && x.isContiguous() ? null : lastDimPermutation(d, x.dim());
             Tensor xp = perm == null ? x : x.permute(perm).contiguous();
-            int cols = x.shape[d], rows = cols == 0 ? 0 : x.numel() / cols;
-            Tensor target = direct ? out : Tensor.empty(out.dtype(), xp.shape);
-            Storage s = xp.storage, o = target.storage;
-            if (rows > 0) s.k.softmaxRows(log, s.array, xp.offset, rows, cols, cols, o.array, target.offset, cols);
+            int cols = Internals.shape(x)[d], rows = cols == 0 ? 0 : x.numel() / cols;
+            Tensor target = direct ? out : Internals.empty(out.dtype(), Internals.shape(xp));
+            Storage s = Internals.storage(xp), o = Internals.storage(target);
+            if (rows > 0) s.k.softmaxRows(log, s.array, Internals.offset(xp), rows, cols, cols, o.array, Internals.offset(target), cols);
             if (!direct) CopyInto.copy(target.permute(inverse(perm)), out);
         }
     }
@@ -818,24 +828,24 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) {
             requireFloat(name(), in[0]);
             int d = Shapes.dim(name(), dim, in[0].dim());
-            return in[0].dim() == 0 ? new int[0] : reducedShape(in[0].shape, d, keepdim);
+            return in[0].dim() == 0 ? new int[0] : reducedShape(Internals.shape(in[0]), d, keepdim);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0];
             if (x.dim() == 0) {
-                Kernels.copy(x.storage, x.offset, 1, out.storage, out.offset, 1);
+                Kernels.copy(Internals.storage(x), Internals.offset(x), 1, Internals.storage(out), Internals.offset(out), 1);
                 return;
             }
             int d = Shapes.dim(name(), dim, x.dim());
             Tensor xp = d == x.dim() - 1 && x.isContiguous() ? x : x.permute(lastDimPermutation(d, x.dim())).contiguous();
-            int cols = x.shape[d], rows = out.numel();
+            int cols = Internals.shape(x)[d], rows = out.numel();
             if (cols == 0) {
-                Kernels.fill(out.storage, out.offset, rows, Double.NEGATIVE_INFINITY);
+                Kernels.fill(Internals.storage(out), Internals.offset(out), rows, Double.NEGATIVE_INFINITY);
                 return;
             }
-            Storage s = xp.storage, o = out.storage;
-            s.k.logSumExpRows(s.array, xp.offset, rows, cols, cols, o.array, out.offset);
+            Storage s = Internals.storage(xp), o = Internals.storage(out);
+            s.k.logSumExpRows(s.array, Internals.offset(xp), rows, cols, cols, o.array, Internals.offset(out));
         }
     }
 
@@ -846,7 +856,7 @@ public final class Ops {
         return a == null ? b : b == null ? a : a.add(b);
     }
 
-    static int[] inverse(int[] perm) {
+    public static int[] inverse(int[] perm) {
         int[] inv = new int[perm.length];
         for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
         return inv;
@@ -877,12 +887,12 @@ public final class Ops {
             Tensor a = in[0], b = in[1];
             if (a.dim() != 1 || b.dim() != 1) {
                 throw new IllegalArgumentException("dot: 1D tensors expected, but got " + a.dim() + "D and " + b.dim()
-                        + "D tensors (shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape) + ")");
+                        + "D tensors (shapes " + Shapes.str(Internals.shape(a)) + " and " + Shapes.str(Internals.shape(b)) + ")");
             }
-            if (a.shape[0] != b.shape[0]) {
-                throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor " + Shapes.str(a.shape)
-                        + " and src " + Shapes.str(b.shape) + " to have the same number of elements, but got "
-                        + a.shape[0] + " and " + b.shape[0] + " elements respectively");
+            if (Internals.shape(a)[0] != Internals.shape(b)[0]) {
+                throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor " + Shapes.str(Internals.shape(a))
+                        + " and src " + Shapes.str(Internals.shape(b)) + " to have the same number of elements, but got "
+                        + Internals.shape(a)[0] + " and " + Internals.shape(b)[0] + " elements respectively");
             }
             requireFloat("dot", a);
             requireFloat("dot", b);
@@ -892,8 +902,8 @@ public final class Ops {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0].to(out.dtype()).contiguous(), b = in[1].to(out.dtype()).contiguous();
             int n = a.numel();
-            double v = out.storage.k.dot(a.storage.array, a.offset, b.storage.array, b.offset, n);
-            out.storage.set(out.offset, v);
+            double v = Internals.storage(out).k.dot(Internals.storage(a).array, Internals.offset(a), Internals.storage(b).array, Internals.offset(b), n);
+            Internals.storage(out).set(Internals.offset(out), v);
         }
     }
 
@@ -930,8 +940,8 @@ public final class Ops {
                     ? b2.matmul(g2.transpose(-1, -2)).transpose(-1, -2) : g2.matmul(b2.transpose(-1, -2));
             Variable gb = !s.needsGrad(1) ? null : twoD && storedTransposed(b)
                     ? g2.transpose(-1, -2).matmul(a2).transpose(-1, -2) : a2.transpose(-1, -2).matmul(g2);
-            if (ga != null && a.dim() == 1) ga = Autograd.sumTo(ga, a2.shape()).reshape(a.shape());
-            if (gb != null && b.dim() == 1) gb = Autograd.sumTo(gb, b2.shape()).reshape(b.shape());
+            if (ga != null && a.dim() == 1) ga = Internals.autogradSumTo(ga, a2.shape()).reshape(a.shape());
+            if (gb != null && b.dim() == 1) gb = Internals.autogradSumTo(gb, b2.shape()).reshape(b.shape());
             return new Variable[] {ga, gb};
         }
         @Override public Variable jvp(Op.Saved s, Variable[] t) { return bilinear(this, s, t); }
@@ -939,7 +949,7 @@ public final class Ops {
         /** Whether a 2-D operand with both sizes above 1 lies in memory as the transpose of a row-major matrix. */
         private static boolean storedTransposed(Variable v) {
             Tensor t = v.data();
-            return t.shape[0] > 1 && t.shape[1] > 1 && t.strides[0] == 1 && t.strides[1] != 1;
+            return Internals.shape(t)[0] > 1 && Internals.shape(t)[1] > 1 && Internals.strides(t)[0] == 1 && Internals.strides(t)[1] != 1;
         }
 
         @Override public int[] shape(Tensor[] in) {
@@ -951,14 +961,14 @@ public final class Ops {
             requireFloat("matmul", a);
             requireFloat("matmul", b);
             if (a.dim() == 1 && b.dim() == 1) return Dot.INSTANCE.shape(in);
-            int k1 = a.shape[a.dim() - 1], k2 = b.dim() == 1 ? b.shape[0] : b.shape[b.dim() - 2];
+            int k1 = Internals.shape(a)[a.dim() - 1], k2 = b.dim() == 1 ? Internals.shape(b)[0] : Internals.shape(b)[b.dim() - 2];
             if (k1 != k2) {
-                throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                throw new IllegalArgumentException("matmul: shapes " + Shapes.str(Internals.shape(a)) + " and " + Shapes.str(Internals.shape(b))
                         + " cannot be multiplied (" + k1 + " != " + k2 + ")");
             }
             int[] batch = Shapes.broadcast("matmul", batchShape(a), batchShape(b));
-            int m = a.dim() == 1 ? -1 : a.shape[a.dim() - 2];
-            int n = b.dim() == 1 ? -1 : b.shape[b.dim() - 1];
+            int m = a.dim() == 1 ? -1 : Internals.shape(a)[a.dim() - 2];
+            int n = b.dim() == 1 ? -1 : Internals.shape(b)[b.dim() - 1];
             int extra = (m >= 0 ? 1 : 0) + (n >= 0 ? 1 : 0);
             int[] r = Arrays.copyOf(batch, batch.length + extra);
             int i = batch.length;
@@ -968,7 +978,7 @@ public final class Ops {
         }
 
         private static int[] batchShape(Tensor t) {
-            return t.dim() <= 2 ? new int[0] : Arrays.copyOf(t.shape, t.dim() - 2);
+            return t.dim() <= 2 ? new int[0] : Arrays.copyOf(Internals.shape(t), t.dim() - 2);
         }
 
         @Override public DType dtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
@@ -991,13 +1001,13 @@ public final class Ops {
             Tensor a = in[0].to(out.dtype()), b = in[1].to(out.dtype());
             if (a.dim() == 1) a = a.unsqueeze(0);
             if (b.dim() == 1) b = b.unsqueeze(1);
-            int m = a.shape[a.dim() - 2], k = a.shape[a.dim() - 1], n = b.shape[b.dim() - 1];
+            int m = Internals.shape(a)[a.dim() - 2], k = Internals.shape(a)[a.dim() - 1], n = Internals.shape(b)[b.dim() - 1];
             int[] batch = Shapes.broadcast("matmul", batchShape(a), batchShape(b));
             int count = Shapes.numel(batch);
             if (count == 0 || m == 0 || n == 0) return;
             Operand pa = Operand.of(a, batch, m, k), pb = Operand.of(b, batch, k, n);
-            out.storage.k.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1, pa.t.storage.array, pa.t.offset, pa.batchStride, pa.ld,
-                    pb.t.storage.array, pb.t.offset, pb.batchStride, pb.ld, 0, out.storage.array, out.offset, m * n, n);
+            Internals.storage(out).k.gemmBatched(pa.trans, pb.trans, count, m, n, k, 1, Internals.storage(pa.t).array, Internals.offset(pa.t), pa.batchStride, pa.ld,
+                    Internals.storage(pb.t).array, Internals.offset(pb.t), pb.batchStride, pb.ld, 0, Internals.storage(out).array, Internals.offset(out), m * n, n);
         }
     }
 
@@ -1026,13 +1036,13 @@ public final class Ops {
         @Override public int[] shape(Tensor[] in) {
             Tensor self = in[0], a = in[1], b = in[2];
             if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)
-                    || !Arrays.equals(self.shape, new int[] {a.size(0), b.size(1)})
+                    || !Arrays.equals(Internals.shape(self), new int[] {a.size(0), b.size(1)})
                     || a.dtype() != self.dtype() || b.dtype() != self.dtype() || !self.dtype().isFloatingPoint()) {
                 throw new IllegalArgumentException("addmm: expected self [m, n] and matrices [m, k], [k, n] of one floating point dtype, got "
-                        + self.dtype().shortName() + Shapes.str(self.shape) + ", " + a.dtype().shortName()
-                        + Shapes.str(a.shape) + ", " + b.dtype().shortName() + Shapes.str(b.shape));
+                        + self.dtype().shortName() + Shapes.str(Internals.shape(self)) + ", " + a.dtype().shortName()
+                        + Shapes.str(Internals.shape(a)) + ", " + b.dtype().shortName() + Shapes.str(Internals.shape(b)));
             }
-            return self.shape.clone();
+            return Internals.shape(self).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
 
@@ -1077,7 +1087,7 @@ public final class Ops {
         /** The bound GEMM, or null when a size is 0, a dtype differs from out's, out is strided, or an operand has no leading dim. */
         static Gemm of(Tensor[] in, int first, Tensor out, double alpha, double beta) {
             Tensor a = in[first], b = in[first + 1];
-            if (a.dim() != 2 || b.dim() != 2 || !out.isContiguous() || out.storage.k == null
+            if (a.dim() != 2 || b.dim() != 2 || !out.isContiguous() || Internals.storage(out).k == null
                     || a.dtype() != out.dtype() || b.dtype() != out.dtype()) return null;
             int m = a.size(0), k = a.size(1), n = b.size(1);
             if (m == 0 || k == 0 || n == 0) return null;
@@ -1088,7 +1098,7 @@ public final class Ops {
 
         /** The leading dim of a 2-D operand for GEMM: positive row-major, negative transposed, 0 neither. */
         static int ld(Tensor t) {
-            return ld(t.shape[0], t.shape[1], t.strides[0], t.strides[1]);
+            return ld(Internals.shape(t)[0], Internals.shape(t)[1], Internals.strides(t)[0], Internals.strides(t)[1]);
         }
 
         /**
@@ -1104,8 +1114,8 @@ public final class Ops {
 
         @Override public void run(Tensor[] in, Tensor out) {
             Tensor a = in[first], b = in[first + 1];
-            out.storage.k.gemmBatched(ta, tb, 1, m, n, k, alpha, a.storage.array, a.offset, 0, lda,
-                    b.storage.array, b.offset, 0, ldb, beta, out.storage.array, out.offset, m * n, n);
+            Internals.storage(out).k.gemmBatched(ta, tb, 1, m, n, k, alpha, Internals.storage(a).array, Internals.offset(a), 0, lda,
+                    Internals.storage(b).array, Internals.offset(b), 0, ldb, beta, Internals.storage(out).array, Internals.offset(out), m * n, n);
         }
     }
 
@@ -1124,11 +1134,11 @@ public final class Ops {
 
         private static Operand tryView(Tensor e, int[] batch, int rows, int cols) {
             int count = Shapes.numel(batch);
-            Tensor v = e.viewOrNull(count, rows, cols);
+            Tensor v = Internals.viewOrNull(e, count, rows, cols);
             if (v == null) return null;
-            int ld = Gemm.ld(rows, cols, v.strides[1], v.strides[2]);
+            int ld = Gemm.ld(rows, cols, Internals.strides(v)[1], Internals.strides(v)[2]);
             if (ld == 0) return null; // e.g. rows broadcast from 1: the caller materialises them
-            return new Operand(v, ld < 0, Math.abs(ld), count > 1 ? v.strides[0] : 0);
+            return new Operand(v, ld < 0, Math.abs(ld), count > 1 ? Internals.strides(v)[0] : 0);
         }
     }
 
@@ -1138,7 +1148,7 @@ public final class Ops {
     public record Cat(int dim) implements Op {
         @Override public String name() { return "cat"; }
         @Override public String attributes() { return "dim=" + dim; }
-        @Override public Variable jvp(Op.Saved s, Variable[] t) { return ForwardAD.linear(this, s, t); }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return Internals.forwardADLinear(this, s, t); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int d = Shapes.dim("cat", dim, g.dim());
             Variable[] r = new Variable[g.data().dim() == 0 ? 0 : s.inputCount()];
@@ -1152,13 +1162,13 @@ public final class Ops {
         }
         @Override public int[] shape(Tensor[] in) {
             if (in.length == 0) throw new IllegalArgumentException("cat: expected a non-empty list of Tensors");
-            int[] ref = in[0].shape;
+            int[] ref = Internals.shape(in[0]);
             if (ref.length == 0) throw new IllegalArgumentException("cat: zero-dimensional tensor (at position 0) cannot be concatenated");
             int d = Shapes.dim("cat", dim, ref.length);
             int[] r = ref.clone();
             r[d] = 0;
             for (int i = 0; i < in.length; i++) {
-                int[] s = in[i].shape;
+                int[] s = Internals.shape(in[i]);
                 boolean ok = s.length == ref.length;
                 for (int j = 0; ok && j < s.length; j++) ok = j == d || s[j] == ref[j];
                 if (!ok) {
@@ -1178,8 +1188,8 @@ public final class Ops {
             int d = Shapes.dim("cat", dim, out.dim());
             int at = 0;
             for (Tensor x : in) {
-                CopyInto.copy(x, out.narrow(d, at, x.shape[d]));
-                at += x.shape[d];
+                CopyInto.copy(x, out.narrow(d, at, Internals.shape(x)[d]));
+                at += Internals.shape(x)[d];
             }
         }
     }

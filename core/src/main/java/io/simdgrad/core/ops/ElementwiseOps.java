@@ -1,5 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.UnaryOp;
 import io.simdgrad.simd.UnaryParamOp;
@@ -127,7 +133,7 @@ public final class ElementwiseOps {
                 case NAN_TO_NUM -> "nan=" + p + ", posinf=" + q + ", neginf=" + r;
             };
         }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Kernels.unaryParam(kind, s[0], o[0], st[0], p, q, r, s[1], o[1], n);
@@ -157,7 +163,7 @@ public final class ElementwiseOps {
     public record Hardtanh(double min, double max) implements ElementwiseOp {
         @Override public String name() { return "hardtanh"; }
         @Override public String attributes() { return "min=" + min + ", max=" + max; }
-        @Override public int[] shape(Tensor[] in) { return in[0].shape.clone(); }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) { Ops.Clamp.clamp(min, max, s, o, st, n); }
         @Override public boolean savesInput(int i) { return true; }

@@ -1,4 +1,6 @@
-package io.simdgrad.core;
+package io.simdgrad.core.engine;
+
+import io.simdgrad.core.Tensor;
 
 /**
  * The primitive array behind a tensor, for kernels outside {@code core} that call the {@code simd}
@@ -11,16 +13,16 @@ public final class RawArrays {
 
     /** The FLOAT32 array of {@code t}'s storage, or null for another dtype. */
     public static float[] floats(Tensor t) {
-        return t.storage.f;
+        return Internals.storage(t).f;
     }
 
     /** The FLOAT64 array of {@code t}'s storage, or null for another dtype. */
     public static double[] doubles(Tensor t) {
-        return t.storage.d;
+        return Internals.storage(t).d;
     }
 
     /** The INT64 array of {@code t}'s storage, or null for another dtype. */
     public static long[] longs(Tensor t) {
-        return t.storage.l;
+        return Internals.storage(t).l;
     }
 }

@@ -1,4 +1,10 @@
-package io.simdgrad.core;
+package io.simdgrad.core.engine;
+
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.Ops;
+import io.simdgrad.core.ops.Shapes;
+import io.simdgrad.core.ops.ViewOps;
 
 import java.util.Arrays;
 
@@ -33,7 +39,7 @@ public final class Dispatch {
     public static Tensor call(Op op, Tensor... in) {
         checkInputs(op.name(), in);
         int[] shape = op.shape(in);
-        Tensor out = Tensor.empty(op.dtype(in), shape);
+        Tensor out = Internals.empty(op.dtype(in), shape);
         State s = STATE.get();
         s.depth++;
         try {
@@ -46,7 +52,7 @@ public final class Dispatch {
     }
 
     /** Fails, naming the op and the argument, when an input is null (else the JDK would name an internal array). */
-    static void checkInputs(String op, Object[] in) {
+    public static void checkInputs(String op, Object[] in) {
         if (in == null) throw new NullPointerException(op + ": the list of inputs is null");
         for (int i = 0; i < in.length; i++) {
             if (in[i] == null) throw new NullPointerException(op + ": argument " + i + " is null (expected a tensor)");
@@ -54,7 +60,7 @@ public final class Dispatch {
     }
 
     /** Runs a view op: the result shares {@code in[0]}'s storage. */
-    static Tensor view(ViewOps.ViewOp op, Tensor[] in) {
+    public static Tensor view(ViewOps.ViewOp op, Tensor[] in) {
         Tensor out = op.view(in[0]);
         State s = STATE.get();
         if (s.tracer != null && s.depth == 0) s.tracer.onOp(op, in, out);
@@ -64,8 +70,8 @@ public final class Dispatch {
     /** Runs {@code op} on {@code in} into {@code out} (contiguous, of the op's shape and dtype). */
     public static Tensor into(Op op, Tensor out, Tensor... in) {
         int[] shape = op.shape(in);
-        if (!Arrays.equals(shape, out.shape) || op.dtype(in) != out.dtype() || !out.isContiguous()) {
-            throw new IllegalArgumentException(op.name() + ": output buffer " + out.dtype() + Shapes.str(out.shape)
+        if (!Arrays.equals(shape, Internals.shape(out)) || op.dtype(in) != out.dtype() || !out.isContiguous()) {
+            throw new IllegalArgumentException(op.name() + ": output buffer " + out.dtype() + Shapes.str(Internals.shape(out))
                     + (out.isContiguous() ? "" : " (not contiguous)") + " does not fit the result " + op.dtype(in)
                     + Shapes.str(shape));
         }
@@ -78,20 +84,20 @@ public final class Dispatch {
      * {@code self}, bumping its version. The result must have self's shape (other operands
      * broadcast to it, not the other way round).
      */
-    static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
+    public static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
         // fill is idempotent: writing one value twice is harmless, so PyTorch's fill_ skips this check too
-        if (!(op instanceof Ops.Fill) && !self.isContiguous() && Shapes.internalOverlap(self.shape, self.strides)) {
+        if (!(op instanceof Ops.Fill) && !self.isContiguous() && Shapes.internalOverlap(Internals.shape(self), Internals.strides(self))) {
             throw new IllegalArgumentException(inPlaceName(op) + ": unsupported operation: more than one element of the "
                     + "written-to tensor refers to a single memory location. Please clone() the tensor before performing the "
-                    + "operation. (shape " + Shapes.str(self.shape) + ", strides " + Shapes.str(self.strides) + ")");
+                    + "operation. (shape " + Shapes.str(Internals.shape(self)) + ", strides " + Shapes.str(Internals.strides(self)) + ")");
         }
         Tensor[] in = new Tensor[rest.length + 1];
         in[0] = self;
         System.arraycopy(rest, 0, in, 1, rest.length);
         checkInputs(inPlaceName(op), in);
         int[] shape = op.shape(in);
-        if (!Arrays.equals(shape, self.shape)) {
-            throw new IllegalArgumentException(op.name() + "InPlace: output with shape " + Shapes.str(self.shape)
+        if (!Arrays.equals(shape, Internals.shape(self))) {
+            throw new IllegalArgumentException(op.name() + "InPlace: output with shape " + Shapes.str(Internals.shape(self))
                     + " doesn't match the broadcast shape " + Shapes.str(shape));
         }
         if (op.dtype(in) != self.dtype()) {
@@ -99,21 +105,21 @@ public final class Dispatch {
                     + " can't be cast to the desired output type " + self.dtype());
         }
         boolean overlaps = false;
-        for (Tensor r : rest) overlaps |= r.storage == self.storage;
+        for (Tensor r : rest) overlaps |= Internals.storage(r) == Internals.storage(self);
         State s = STATE.get();
         s.depth++;
         try {
             if (self.isContiguous() && !overlaps) {
                 op.forward(in, self);
             } else {
-                Tensor tmp = Tensor.empty(self.dtype(), shape);
+                Tensor tmp = Internals.empty(self.dtype(), shape);
                 op.forward(in, tmp);
                 Ops.CopyInto.copy(tmp, self);
             }
         } finally {
             s.depth--;
         }
-        self.storage.bump(inPlaceName(op));
+        Internals.storage(self).bump(inPlaceName(op));
         if (s.tracer != null && s.depth == 0) s.tracer.onInPlace(op, self, rest);
         return self;
     }
@@ -133,11 +139,11 @@ public final class Dispatch {
 
     /** As {@link #markInPlace(Op, Tensor)} with the name made once by {@link #inPlaceName} (a replay builds no string per call). */
     public static void markInPlace(String inPlaceName, Tensor self) {
-        self.storage.bump(inPlaceName);
+        Internals.storage(self).bump(inPlaceName);
     }
 
     /** Called when Java code reads a tensor's values (item, comparisons): the tracer's guard point. */
-    static void read(Tensor t) {
+    public static void read(Tensor t) {
         State s = STATE.get();
         if (s.tracer != null && s.depth == 0) s.tracer.onRead(t);
     }

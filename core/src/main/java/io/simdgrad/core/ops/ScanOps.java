@@ -1,4 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -31,7 +38,7 @@ public final class ScanOps {
                 throw new IllegalArgumentException(name() + ": expected a floating point tensor, got " + x.dtype()
                         + "; convert with to(DType.FLOAT32)");
             }
-            return x.shape.clone();
+            return Internals.shape(x).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return kind != Kind.CUMSUM; }
@@ -76,13 +83,13 @@ public final class ScanOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             int r = x.dim(), d = r == 0 ? 0 : Shapes.dim(name(), dim, r);
-            int size = r == 0 ? 1 : x.shape[d], inner = 1, outer = 1;
-            for (int i = d + 1; i < r; i++) inner *= x.shape[i];
-            for (int i = 0; i < d; i++) outer *= x.shape[i];
-            Storage s = x.storage, o = out.storage;
+            int size = r == 0 ? 1 : Internals.shape(x)[d], inner = 1, outer = 1;
+            for (int i = d + 1; i < r; i++) inner *= Internals.shape(x)[i];
+            for (int i = 0; i < d; i++) outer *= Internals.shape(x)[i];
+            Storage s = Internals.storage(x), o = Internals.storage(out);
             double init = kind == Kind.CUMSUM ? 0 : kind == Kind.CUMPROD ? 1 : Double.NEGATIVE_INFINITY;
             if (kind == Kind.CUMSUM && inner == 1) {
-                rowSums(s, x.offset, o, out.offset, outer, size);
+                rowSums(s, Internals.offset(x), o, Internals.offset(out), outer, size);
                 return;
             }
             double[] acc = new double[inner];
@@ -92,7 +99,7 @@ public final class ScanOps {
                 for (int i = 0; i < size; i++) {
                     int row = base + i * inner;
                     for (int j = 0; j < inner; j++) {
-                        double v = s.get(x.offset + row + j);
+                        double v = s.get(Internals.offset(x) + row + j);
                         double a = acc[j];
                         a = switch (kind) {
                             case CUMSUM -> a + v;
@@ -100,7 +107,7 @@ public final class ScanOps {
                             case LOGCUMSUMEXP -> logAddExp(v, a);
                         };
                         acc[j] = a;
-                        o.set(out.offset + row + j, a);
+                        o.set(Internals.offset(out) + row + j, a);
                     }
                 }
             }
@@ -174,19 +181,19 @@ public final class ScanOps {
         int r = x.dim();
         if (out.numel() == 0) return;
         if (r == 0) {
-            Kernels.copy(x.storage, x.offset, 1, out.storage, out.offset, 1);
+            Kernels.copy(Internals.storage(x), Internals.offset(x), 1, Internals.storage(out), Internals.offset(out), 1);
             return;
         }
-        Storage s = x.storage, o = out.storage;
+        Storage s = Internals.storage(x), o = Internals.storage(out);
         int[] at = new int[r];
-        int n = x.shape[r - 1], rows = out.numel() / n, last = x.strides[r - 1];
+        int n = Internals.shape(x)[r - 1], rows = out.numel() / n, last = Internals.strides(x)[r - 1];
         int[] lastMap = map[r - 1];
-        for (int row = 0, oo = out.offset; row < rows; row++, oo += n) {
-            int base = x.offset;
-            for (int i = 0; i < r - 1; i++) base += map[i][at[i]] * x.strides[i];
+        for (int row = 0, oo = Internals.offset(out); row < rows; row++, oo += n) {
+            int base = Internals.offset(x);
+            for (int i = 0; i < r - 1; i++) base += map[i][at[i]] * Internals.strides(x)[i];
             if (s.l != null) for (int j = 0; j < n; j++) o.l[oo + j] = s.l[base + lastMap[j] * last];
             else for (int j = 0; j < n; j++) o.set(oo + j, s.get(base + lastMap[j] * last));
-            for (int i = r - 2; i >= 0 && ++at[i] == x.shape[i]; i--) at[i] = 0;
+            for (int i = r - 2; i >= 0 && ++at[i] == Internals.shape(x)[i]; i--) at[i] = 0;
         }
     }
 
@@ -205,17 +212,17 @@ public final class ScanOps {
         @Override public String attributes() { return "dims=" + Arrays.toString(dims); }
         @Override public int[] shape(Tensor[] in) {
             ReduceOps.normalize(name(), dims, in[0].dim());
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.op(this)}; }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0];
             int[][] map = new int[x.dim()][];
-            for (int i = 0; i < map.length; i++) map[i] = identity(x.shape[i]);
+            for (int i = 0; i < map.length; i++) map[i] = identity(Internals.shape(x)[i]);
             if (dims.length > 0) {
                 for (int d : ReduceOps.normalize(name(), dims, x.dim())) {
-                    int n = x.shape[d];
+                    int n = Internals.shape(x)[d];
                     for (int i = 0; i < n; i++) map[d][i] = n - 1 - i;
                 }
             }
@@ -235,7 +242,7 @@ public final class ScanOps {
                 throw new IllegalArgumentException("roll: shifts and dimensions must align. shifts: " + shifts.length + ", dims:" + dims.length);
             }
             for (int d : dims) Shapes.dim(name(), d, in[0].dim());
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
@@ -250,7 +257,7 @@ public final class ScanOps {
             for (int i = 0; i < dims.length; i++) total[Shapes.dim(name(), dims[i], r)] += shifts[i];
             int[][] map = new int[r][];
             for (int d = 0; d < r; d++) {
-                int n = x.shape[d];
+                int n = Internals.shape(x)[d];
                 map[d] = identity(n);
                 if (n == 0) continue;
                 int sh = (int) Math.floorMod(total[d], (long) n);
@@ -270,24 +277,24 @@ public final class ScanOps {
         @Override public int[] shape(Tensor[] in) {
             if (in[0].dim() < 2) {
                 throw new IllegalArgumentException(name() + ": input tensor must have at least 2 dimensions (got shape "
-                        + Shapes.str(in[0].shape) + ")");
+                        + Shapes.str(Internals.shape(in[0])) + ")");
             }
-            return in[0].shape.clone();
+            return Internals.shape(in[0]).clone();
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.op(this)}; }
         @Override public void forward(Tensor[] in, Tensor out) {
             Ops.CopyInto.copy(in[0], out);
-            int r = out.dim(), rows = out.shape[r - 2], cols = out.shape[r - 1];
+            int r = out.dim(), rows = Internals.shape(out)[r - 2], cols = Internals.shape(out)[r - 1];
             int mats = rows * cols == 0 ? 0 : out.numel() / (rows * cols);
             for (int m = 0; m < mats; m++) {
                 for (int i = 0; i < rows; i++) {
-                    int row = out.offset + (m * rows + i) * cols;
+                    int row = Internals.offset(out) + (m * rows + i) * cols;
                     // clamp in long: i + k may pass an int for extreme diagonals
                     long edge = (long) i + k;
                     int from = upper ? 0 : (int) Math.max(0, Math.min(cols, edge + 1));
                     int to = upper ? (int) Math.max(0, Math.min(cols, edge)) : cols;
-                    if (to > from) Kernels.fill(out.storage, row + from, to - from, 0);
+                    if (to > from) Kernels.fill(Internals.storage(out), row + from, to - from, 0);
                 }
             }
         }

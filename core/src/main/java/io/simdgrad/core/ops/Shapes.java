@@ -1,4 +1,4 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
 import java.util.Arrays;
 
@@ -42,7 +42,7 @@ public final class Shapes {
     }
 
     /** The exact element count (no limit), for messages. */
-    static java.math.BigInteger exactNumel(int[] shape) {
+    public static java.math.BigInteger exactNumel(int[] shape) {
         java.math.BigInteger n = java.math.BigInteger.ONE;
         for (int d : shape) n = n.multiply(java.math.BigInteger.valueOf(d));
         return n;
@@ -69,7 +69,7 @@ public final class Shapes {
     }
 
     /** {@code a * b} for a stride of a view, saturating as {@link #contiguousStrides} does (only empty views reach the limit). */
-    static int strideProduct(int a, int b) {
+    public static int strideProduct(int a, int b) {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, (long) a * b));
     }
 
@@ -124,7 +124,7 @@ public final class Shapes {
      * passes the span of the smaller ones is free of overlap; anything else is checked element by
      * element (rare, and bounded by the storage the view lies in).
      */
-    static boolean internalOverlap(int[] shape, int[] strides) {
+    public static boolean internalOverlap(int[] shape, int[] strides) {
         int n = 0;
         int[] dims = new int[shape.length];
         for (int i = 0; i < shape.length; i++) {
@@ -168,7 +168,7 @@ public final class Shapes {
      *
      * @throws IndexOutOfBoundsException for a 0-d shape or a dim out of range
      */
-    static int sizeAt(String op, int[] shape, int dim) {
+    public static int sizeAt(String op, int[] shape, int dim) {
         if (shape.length == 0) {
             throw new IndexOutOfBoundsException(op + ": Dimension specified as " + dim + " but tensor has no dimensions");
         }
@@ -176,11 +176,22 @@ public final class Shapes {
     }
 
     /** Fails unless every size is non-negative and the element count fits one tensor. */
-    static void checkSizes(String op, int[] shape) {
+    public static void checkSizes(String op, int[] shape) {
         if (shape == null) throw new NullPointerException(op + ": shape is null");
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException(op + ": negative dimension " + d + " in shape " + str(shape));
         }
         numel(op, shape);
+    }
+
+    /** Python's {@code str(tuple(shape))}: {@code (2, 0)}, {@code (3,)}, {@code ()}. */
+    public static String tupleString(int[] shape) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(shape[i]);
+        }
+        if (shape.length == 1) sb.append(',');
+        return sb.append(')').toString();
     }
 }

@@ -1,4 +1,11 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
+
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
+import io.simdgrad.core.engine.Storage;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -57,52 +64,52 @@ public final class SortOps {
         @Override public int[] shape(Tensor[] in) {
             Tensor x = in[0];
             int d = Shapes.dim(name(), dim, x.dim());
-            int size = x.dim() == 0 ? 1 : x.shape[d];
+            int size = x.dim() == 0 ? 1 : Internals.shape(x)[d];
             switch (kind) {
                 case TOPK -> {
                     if (k < 0 || k > size) {
                         throw new IllegalArgumentException("topk: selected index k out of range (k = " + k + ", dim " + d
-                                + " of shape " + Shapes.str(x.shape) + " has size " + size + ")");
+                                + " of shape " + Shapes.str(Internals.shape(x)) + " has size " + size + ")");
                     }
                 }
                 case KTHVALUE -> {
                     if (k < 1 || k > size) {
                         throw new IllegalArgumentException("kthvalue(): selected number k out of range for dimension " + d
-                                + " (k = " + k + ", shape " + Shapes.str(x.shape) + ")");
+                                + " (k = " + k + ", shape " + Shapes.str(Internals.shape(x)) + ")");
                     }
                 }
                 case ARGMIN, MEDIAN -> {
                     if (size == 0) {
                         throw new IndexOutOfBoundsException(name() + "(): Expected reduction dim " + d + " to have non-zero size. (shape "
-                                + Shapes.str(x.shape) + ")");
+                                + Shapes.str(Internals.shape(x)) + ")");
                     }
                 }
                 case ARGSORT -> { }
             }
             if (x.dim() == 0) return new int[0];
-            if (kind == Kind.ARGSORT) return x.shape.clone();
+            if (kind == Kind.ARGSORT) return Internals.shape(x).clone();
             if (kind == Kind.TOPK) {
-                int[] r = x.shape.clone();
+                int[] r = Internals.shape(x).clone();
                 r[d] = k;
                 return r;
             }
-            return Ops.reducedShape(x.shape, d, keepdim);
+            return Ops.reducedShape(Internals.shape(x), d, keepdim);
         }
 
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
             int d = x.dim() == 0 ? 0 : Shapes.dim(name(), dim, x.dim());
-            int size = x.dim() == 0 ? 1 : x.shape[d], inner = 1, outer = 1;
-            for (int i = d + 1; i < x.dim(); i++) inner *= x.shape[i];
-            for (int i = 0; i < d; i++) outer *= x.shape[i];
-            Storage s = x.storage;
-            long[] o = out.storage.l;
-            int oo = out.offset;
+            int size = x.dim() == 0 ? 1 : Internals.shape(x)[d], inner = 1, outer = 1;
+            for (int i = d + 1; i < x.dim(); i++) inner *= Internals.shape(x)[i];
+            for (int i = 0; i < d; i++) outer *= Internals.shape(x)[i];
+            Storage s = Internals.storage(x);
+            long[] o = Internals.storage(out).l;
+            int oo = Internals.offset(out);
             if (outer * inner == 0 || out.numel() == 0) return;
             if (kind == Kind.ARGMIN && s.k != null) {
                 int[] idx = new int[outer * inner];
-                if (inner == 1) s.k.argminRows(s.array, x.offset, outer, size, size, idx, 0);
-                else for (int b = 0; b < outer; b++) s.k.argminColumns(s.array, x.offset + b * size * inner, size, inner, inner, idx, b * inner);
+                if (inner == 1) s.k.argminRows(s.array, Internals.offset(x), outer, size, size, idx, 0);
+                else for (int b = 0; b < outer; b++) s.k.argminColumns(s.array, Internals.offset(x) + b * size * inner, size, inner, inner, idx, b * inner);
                 for (int i = 0; i < idx.length; i++) o[oo + i] = idx[i];
                 return;
             }
@@ -111,7 +118,7 @@ public final class SortOps {
             int width = kind == Kind.ARGSORT ? size : kind == Kind.TOPK ? k : 1;
             for (int b = 0; b < outer; b++) {
                 for (int j = 0; j < inner; j++) {
-                    int base = x.offset + b * size * inner + j;
+                    int base = Internals.offset(x) + b * size * inner + j;
                     boolean descending = (kind == Kind.ARGSORT || kind == Kind.TOPK) && flag;
                     for (int i = 0; i < size; i++) {
                         long key = key(s, base + i * inner);
@@ -291,9 +298,9 @@ public final class SortOps {
         @Override public String attributes() { return "dim=" + dim + (squeeze ? ", squeeze=True" : ""); }
         @Override public String gradFnName(Tensor[] in) { return node; }
         @Override public int[] shape(Tensor[] in) {
-            checkIndex(name(), dim, in[0].shape, in[1]);
-            if (!squeeze || in[1].dim() == 0) return in[1].shape.clone();
-            return Ops.reducedShape(in[1].shape, Shapes.dim(name(), dim, in[1].dim()), false);
+            checkIndex(name(), dim, Internals.shape(in[0]), in[1]);
+            if (!squeeze || in[1].dim() == 0) return Internals.shape(in[1]).clone();
+            return Ops.reducedShape(Internals.shape(in[1]), Shapes.dim(name(), dim, in[1].dim()), false);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
@@ -320,8 +327,8 @@ public final class SortOps {
         @Override public String attributes() { return "dim=" + dim + ", shape=" + Arrays.toString(shape); }
         @Override public String gradFnName(Tensor[] in) { return "ScatterAddBackward0"; }
         @Override public int[] shape(Tensor[] in) {
-            if (!Arrays.equals(in[0].shape, in[1].shape)) {
-                throw new IllegalArgumentException("putAlong: src " + Shapes.str(in[0].shape) + " and index " + Shapes.str(in[1].shape)
+            if (!Arrays.equals(Internals.shape(in[0]), Internals.shape(in[1]))) {
+                throw new IllegalArgumentException("putAlong: src " + Shapes.str(Internals.shape(in[0])) + " and index " + Shapes.str(Internals.shape(in[1]))
                         + " must have one shape");
             }
             checkIndex(name(), dim, shape, in[1]);
@@ -333,7 +340,7 @@ public final class SortOps {
             return new Variable[] {g.op(new TakeAlong(dim, "GatherBackward0", false), s.input(1)), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Kernels.fill(out.storage, out.offset, out.numel(), 0);
+            Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
             move(in[0], in[1], out, dim, true);
         }
     }
@@ -346,16 +353,16 @@ public final class SortOps {
         int r = shape.length;
         int d = Shapes.dim(op, dim, r);
         boolean ok = index.dim() == r;
-        for (int i = 0; ok && i < r; i++) ok = i == d || index.shape[i] == shape[i];
+        for (int i = 0; ok && i < r; i++) ok = i == d || Internals.shape(index)[i] == shape[i];
         if (!ok) {
-            throw new IllegalArgumentException(op + ": index " + Shapes.str(index.shape) + " must have the sizes of " + Shapes.str(shape)
+            throw new IllegalArgumentException(op + ": index " + Shapes.str(Internals.shape(index)) + " must have the sizes of " + Shapes.str(shape)
                     + " except in dimension " + d);
         }
         int size = r == 0 ? 1 : shape[d];
         Tensor c = index.contiguous();
-        long[] v = c.storage.l;
+        long[] v = Internals.storage(c).l;
         for (int i = 0, n = c.numel(); i < n; i++) {
-            long ix = v[c.offset + i];
+            long ix = v[Internals.offset(c) + i];
             if (ix < -size || ix >= size) {
                 throw new IndexOutOfBoundsException(op + ": index " + ix + " is out of bounds for dimension " + d + " with size " + size);
             }
@@ -367,27 +374,27 @@ public final class SortOps {
         Tensor src = x.contiguous(), ix = index.contiguous();
         int r = ix.dim();
         int d = r == 0 ? 0 : Shapes.dim("takeAlong", dim, r);
-        int[] big = put ? out.shape : src.shape;
-        int size = r == 0 ? 1 : big[d], width = r == 0 ? 1 : ix.shape[d], inner = 1, outer = 1;
-        for (int i = d + 1; i < r; i++) inner *= ix.shape[i];
-        for (int i = 0; i < d; i++) outer *= ix.shape[i];
-        Storage s = src.storage, o = out.storage;
-        long[] iv = ix.storage.l;
+        int[] big = put ? Internals.shape(out) : Internals.shape(src);
+        int size = r == 0 ? 1 : big[d], width = r == 0 ? 1 : Internals.shape(ix)[d], inner = 1, outer = 1;
+        for (int i = d + 1; i < r; i++) inner *= Internals.shape(ix)[i];
+        for (int i = 0; i < d; i++) outer *= Internals.shape(ix)[i];
+        Storage s = Internals.storage(src), o = Internals.storage(out);
+        long[] iv = Internals.storage(ix).l;
         for (int b = 0; b < outer; b++) {
             for (int i = 0; i < width; i++) {
                 int small = b * width * inner + i * inner;
                 for (int j = 0; j < inner; j++) {
-                    long v = iv[ix.offset + small + j];
+                    long v = iv[Internals.offset(ix) + small + j];
                     int at = (int) (v < 0 ? v + size : v);
                     int wide = b * size * inner + at * inner + j;
                     if (s.l != null && o.l != null) {
-                        if (put) o.l[out.offset + wide] += s.l[src.offset + small + j];
-                        else o.l[out.offset + small + j] = s.l[src.offset + wide];
+                        if (put) o.l[Internals.offset(out) + wide] += s.l[Internals.offset(src) + small + j];
+                        else o.l[Internals.offset(out) + small + j] = s.l[Internals.offset(src) + wide];
                     } else if (put) {
-                        int t = out.offset + wide;
-                        o.set(t, o.get(t) + s.get(src.offset + small + j));
+                        int t = Internals.offset(out) + wide;
+                        o.set(t, o.get(t) + s.get(Internals.offset(src) + small + j));
                     } else {
-                        o.set(out.offset + small + j, s.get(src.offset + wide));
+                        o.set(Internals.offset(out) + small + j, s.get(Internals.offset(src) + wide));
                     }
                 }
             }

@@ -1,5 +1,12 @@
-package io.simdgrad.core;
+package io.simdgrad.core.ops;
 
+import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
+import io.simdgrad.core.Kernel;
+import io.simdgrad.core.Op;
+import io.simdgrad.core.Tensor;
+import io.simdgrad.core.Variable;
+import io.simdgrad.core.engine.Internals;
 import io.simdgrad.simd.ConvGeometry;
 
 /**
@@ -37,7 +44,7 @@ public final class ConvOps {
 
     /** The sizes of a 1-D or 2-D batch {@code [N, C, (H,) W]} as {@code {N, C, H, W}}, H = 1 for 1-D. */
     static int[] nchw(Tensor t) {
-        int[] s = t.shape;
+        int[] s = Internals.shape(t);
         return s.length == 3 ? new int[] {s[0], s[1], 1, s[2]} : new int[] {s[0], s[1], s[2], s[3]};
     }
 
@@ -51,7 +58,7 @@ public final class ConvOps {
     static void checkRank(String op, int dims, Tensor t, String what) {
         if (t.dim() != dims + 2) {
             throw new IllegalArgumentException(op + ": expected " + (dims + 2) + "-D (batched) " + what + ", got "
-                    + t.dim() + "-D " + what + " of size " + Shapes.str(t.shape));
+                    + t.dim() + "-D " + what + " of size " + Shapes.str(Internals.shape(t)));
         }
     }
 
@@ -90,8 +97,8 @@ public final class ConvOps {
         checkOperands(op, dims, x, weight, groups);
         int[] s = nchw(x), ws = nchw(weight);
         if (s[1] != ws[1] * groups) {
-            throw new IllegalArgumentException(op + ": Given groups=" + groups + ", weight of size " + Shapes.str(weight.shape)
-                    + ", expected input" + Shapes.str(x.shape) + " to have " + ws[1] * groups + " channels, but got " + s[1]
+            throw new IllegalArgumentException(op + ": Given groups=" + groups + ", weight of size " + Shapes.str(Internals.shape(weight))
+                    + ", expected input" + Shapes.str(Internals.shape(x)) + " to have " + ws[1] * groups + " channels, but got " + s[1]
                     + " channels instead");
         }
         checkKernel(op, dims, weight, h, w);
@@ -105,20 +112,20 @@ public final class ConvOps {
         checkRank(op, dims, x, "input");
         if (weight.dim() != x.dim()) {
             throw new IllegalArgumentException(op + ": Expected " + x.dim() + "-dimensional weight for " + x.dim()
-                    + "-dimensional input " + Shapes.str(x.shape) + ", but got " + weight.dim() + "-dimensional weight of size "
-                    + Shapes.str(weight.shape) + " instead");
+                    + "-dimensional input " + Shapes.str(Internals.shape(x)) + ", but got " + weight.dim() + "-dimensional weight of size "
+                    + Shapes.str(Internals.shape(weight)) + " instead");
         }
         checkFloat(op, x, "Input", weight, "weight");
-        if (weight.shape[0] % groups != 0) {
+        if (Internals.shape(weight)[0] % groups != 0) {
             throw new IllegalArgumentException(op + ": Given groups=" + groups + ", expected weight to be divisible by " + groups
-                    + " at dimension 0, but got weight of size [" + Shapes.str(weight.shape) + "] instead");
+                    + " at dimension 0, but got weight of size [" + Shapes.str(Internals.shape(weight)) + "] instead");
         }
     }
 
     static void checkKernel(String op, int dims, Tensor weight, Axis h, Axis w) {
         int[] ws = nchw(weight);
         if (ws[2] != h.kernel() || ws[3] != w.kernel()) {
-            throw new IllegalArgumentException(op + ": weight of size " + Shapes.str(weight.shape) + " does not have the kernel size "
+            throw new IllegalArgumentException(op + ": weight of size " + Shapes.str(Internals.shape(weight)) + " does not have the kernel size "
                     + (dims == 1 ? "" : h.kernel() + " x ") + w.kernel() + " of the op");
         }
     }
@@ -148,16 +155,16 @@ public final class ConvOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
             Variable gx = s.needsGrad(0)
-                    ? Autograd.apply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), g, s.input(1))
+                    ? Internals.autogradApply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), g, s.input(1))
                     : null;
-            Variable gw = s.needsGrad(1) ? Autograd.apply(new ConvWeight(dims, h, w, groups), s.input(0), g) : null;
+            Variable gw = s.needsGrad(1) ? Internals.autogradApply(new ConvWeight(dims, h, w, groups), s.input(0), g) : null;
             return new Variable[] {gx, gw};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in);
             return (i, o) -> {
                 Tensor x = dense(i[0]), wt = dense(i[1]);
-                o.storage.k.conv().forward(g, x.storage.array, x.offset, wt.storage.array, wt.offset, o.storage.array, o.offset);
+                Internals.storage(o).k.conv().forward(g, Internals.storage(x).array, Internals.offset(x), Internals.storage(wt).array, Internals.offset(wt), Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -179,9 +186,9 @@ public final class ConvOps {
             String op = name();
             checkAxes(op, dims, h, w);
             if (groups < 1) throw new IllegalArgumentException(op + ": non-positive groups is not supported");
-            if (y.dim() == weight.dim() && y.dim() == dims + 2 && y.shape[1] != weight.shape[0]) {
-                throw new IllegalArgumentException(op + ": Given transposed=1, weight of size " + Shapes.str(weight.shape)
-                        + ", expected input" + Shapes.str(y.shape) + " to have " + weight.shape[0] + " channels, but got " + y.shape[1]
+            if (y.dim() == weight.dim() && y.dim() == dims + 2 && Internals.shape(y)[1] != Internals.shape(weight)[0]) {
+                throw new IllegalArgumentException(op + ": Given transposed=1, weight of size " + Shapes.str(Internals.shape(weight))
+                        + ", expected input" + Shapes.str(Internals.shape(y)) + " to have " + Internals.shape(weight)[0] + " channels, but got " + Internals.shape(y)[1]
                         + " channels instead");
             }
             checkOperands(op, dims, y, weight, groups);
@@ -203,15 +210,15 @@ public final class ConvOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            Variable gy = s.needsGrad(0) ? Autograd.apply(new Conv(dims, h, w, groups), g, s.input(1)) : null;
-            Variable gw = s.needsGrad(1) ? Autograd.apply(new ConvWeight(dims, h, w, groups), g, s.input(0)) : null;
+            Variable gy = s.needsGrad(0) ? Internals.autogradApply(new Conv(dims, h, w, groups), g, s.input(1)) : null;
+            Variable gw = s.needsGrad(1) ? Internals.autogradApply(new ConvWeight(dims, h, w, groups), g, s.input(0)) : null;
             return new Variable[] {gy, gw};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in);
             return (i, o) -> {
                 Tensor y = dense(i[0]), wt = dense(i[1]);
-                o.storage.k.conv().backwardInput(g, y.storage.array, y.offset, wt.storage.array, wt.offset, o.storage.array, o.offset);
+                Internals.storage(o).k.conv().backwardInput(g, Internals.storage(y).array, Internals.offset(y), Internals.storage(wt).array, Internals.offset(wt), Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -238,8 +245,8 @@ public final class ConvOps {
             int[] s = nchw(x), gs = nchw(gy);
             checkFits(op, dims, s[2], s[3], h, w);
             if (gs[0] != s[0] || s[1] % groups != 0 || gs[1] % groups != 0 || gs[2] != h.out(s[2]) || gs[3] != w.out(s[3])) {
-                throw new IllegalArgumentException(op + ": an output gradient of size " + Shapes.str(gy.shape)
-                        + " does not fit the convolution of an input of size " + Shapes.str(x.shape) + " (" + attributes() + ")");
+                throw new IllegalArgumentException(op + ": an output gradient of size " + Shapes.str(Internals.shape(gy))
+                        + " does not fit the convolution of an input of size " + Shapes.str(Internals.shape(x)) + " (" + attributes() + ")");
             }
             return new ConvGeometry(s[0], s[1], s[2], s[3], gs[1], groups, h.kernel(), w.kernel(), h.stride(), w.stride(),
                     h.padding(), w.padding(), h.dilation(), w.dilation(), gs[2], gs[3]);
@@ -253,16 +260,16 @@ public final class ConvOps {
         @Override public Variable[] vjp(Op.Saved s, Variable d) {
             int[] xs = s.inputShape(0);
             Variable gx = s.needsGrad(0)
-                    ? Autograd.apply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), s.input(1), d)
+                    ? Internals.autogradApply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), s.input(1), d)
                     : null;
-            Variable ggy = s.needsGrad(1) ? Autograd.apply(new Conv(dims, h, w, groups), s.input(0), d) : null;
+            Variable ggy = s.needsGrad(1) ? Internals.autogradApply(new Conv(dims, h, w, groups), s.input(0), d) : null;
             return new Variable[] {gx, ggy};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in);
             return (i, o) -> {
                 Tensor x = dense(i[0]), gy = dense(i[1]);
-                o.storage.k.conv().backwardWeight(g, x.storage.array, x.offset, gy.storage.array, gy.offset, o.storage.array, o.offset);
+                Internals.storage(o).k.conv().backwardWeight(g, Internals.storage(x).array, Internals.offset(x), Internals.storage(gy).array, Internals.offset(gy), Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -283,13 +290,13 @@ public final class ConvOps {
             checkAxes(name(), 2, h, w);
             checkRank(name(), 2, x, "input");
             if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("unfold: expected a floating point input, got " + x.dtype());
-            int oh = h.out(x.shape[2]), ow = w.out(x.shape[3]);
+            int oh = h.out(Internals.shape(x)[2]), ow = w.out(Internals.shape(x)[3]);
             if (oh < 1 || ow < 1) {
-                throw new IllegalArgumentException("unfold: Given input with spatial size (" + x.shape[2] + ", " + x.shape[3] + "), "
+                throw new IllegalArgumentException("unfold: Given input with spatial size (" + Internals.shape(x)[2] + ", " + Internals.shape(x)[3] + "), "
                         + windowText(h, w) + ", calculated shape of the array of sliding blocks as (" + oh + ", " + ow
                         + "), but its components must be at least one.");
             }
-            return new ConvGeometry(x.shape[0], x.shape[1], x.shape[2], x.shape[3], 1, 1, h.kernel(), w.kernel(), h.stride(), w.stride(),
+            return new ConvGeometry(Internals.shape(x)[0], Internals.shape(x)[1], Internals.shape(x)[2], Internals.shape(x)[3], 1, 1, h.kernel(), w.kernel(), h.stride(), w.stride(),
                     h.padding(), w.padding(), h.dilation(), w.dilation(), oh, ow);
         }
         @Override public int[] shape(Tensor[] in) {
@@ -299,13 +306,13 @@ public final class ConvOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Autograd.apply(new Fold(h, w, xs[2], xs[3]), g)};
+            return new Variable[] {Internals.autogradApply(new Fold(h, w, xs[2], xs[3]), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in[0]);
             return (i, o) -> {
                 Tensor x = dense(i[0]);
-                o.storage.k.conv().im2col(g, x.storage.array, x.offset, o.storage.array, o.offset);
+                Internals.storage(o).k.conv().im2col(g, Internals.storage(x).array, Internals.offset(x), Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
@@ -322,21 +329,21 @@ public final class ConvOps {
         ConvGeometry geometry(Tensor x) {
             checkAxes(name(), 2, h, w);
             if (x.dim() != 3) {
-                throw new IllegalArgumentException("fold: Expected 3-D (batched) input tensor, but got input of size " + Shapes.str(x.shape));
+                throw new IllegalArgumentException("fold: Expected 3-D (batched) input tensor, but got input of size " + Shapes.str(Internals.shape(x)));
             }
             if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("fold: expected a floating point input, got " + x.dtype());
             long kk = (long) h.kernel() * w.kernel();
-            if (x.shape[1] % kk != 0) {
+            if (Internals.shape(x)[1] % kk != 0) {
                 throw new IllegalArgumentException("fold: Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
-                        + "but got input.size(1)=" + x.shape[1] + " and kernel_size=(" + h.kernel() + ", " + w.kernel() + ")");
+                        + "but got input.size(1)=" + Internals.shape(x)[1] + " and kernel_size=(" + h.kernel() + ", " + w.kernel() + ")");
             }
             int oh = h.out(outH), ow = w.out(outW);
-            if (outH < 1 || outW < 1 || oh < 1 || ow < 1 || (long) oh * ow != x.shape[2]) {
+            if (outH < 1 || outW < 1 || oh < 1 || ow < 1 || (long) oh * ow != Internals.shape(x)[2]) {
                 throw new IllegalArgumentException("fold: Given output_size=(" + outH + ", " + outW + "), " + windowText(h, w)
                         + ", stride=(" + h.stride() + ", " + w.stride() + "), expected size of input's dimension 2 to match the calculated "
-                        + "number of sliding blocks " + oh + " * " + ow + " = " + (long) oh * ow + ", but got input.size(2)=" + x.shape[2] + ".");
+                        + "number of sliding blocks " + oh + " * " + ow + " = " + (long) oh * ow + ", but got input.size(2)=" + Internals.shape(x)[2] + ".");
             }
-            return new ConvGeometry(x.shape[0], (int) (x.shape[1] / kk), outH, outW, 1, 1, h.kernel(), w.kernel(), h.stride(), w.stride(),
+            return new ConvGeometry(Internals.shape(x)[0], (int) (Internals.shape(x)[1] / kk), outH, outW, 1, 1, h.kernel(), w.kernel(), h.stride(), w.stride(),
                     h.padding(), w.padding(), h.dilation(), w.dilation(), oh, ow);
         }
         @Override public int[] shape(Tensor[] in) {
@@ -345,13 +352,13 @@ public final class ConvOps {
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Autograd.apply(new Unfold(h, w), g)};
+            return new Variable[] {Internals.autogradApply(new Unfold(h, w), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in[0]);
             return (i, o) -> {
                 Tensor x = dense(i[0]);
-                o.storage.k.conv().col2im(g, x.storage.array, x.offset, o.storage.array, o.offset);
+                Internals.storage(o).k.conv().col2im(g, Internals.storage(x).array, Internals.offset(x), Internals.storage(o).array, Internals.offset(o));
             };
         }
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
