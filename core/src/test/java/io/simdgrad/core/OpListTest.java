@@ -97,13 +97,10 @@ class OpListTest {
         tables.add(LinalgGradCheckProperties.LINALG);
         tables.add(GradCheckProperties.SORTS_AND_SCANS);
         tables.add(ConvGradCases.CONV);
-        Tracer prev = Dispatch.setTracer(rec);
-        try {
+        try (var tracing = Dispatch.trace(rec)) {
             for (long seed = 0; seed < 20; seed++) {
                 for (List<GradCheckProperties.OpTest> table : tables) GradCheckProperties.checkAll(table, seed);
             }
-        } finally {
-            Dispatch.setTracer(prev);
         }
         Set<String> missing = new TreeSet<>();
         for (Class<?> c : opClasses()) {
@@ -120,11 +117,8 @@ class OpListTest {
     void aMissingOpIsReported() {
         // the check can fail: an op class no table runs is found
         Recorder rec = new Recorder();
-        Tracer prev = Dispatch.setTracer(rec);
-        try {
+        try (var tracing = Dispatch.trace(rec)) {
             GradCheckProperties.checkAll(GradCheckProperties.VIEWS, new Random(1).nextLong());
-        } finally {
-            Dispatch.setTracer(prev);
         }
         assertTrue(!rec.classes.contains(Ops.Matmul.class) && rec.classes.contains(ViewOps.Narrow.class), rec.classes.toString());
     }

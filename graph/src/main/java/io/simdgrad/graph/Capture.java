@@ -71,16 +71,10 @@ final class Capture implements Tracer {
             prepared.add(t.isContiguous() && !shared ? t : Snapshots.copy(t));
         }
         Capture c = new Capture(prepared);
-        Tracer prev = Dispatch.setTracer(c);
-        if (prev != null) {
-            Dispatch.setTracer(prev);
-            throw new IllegalStateException("trace: a capture is already running on this thread");
-        }
+        if (Dispatch.tracer() != null) throw new IllegalStateException("trace: a capture is already running on this thread");
         List<Tensor> outs;
-        try {
+        try (var tracing = Dispatch.trace(c)) {
             outs = fn.apply(prepared);
-        } finally {
-            Dispatch.setTracer(null);
         }
         if (outs == null) throw new IllegalArgumentException("trace: the function returned null; return a list of tensors");
         if (c.unreplayable != null) return new Result(null, outs, c.unreplayable);
@@ -114,7 +108,7 @@ final class Capture implements Tracer {
         if (r != null && r.input) {
             // the eager run goes on, unrecorded: a replay copies its inputs in, so the write would be lost
             unreplayable = op.name() + "InPlace writes into input " + r.value + " (the caller's tensor); use an out-of-place op";
-            Dispatch.setTracer(null);
+            Dispatch.detach();
             return;
         }
         boolean param = r == null && serial < startSerial;

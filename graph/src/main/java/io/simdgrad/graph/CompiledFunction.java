@@ -2,7 +2,6 @@ package io.simdgrad.graph;
 
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
-import io.simdgrad.core.engine.Tracer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,9 +93,7 @@ public final class CompiledFunction {
      * @throws ReplayException when a step throws (params unchanged)
      */
     public synchronized List<Tensor> call(List<Tensor> inputs) {
-        Tracer outer = Dispatch.setTracer(null);
-        Dispatch.setTracer(outer);
-        if (outer != null) return fn.apply(inputs);
+        if (Dispatch.tracer() != null) return fn.apply(inputs);
         String alias = aliasedParam(inputs);
         if (alias != null) {
             // a replay copies its inputs in first, eager code would see the param change under it

@@ -6,7 +6,6 @@ import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.engine.RawArrays;
-import io.simdgrad.core.engine.Tracer;
 import io.simdgrad.core.ops.ElementwiseOp;
 import io.simdgrad.core.ops.Ops;
 import io.simdgrad.core.ops.ViewOps;
@@ -429,8 +428,7 @@ public final class Executable {
         if (!accepts(inputs)) {
             throw new IllegalArgumentException("replay: expected inputs " + Signature.of(graph) + ", got " + Signature.of(inputs));
         }
-        Tracer prev = Dispatch.setTracer(null);
-        try {
+        try (var untraced = Dispatch.untraced()) {
             for (int i = 0; i < inputBufs.length; i++) {
                 Tensor t = inputs.get(i);
                 if (inputSlots[i] != null && bindable(t)) {
@@ -470,7 +468,6 @@ public final class Executable {
             return List.of(r);
         } finally {
             unbind();
-            Dispatch.setTracer(prev);
         }
     }
 

@@ -2,7 +2,6 @@ package io.simdgrad.graph;
 
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
-import io.simdgrad.core.engine.Tracer;
 
 import java.util.function.Supplier;
 
@@ -12,11 +11,8 @@ final class Snapshots {
 
     /** Runs {@code work} with no tracer attached to this thread, then restores the tracer. */
     static <T> T untraced(Supplier<T> work) {
-        Tracer prev = Dispatch.setTracer(null);
-        try {
+        try (var untraced = Dispatch.untraced()) {
             return work.get();
-        } finally {
-            Dispatch.setTracer(prev);
         }
     }
 

@@ -24,15 +24,55 @@ public final class Dispatch {
 
     private Dispatch() {}
 
+    /** The tracer attached to this thread, or null. */
+    public static Tracer tracer() {
+        return STATE.get().tracer;
+    }
+
     /**
-     * Attaches {@code tracer} to this thread (null detaches) and returns the one it replaces.
-     * While attached, every outermost op, in-place op and value read is reported to it.
+     * Attaches {@code tracer} to this thread until the returned scope closes, which reattaches
+     * the one it replaced: {@code try (var t = Dispatch.trace(capture)) { ... }}. While attached,
+     * every outermost op, in-place op and value read is reported to it.
      */
-    public static Tracer setTracer(Tracer tracer) {
+    public static TraceScope trace(Tracer tracer) {
         State s = STATE.get();
-        Tracer prev = s.tracer;
+        TraceScope scope = new TraceScope(s, s.tracer);
         s.tracer = tracer;
-        return prev;
+        return scope;
+    }
+
+    /** Detaches any tracer until the returned scope closes: what graph code runs inside it is not recorded. */
+    public static TraceScope untraced() {
+        return trace(null);
+    }
+
+    /** Detaches the tracer now, for a tracer that gives up mid-capture; the enclosing scope's close still restores the outer one. */
+    public static void detach() {
+        STATE.get().tracer = null;
+    }
+
+    /** A scope of {@link #trace}: closing it reattaches the tracer it replaced (closing twice does nothing more). */
+    public static final class TraceScope implements AutoCloseable {
+        private final State state;
+        private final Tracer previous;
+        private boolean closed;
+
+        private TraceScope(State state, Tracer previous) {
+            this.state = state;
+            this.previous = previous;
+        }
+
+        /** The tracer that was attached when the scope opened (null for none). */
+        public Tracer previous() {
+            return previous;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            state.tracer = previous;
+        }
     }
 
     /** Runs {@code op} on {@code in} into a new contiguous tensor. */
