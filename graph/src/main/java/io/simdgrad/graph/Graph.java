@@ -3,6 +3,7 @@ package io.simdgrad.graph;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.engine.Internals;
 import io.simdgrad.core.ops.ViewOps;
 
 import java.util.ArrayList;
@@ -390,7 +391,7 @@ public final class Graph {
             Tensor[] ph = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) ph[i] = placeholder(in[i]);
             Value out = node(op, in, op.shape(ph), op.dtype(ph), false);
-            placeholders.put(out, op instanceof ViewOps.ViewOp v ? v.view(ph[0]) : Tensor.zeros(out.dtype, out.shape));
+            placeholders.put(out, op instanceof ViewOps.ViewOp v ? v.view(ph[0]) : Internals.abstractValue(out.dtype, out.shape));
             return out;
         }
 
@@ -406,7 +407,7 @@ public final class Graph {
 
         private Tensor placeholder(Value v) {
             if (v.tensor != null) return v.tensor;
-            return placeholders.computeIfAbsent(v, k -> Tensor.zeros(k.dtype, k.shape));
+            return placeholders.computeIfAbsent(v, k -> Internals.abstractValue(k.dtype, k.shape));
         }
 
         /** A node with a known result shape and dtype. */
@@ -441,7 +442,7 @@ public final class Graph {
             List<String> p = new ArrayList<>();
             java.util.Map<Value, Tensor> ph = new java.util.IdentityHashMap<>();
             Set<Integer> ids = new HashSet<>();
-            for (Value v : g.inputs) define(p, ids, ph, v, v.kind == Kind.INPUT ? Tensor.zeros(v.dtype, v.shape) : null, "input");
+            for (Value v : g.inputs) define(p, ids, ph, v, v.kind == Kind.INPUT ? Internals.abstractValue(v.dtype, v.shape) : null, "input");
             for (Value v : g.params) define(p, ids, ph, v, v.kind == Kind.PARAM ? v.tensor : null, "param");
             for (Value v : g.consts) define(p, ids, ph, v, v.kind == Kind.CONST ? v.tensor : null, "const");
             for (Step s : g.steps) {
@@ -477,12 +478,12 @@ public final class Graph {
                         if (!Arrays.equals(shape, n.out.shape) || dtype != n.out.dtype) {
                             p.add(n + ": the op's shape rule gives " + new Value(-1, shape, dtype, Kind.NODE, null).type());
                         }
-                        result = n.inPlace ? in[0] : n.isView() ? ((ViewOps.ViewOp) n.op).view(in[0]) : Tensor.zeros(n.out.dtype, n.out.shape);
+                        result = n.inPlace ? in[0] : n.isView() ? ((ViewOps.ViewOp) n.op).view(in[0]) : Internals.abstractValue(n.out.dtype, n.out.shape);
                     } catch (RuntimeException e) {
                         p.add(n + ": the op's shape rule fails: " + e.getMessage());
                     }
                 }
-                define(p, ids, ph, n.out, result != null ? result : Tensor.zeros(n.out.dtype, n.out.shape), n.toString());
+                define(p, ids, ph, n.out, result != null ? result : Internals.abstractValue(n.out.dtype, n.out.shape), n.toString());
             }
             for (Value v : g.outputs) if (!ph.containsKey(v)) p.add("return " + v + ": not defined");
             return p;
@@ -492,7 +493,7 @@ public final class Graph {
             if (!ids.add(v.id)) p.add(where + ": " + v + " is assigned twice");
             if (t == null) {
                 p.add(where + ": " + v + " has kind " + v.kind + (v.tensor == null && v.kind != Kind.INPUT && v.kind != Kind.NODE ? " but no tensor" : ""));
-                t = Tensor.zeros(v.dtype, v.shape);
+                t = Internals.abstractValue(v.dtype, v.shape);
             } else if (!Arrays.equals(t.shape(), v.shape) || t.dtype() != v.dtype) {
                 p.add(where + ": " + v + " is declared " + v.type() + " but its tensor is " + t.dtype().shortName() + Arrays.toString(t.shape()));
             }

@@ -68,6 +68,17 @@ public final class Internals {
         return newTensor(Storage.allocate(dtype, Shapes.numel(op, shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
+    /**
+     * An abstract value: a contiguous tensor of {@code dtype} and {@code shape} whose storage
+     * holds no elements (it declares their count). Shape and dtype rules ({@code Op.shape}, {@code Op.dtype}) and view
+     * ops read only a tensor's metadata, so the graph checker and builder run them on abstract
+     * values and allocate no data; reading its elements fails.
+     */
+    public static Tensor abstractValue(DType dtype, int[] shape) {
+        Shapes.checkSizes("abstractValue", shape);
+        return newTensor(Storage.abstractOf(dtype, Shapes.numel("abstractValue", shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
     /** A tensor over {@code storage} with the given layout (no checks: the caller made them). */
     public static Tensor newTensor(Storage storage, int[] shape, int[] strides, int offset) {
         return A.newTensor(storage, shape, strides, offset);

@@ -23,10 +23,17 @@ public final class Storage {
     public final Object array;
     /** The kernels of the array's type, null for INT64 (which has no arithmetic kernels). */
     public final io.simdgrad.simd.ArrayKernels k;
+    /** The element count an abstract storage (no data) stands for; -1 for a storage with its data. */
+    private final int declaredLength;
     private int version;
     private String lastInPlaceOp;
 
     private Storage(DType dtype, float[] f, double[] d, long[] l) {
+        this(dtype, f, d, l, -1);
+    }
+
+    private Storage(DType dtype, float[] f, double[] d, long[] l, int declaredLength) {
+        this.declaredLength = declaredLength;
         this.dtype = dtype;
         this.f = f;
         this.d = d;
@@ -87,7 +94,22 @@ public final class Storage {
         return v == Math.rint(v) && v >= -0x1p63 && v < 0x1p63;
     }
 
+    /**
+     * A storage that stands for {@code n} elements of {@code dtype} but holds none (its array is
+     * empty): the abstract values that shape rules run on while a graph is built and checked.
+     */
+    public static Storage abstractOf(DType dtype, int n) {
+        if (n < 0) throw new IllegalArgumentException("Storage: negative length " + n);
+        return switch (dtype) {
+            case FLOAT32 -> new Storage(dtype, new float[0], null, null, n);
+            case FLOAT64 -> new Storage(dtype, null, new double[0], null, n);
+            case INT64 -> new Storage(dtype, null, null, new long[0], n);
+        };
+    }
+
+    /** The element count, which an abstract storage declares without holding the elements. */
     public int length() {
+        if (declaredLength >= 0) return declaredLength;
         return f != null ? f.length : d != null ? d.length : l.length;
     }
 
