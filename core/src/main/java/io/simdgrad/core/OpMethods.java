@@ -460,7 +460,7 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** The values at INT64 {@code index} (dim kept) along {@code dim}, with the index, as a pick along a dim returns them. */
     private ValuesIndices<T> picked(T index, int dim, boolean keepdim, String node) {
         boolean squeeze = !keepdim && dim() > 0;
-        T values = op(new SortOps.TakeAlong(dim, node, squeeze), index);
+        T values = op(new IndexOps.Gather(dim, node, squeeze), index);
         OpMethods<T> ix = index;
         return new ValuesIndices<>(values, squeeze ? ix.squeeze(dim) : index);
     }
@@ -468,7 +468,7 @@ public interface OpMethods<T extends OpMethods<T>> {
     /** Sorted along {@code dim}, stably (equal values keep their order; NaN sorts largest), with the order (torch.sort(stable=True)). */
     default ValuesIndices<T> sort(int dim, boolean descending) {
         T order = argsort(dim, descending);
-        return new ValuesIndices<>(op(new SortOps.TakeAlong(dim, "SortBackward0", false), order), order);
+        return new ValuesIndices<>(op(new IndexOps.Gather(dim, "SortBackward0", false), order), order);
     }
     /** Sorted ascending along the last dim. */
     default ValuesIndices<T> sort() { return sort(-1, false); }
@@ -484,7 +484,7 @@ public interface OpMethods<T extends OpMethods<T>> {
      */
     default ValuesIndices<T> topk(int k, int dim, boolean largest, boolean sorted) {
         T index = op(new SortOps.IndexOf(SortOps.Kind.TOPK, dim, k, largest, false));
-        return new ValuesIndices<>(op(new SortOps.TakeAlong(dim, "TopkBackward0", false), index), index);
+        return new ValuesIndices<>(op(new IndexOps.Gather(dim, "TopkBackward0", false), index), index);
     }
     /** The {@code k} largest values along the last dim. */
     default ValuesIndices<T> topk(int k) { return topk(k, -1, true, true); }

@@ -12,13 +12,13 @@ import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Step;
 import io.simdgrad.graph.Graph.Value;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -269,8 +269,8 @@ public final class Passes {
     }
 
     /**
-     * Replaces a node by an earlier one with an equal op (record equality: kind and attributes)
-     * and the same operands. In-place and {@linkplain Op#stateful stateful} nodes are never
+     * Replaces a node by an earlier one with an equal op (value equality of the op records'
+     * components, arrays compared by content: kind and attributes) and the same operands. In-place and {@linkplain Op#stateful stateful} nodes are never
      * merged; guards on merged values are kept.
      */
     public static Graph eliminateCommonSubexpressions(Graph g) {
@@ -300,12 +300,55 @@ public final class Passes {
 
     private record Key(Op op, List<Integer> in) {
         @Override public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(op, k.op) && in.equals(k.in);
+            return o instanceof Key k && sameOp(op, k.op) && in.equals(k.in);
         }
 
         @Override public int hashCode() {
-            return op.hashCode() * 31 + in.hashCode();
+            return opHash(op) * 31 + in.hashCode();
         }
+    }
+
+    /** Each record op class's component accessors, for value equality that compares arrays by content. */
+    private static final ClassValue<Method[]> COMPONENTS = new ClassValue<>() {
+        @Override protected Method[] computeValue(Class<?> c) {
+            var rc = c.getRecordComponents();
+            var m = new Method[rc.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = rc[i].getAccessor();
+                m[i].setAccessible(true);
+            }
+            return m;
+        }
+    };
+
+    /** The op's record components ({@code int[]} dims, shapes...), or null for an op that is not a record. */
+    private static Object[] components(Op op) {
+        if (!op.getClass().isRecord()) return null;
+        Method[] m = COMPONENTS.get(op.getClass());
+        Object[] v = new Object[m.length];
+        try {
+            for (int i = 0; i < m.length; i++) v[i] = m[i].invoke(op);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cse: cannot read the components of " + op, e);
+        }
+        return v;
+    }
+
+    /**
+     * Whether two op definitions are the same op: a record's equality compares array components
+     * by identity, so two {@code sum(dims=[0, 1])} records would differ; here arrays compare by
+     * content (records nested in components too, through their own equals).
+     */
+    static boolean sameOp(Op a, Op b) {
+        if (a == b) return true;
+        if (a.getClass() != b.getClass()) return false;
+        Object[] ca = components(a);
+        return ca == null ? a.equals(b) : Arrays.deepEquals(ca, components(b));
+    }
+
+    private static int opHash(Op op) {
+        Object[] c = components(op);
+        return c == null ? op.hashCode() : op.getClass().hashCode() * 31 + Arrays.deepHashCode(c);
     }
 
     private static List<Integer> idsOf(Value[] in) {

@@ -119,11 +119,22 @@ public final class IndexOps {
     /**
      * {@code out[i][j][k] = x[i][index[i][j][k]][k]} for {@code dim == 1} (and so on for any dim),
      * PyTorch's {@code torch.gather}: the result has the index's shape; the index has the input's
-     * rank and no size larger than the input's outside {@code dim}.
+     * rank and no size larger than the input's outside {@code dim}. Its gradient is
+     * {@link ScatterAdd} into zeros of the input's shape.
+     *
+     * <p>The selecting ops read their values with it too (sort, topk, max/min/median/kthvalue/mode
+     * along a dim): {@code node} is the name the backward node takes there ({@code SortBackward0},
+     * {@code MaxBackward0}, ...), and {@code squeeze} drops {@code dim} (of size 1 in the index)
+     * from the result, as the reductions without keepdim do.
      */
-    public record Gather(int dim) implements Op {
+    public record Gather(int dim, String node, boolean squeeze) implements Op {
+        /** torch.gather. */
+        public Gather(int dim) {
+            this(dim, "GatherBackward0", false);
+        }
         @Override public String name() { return "gather"; }
-        @Override public String attributes() { return "dim=" + dim; }
+        @Override public String attributes() { return "dim=" + dim + (squeeze ? ", squeeze=True" : ""); }
+        @Override public String gradFnName(Tensor[] in) { return node; }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public int[] shape(Tensor[] in) {
             Tensor x = in[0], idx = in[1];
@@ -139,11 +150,14 @@ public final class IndexOps {
                             + Shapes.str(Internals.shape(idx)) + " to be no larger than self " + Shapes.str(Internals.shape(x)) + " apart from dimension " + d);
                 }
             }
-            return Internals.shape(idx).clone();
+            if (!squeeze || idx.dim() == 0) return Internals.shape(idx).clone();
+            return Ops.reducedShape(Internals.shape(idx), d, false);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Internals.autogradApply(new ScatterAdd(dim, s.inputShape(0)), s.input(1), g), null};
+            int[] shape = s.inputShape(0);
+            Variable gi = squeeze && shape.length > 0 ? g.unsqueeze(Shapes.dim(name(), dim, shape.length)) : g;
+            return new Variable[] {Internals.autogradApply(new ScatterAdd(dim, shape), s.input(1), gi), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0], idx = in[1];
@@ -152,12 +166,46 @@ public final class IndexOps {
                 copyElement(Internals.storage(x), Internals.offset(x), Internals.storage(out), Internals.offset(out));
                 return;
             }
+            int[] is = Internals.shape(idx);
+            // squeezed: the contiguous result read with the index's shape
+            Tensor o = squeeze ? Internals.newTensor(Internals.storage(out), is, Shapes.contiguousStrides(is), Internals.offset(out)) : out;
             int d = Shapes.dim(name(), dim, x.dim()), size = Internals.shape(x)[d], st = Internals.strides(x)[d];
             checkAll(name(), idx, d, size, NO_SKIP);
-            Walk w = new Walk(Internals.shape(idx), idx, x).stride(1, d, 0);
+            if (alongOneDim(x, idx, d)) {
+                gatherContiguous(x, idx, o, d);
+                return;
+            }
+            Walk w = new Walk(is, idx, x).stride(1, d, 0);
             long[] l = Internals.storage(idx).l;
-            for (int i = 0, n = out.numel(); i < n; i++, w.next()) {
-                copyElement(Internals.storage(x), w.off[1] + (int) l[w.off[0]] * st, Internals.storage(out), Internals.offset(out) + i);
+            for (int i = 0, n = o.numel(); i < n; i++, w.next()) {
+                copyElement(Internals.storage(x), w.off[1] + (int) l[w.off[0]] * st, Internals.storage(o), Internals.offset(o) + i);
+            }
+        }
+    }
+
+    /** Whether {@code x} and {@code idx} are contiguous and of one shape but in {@code d} (the selecting ops' case). */
+    private static boolean alongOneDim(Tensor x, Tensor idx, int d) {
+        if (!x.isContiguous() || !idx.isContiguous()) return false;
+        int[] xs = Internals.shape(x), is = Internals.shape(idx);
+        for (int k = 0; k < xs.length; k++) if (k != d && xs[k] != is[k]) return false;
+        return true;
+    }
+
+    /** gather over {@code [outer, size, inner]} blocks without per-element index arithmetic (indices checked). */
+    private static void gatherContiguous(Tensor x, Tensor idx, Tensor out, int d) {
+        int[] is = Internals.shape(idx);
+        int size = Internals.shape(x)[d], width = is[d], inner = 1, outer = 1;
+        for (int k = d + 1; k < is.length; k++) inner *= is[k];
+        for (int k = 0; k < d; k++) outer *= is[k];
+        Storage s = Internals.storage(x), o = Internals.storage(out);
+        long[] iv = Internals.storage(idx).l;
+        int xo = Internals.offset(x), io = Internals.offset(idx), oo = Internals.offset(out);
+        for (int b = 0; b < outer; b++) {
+            for (int i = 0; i < width; i++) {
+                int small = (b * width + i) * inner;
+                for (int j = 0; j < inner; j++) {
+                    copyElement(s, xo + (b * size + (int) iv[io + small + j]) * inner + j, o, oo + small + j);
+                }
             }
         }
     }

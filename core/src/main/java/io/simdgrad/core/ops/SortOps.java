@@ -13,9 +13,9 @@ import java.util.Locale;
 /**
  * Sorting and selection along a dim. Each op that picks elements ({@code max(dim)},
  * {@code sort}, {@code topk}, {@code kthvalue}, {@code median(dim)}) is two definitions: an
- * {@link IndexOf} that computes the INT64 indices (no gradient), and a {@link TakeAlong} that
- * reads the values at them, whose gradient goes to exactly those indices ({@link PutAlong}, a
- * scatter-add into zeros). So the values' gradient routes to the chosen index, as PyTorch's
+ * {@link IndexOf} that computes the INT64 indices (no gradient), and {@link IndexOps.Gather} (with
+ * the backward node's name) that reads the values at them, whose gradient goes to exactly those
+ * indices ({@link IndexOps.ScatterAdd}, a scatter-add into zeros). So the values' gradient routes to the chosen index, as PyTorch's
  * {@code value_selecting_reduction_backward}, and capture records the indices as a value of the
  * graph, recomputed on every replay.
  *
@@ -284,120 +284,5 @@ public final class SortOps {
         int u = x[i];
         x[i] = x[j];
         x[j] = u;
-    }
-
-    /**
-     * {@code out[..., i, ...] = x[..., index[..., i, ...], ...]} along {@code dim}, for an INT64
-     * {@code index} of x's rank whose other sizes equal x's (torch.gather restricted to what
-     * the selecting ops need). Its gradient is {@link PutAlong}; {@code node} is the name the
-     * backward node takes ({@code MaxBackward0}, {@code SortBackward0}, ...); {@code squeeze}
-     * drops {@code dim} (of size 1) from the result, as the reductions without keepdim do.
-     */
-    public record TakeAlong(int dim, String node, boolean squeeze) implements Op {
-        @Override public String name() { return "takeAlong"; }
-        @Override public String attributes() { return "dim=" + dim + (squeeze ? ", squeeze=True" : ""); }
-        @Override public String gradFnName(Tensor[] in) { return node; }
-        @Override public int[] shape(Tensor[] in) {
-            checkIndex(name(), dim, Internals.shape(in[0]), in[1]);
-            if (!squeeze || in[1].dim() == 0) return Internals.shape(in[1]).clone();
-            return Ops.reducedShape(Internals.shape(in[1]), Shapes.dim(name(), dim, in[1].dim()), false);
-        }
-        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
-        @Override public boolean savesInput(int i) { return i == 1; }
-        @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            int[] shape = s.inputShape(0);
-            Variable gi = squeeze && shape.length > 0 ? g.unsqueeze(Shapes.dim(name(), dim, shape.length)) : g;
-            return new Variable[] {gi.op(new PutAlong(dim, shape), s.input(1)), null};
-        }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            move(in[0], in[1], out, dim, false);
-        }
-    }
-
-    /**
-     * Zeros of {@code shape} with {@code src} added at {@code index} along {@code dim}
-     * (torch.zeros(shape).scatter_add(dim, index, src)): the gradient of {@link TakeAlong}, and
-     * its own gradient is TakeAlong again.
-     */
-    public record PutAlong(int dim, int[] shape) implements Op {
-        @Override public boolean equals(Object o) { return o instanceof PutAlong p && p.dim == dim && Arrays.equals(p.shape, shape); }
-        @Override public int hashCode() { return Arrays.hashCode(shape) * 31 + dim; }
-        @Override public String toString() { return "PutAlong[dim=" + dim + ", shape=" + Arrays.toString(shape) + "]"; }
-        @Override public String name() { return "putAlong"; }
-        @Override public String attributes() { return "dim=" + dim + ", shape=" + Arrays.toString(shape); }
-        @Override public String gradFnName(Tensor[] in) { return "ScatterAddBackward0"; }
-        @Override public int[] shape(Tensor[] in) {
-            if (!Arrays.equals(Internals.shape(in[0]), Internals.shape(in[1]))) {
-                throw new IllegalArgumentException("putAlong: src " + Shapes.str(Internals.shape(in[0])) + " and index " + Shapes.str(Internals.shape(in[1]))
-                        + " must have one shape");
-            }
-            checkIndex(name(), dim, shape, in[1]);
-            return shape.clone();
-        }
-        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
-        @Override public boolean savesInput(int i) { return i == 1; }
-        @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {g.op(new TakeAlong(dim, "GatherBackward0", false), s.input(1)), null};
-        }
-        @Override public void forward(Tensor[] in, Tensor out) {
-            Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
-            move(in[0], in[1], out, dim, true);
-        }
-    }
-
-    /** Checks an index tensor against the indexed shape: INT64, same rank, other sizes equal, every value in range. */
-    private static void checkIndex(String op, int dim, int[] shape, Tensor index) {
-        if (index.dtype() != DType.INT64) {
-            throw new IllegalArgumentException(op + ": Expected dtype int64 for index, got " + index.dtype());
-        }
-        int r = shape.length;
-        int d = Shapes.dim(op, dim, r);
-        boolean ok = index.dim() == r;
-        for (int i = 0; ok && i < r; i++) ok = i == d || Internals.shape(index)[i] == shape[i];
-        if (!ok) {
-            throw new IllegalArgumentException(op + ": index " + Shapes.str(Internals.shape(index)) + " must have the sizes of " + Shapes.str(shape)
-                    + " except in dimension " + d);
-        }
-        int size = r == 0 ? 1 : shape[d];
-        Tensor c = index.contiguous();
-        long[] v = Internals.storage(c).l;
-        for (int i = 0, n = c.numel(); i < n; i++) {
-            long ix = v[Internals.offset(c) + i];
-            if (ix < -size || ix >= size) {
-                throw new IndexOutOfBoundsException(op + ": index " + ix + " is out of bounds for dimension " + d + " with size " + size);
-            }
-        }
-    }
-
-    /** take: {@code out[p] = x[p with index[p] along d]}; put: {@code out[p with index[p]] += x[p]}. */
-    private static void move(Tensor x, Tensor index, Tensor out, int dim, boolean put) {
-        Tensor src = x.contiguous(), ix = index.contiguous();
-        int r = ix.dim();
-        int d = r == 0 ? 0 : Shapes.dim("takeAlong", dim, r);
-        int[] big = put ? Internals.shape(out) : Internals.shape(src);
-        int size = r == 0 ? 1 : big[d], width = r == 0 ? 1 : Internals.shape(ix)[d], inner = 1, outer = 1;
-        for (int i = d + 1; i < r; i++) inner *= Internals.shape(ix)[i];
-        for (int i = 0; i < d; i++) outer *= Internals.shape(ix)[i];
-        Storage s = Internals.storage(src), o = Internals.storage(out);
-        long[] iv = Internals.storage(ix).l;
-        for (int b = 0; b < outer; b++) {
-            for (int i = 0; i < width; i++) {
-                int small = b * width * inner + i * inner;
-                for (int j = 0; j < inner; j++) {
-                    long v = iv[Internals.offset(ix) + small + j];
-                    int at = (int) (v < 0 ? v + size : v);
-                    int wide = b * size * inner + at * inner + j;
-                    if (s.l != null && o.l != null) {
-                        if (put) o.l[Internals.offset(out) + wide] += s.l[Internals.offset(src) + small + j];
-                        else o.l[Internals.offset(out) + small + j] = s.l[Internals.offset(src) + wide];
-                    } else if (put) {
-                        int t = Internals.offset(out) + wide;
-                        o.set(t, o.get(t) + s.get(Internals.offset(src) + small + j));
-                    } else {
-                        o.set(Internals.offset(out) + small + j, s.get(Internals.offset(src) + wide));
-                    }
-                }
-            }
-        }
     }
 }
