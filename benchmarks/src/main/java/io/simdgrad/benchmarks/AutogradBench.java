@@ -9,7 +9,7 @@ import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.FloatElementwise;
 import io.simdgrad.simd.FloatLayout;
 import io.simdgrad.simd.FloatReductions;
-import java.util.concurrent.TimeUnit;
+import io.simdgrad.simd.ReduceOp;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Eager autograd cost, one thread (issue 4 targets): the tutorial's step (x 2x2: y = x + 2;
@@ -74,7 +76,7 @@ public class AutogradBench {
         int n = largeData.length;
         float[] prod = new float[n];
         FloatElementwise.binary(BinaryOp.MUL, largeData, 0, largeData, 0, prod, 0, n);
-        float s = FloatReductions.sum(prod, 0, n);
+        float s = FloatReductions.reduce(ReduceOp.SUM, prod, 0, 1, n);
         float[] g1 = new float[n];
         float[] g2 = new float[n];
         FloatElementwise.scalarBinary(BinaryOp.MUL, s * 0 + 1, largeData, 0, g1, 0, n);

@@ -2,11 +2,10 @@ package io.simdgrad.benchmarks;
 
 import io.simdgrad.simd.FloatReductionKernels;
 import io.simdgrad.simd.FloatReductions;
-import java.util.SplittableRandom;
+import io.simdgrad.simd.ReduceOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +15,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reduction twins in one run: sum and dot of 1e5 and 1e6 floats through the Vector API facade
@@ -68,7 +70,7 @@ public class ReductionBench {
 
     @Benchmark
     public float sumVector(Data d, ThreadsState t) {
-        return FloatReductions.sum(d.a, 0, d.n);
+        return FloatReductions.reduce(ReduceOp.SUM, d.a, 0, 1, d.n);
     }
 
     @Benchmark

@@ -60,8 +60,8 @@ public interface ArrayKernels {
     /** {@code y += alpha * x}. */
     void axpy(double alpha, Object x, int xo, Object y, int yo, int n);
 
-    /** Sum of n elements (the fixed summation order of {@link FloatReductions#sum}). */
-    double sum(Object a, int off, int n);
+    /** The {@code op} reduction of n contiguous elements (sum: the fixed summation order of {@link FloatReductions#reduce}; max/min: NaN if any is NaN, n >= 1). */
+    double reduce(ReduceOp op, Object a, int off, int n);
 
     /** Inner product. */
     double dot(Object a, int ao, Object b, int bo, int n);
@@ -69,14 +69,8 @@ public interface ArrayKernels {
     /** Sum of squares. */
     double sumSquares(Object a, int off, int n);
 
-    /** Largest element. */
-    double max(Object a, int off, int n);
-
-    /** Smallest element. */
-    double min(Object a, int off, int n);
-
-    /** Index of the first largest element. */
-    int argmax(Object a, int off, int n);
+    /** Index of the first largest ({@code op} MAX) or smallest (MIN) element, or of the first NaN. */
+    int argReduce(ReduceOp op, Object a, int off, int n);
 
     /** {@code out[oo+r] = op over the row r} of a rows x cols block with leading dimension ld. */
     void reduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo);
@@ -84,17 +78,11 @@ public interface ArrayKernels {
     /** {@code out[oo+c] = op over the column c} of a rows x cols block with leading dimension ld. */
     void reduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo);
 
-    /** Index of the largest element of each row. */
-    void argmaxRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+    /** Index of the first largest (MAX) or smallest (MIN) element of each row, or of its first NaN. */
+    void argReduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, int[] out, int oo);
 
-    /** Index of the largest element of each column. */
-    void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
-
-    /** Index of the first smallest element of each row (the first NaN if any). */
-    void argminRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
-
-    /** Index of the first smallest element of each column (the first NaN if any). */
-    void argminColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo);
+    /** Index of the first largest (MAX) or smallest (MIN) element of each column, or of its first NaN. */
+    void argReduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, int[] out, int oo);
 
     /** Row-wise softmax ({@code log}: log-softmax). */
     void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut);

@@ -45,39 +45,21 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void axpy(double alpha, Object x, int xo, Object y, int yo, int n) {
         FloatElementwise.axpy((float) alpha, (float[]) x, xo, (float[]) y, yo, n);
     }
-    @Override public double sum(Object a, int off, int n) { return FloatReductions.sum((float[]) a, off, n); }
+    @Override public double reduce(ReduceOp op, Object a, int off, int n) { return FloatReductions.reduce(op, (float[]) a, off, 1, n); }
     @Override public double dot(Object a, int ao, Object b, int bo, int n) { return FloatReductions.dot((float[]) a, ao, (float[]) b, bo, n); }
     @Override public double sumSquares(Object a, int off, int n) { return FloatReductions.sumSquares((float[]) a, off, n); }
-    @Override public double max(Object a, int off, int n) { return FloatReductions.max((float[]) a, off, n); }
-    @Override public double min(Object a, int off, int n) { return FloatReductions.min((float[]) a, off, n); }
-    @Override public int argmax(Object a, int off, int n) { return FloatReductions.argmax((float[]) a, off, n); }
+    @Override public int argReduce(ReduceOp op, Object a, int off, int n) { return FloatReductions.argReduce(op, (float[]) a, off, 1, n); }
     @Override public void reduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo) {
-        float[] x = (float[]) a, o = (float[]) out;
-        switch (op) {
-            case SUM -> FloatReductions.sumRows(x, off, rows, cols, ld, o, oo);
-            case MAX -> FloatReductions.maxRows(x, off, rows, cols, ld, o, oo);
-            case MIN -> FloatReductions.minRows(x, off, rows, cols, ld, o, oo);
-        }
+        FloatReductions.reduceRows(op, (float[]) a, off, rows, cols, ld, (float[]) out, oo);
     }
     @Override public void reduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, Object out, int oo) {
-        float[] x = (float[]) a, o = (float[]) out;
-        switch (op) {
-            case SUM -> FloatReductions.sumColumns(x, off, rows, cols, ld, o, oo);
-            case MAX -> FloatReductions.maxColumns(x, off, rows, cols, ld, o, oo);
-            case MIN -> FloatReductions.minColumns(x, off, rows, cols, ld, o, oo);
-        }
+        FloatReductions.reduceColumns(op, (float[]) a, off, rows, cols, ld, (float[]) out, oo);
     }
-    @Override public void argmaxRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
-        FloatReductions.argmaxRows((float[]) a, off, rows, cols, ld, out, oo);
+    @Override public void argReduceRows(ReduceOp op, Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argReduceRows(op, (float[]) a, off, rows, cols, ld, out, oo);
     }
-    @Override public void argmaxColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
-        FloatReductions.argmaxColumns((float[]) a, off, rows, cols, ld, out, oo);
-    }
-    @Override public void argminRows(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
-        FloatReductions.argminRows((float[]) a, off, rows, cols, ld, out, oo);
-    }
-    @Override public void argminColumns(Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
-        FloatReductions.argminColumns((float[]) a, off, rows, cols, ld, out, oo);
+    @Override public void argReduceColumns(ReduceOp op, Object a, int off, int rows, int cols, int ld, int[] out, int oo) {
+        FloatReductions.argReduceColumns(op, (float[]) a, off, rows, cols, ld, out, oo);
     }
     @Override public void softmaxRows(boolean log, Object a, int off, int rows, int cols, int lda, Object out, int oo, int ldOut) {
         if (log) FloatReductions.logSoftmaxRows((float[]) a, off, rows, cols, lda, (float[]) out, oo, ldOut);

@@ -75,10 +75,34 @@ public final class FloatReductions {
         return VectorKernels.FLOAT_REDUCTIONS;
     }
 
-    /** {@code sum_i a[off+i]} for {@code i < n}, in the summation order above; 0 when n == 0. */
-    public static float sum(float[] a, int off, int n) {
-        Checks.range("sum", "a", a.length, off, n);
-        return n <= CHUNK ? IMPL.sum(a, off, n) : chunked(n, (s, len) -> IMPL.sum(a, off + s, len));
+    /**
+     * The {@code kind} reduction of {@code a[off + k*stride]} for {@code k < n} (stride >= 0):
+     * SUM in the summation order above (0 when n == 0; a strided sum gives the same bits as the
+     * sum of those elements copied out), MAX / MIN the largest / smallest (NaN if any is NaN;
+     * n >= 1).
+     */
+    public static float reduce(ReduceOp kind, float[] a, int off, int stride, int n) {
+        String name = kind.kernelName(stride == 1 ? "" : "Strided");
+        if (kind == ReduceOp.SUM) {
+            if (stride == 1) Checks.range(name, "a", a.length, off, n);
+            else Checks.strided(name, "a", a.length, off, stride, n);
+            return n <= CHUNK ? sumRange(a, off, stride, n) : chunked(n, (s, len) -> sumRange(a, off + s * stride, stride, len));
+        }
+        nonEmpty(name, a, off, stride, n);
+        boolean max = kind == ReduceOp.MAX;
+        if (!parallel(n)) return extreme(max, a, off, stride, n);
+        float[] c = chunkResults(n, (s, len) -> extreme(max, a, off + s * stride, stride, len));
+        return extreme(max, c, 0, 1, chunks(n));
+    }
+
+    /**
+     * The index k of the first largest ({@code kind} MAX) or smallest (MIN) of
+     * {@code a[off + k*stride]}, {@code k < n}, or of the first NaN; n >= 1.
+     */
+    public static int argReduce(ReduceOp kind, float[] a, int off, int stride, int n) {
+        boolean max = argKind(kind);
+        nonEmpty("arg" + kind.kernelName(stride == 1 ? "" : "Strided"), a, off, stride, n);
+        return parallel(n) ? chunkArg(a, off, stride, n, max) : argExtreme(max, a, off, stride, n);
     }
 
     /** {@code sum_i a[aOff+i] * b[bOff+i]} for {@code i < n}, in the summation order above. */
@@ -96,142 +120,90 @@ public final class FloatReductions {
     }
 
     /**
-     * {@code sum_k a[off + k*stride]} for {@code k < n} (stride >= 0), in the summation order
-     * above: the same bits as {@link #sum} of those elements copied out.
+     * The {@code kind} reduction of each row: {@code out[outOff + r]} of
+     * {@code a[off + r*ld + c]}, {@code c < cols}, for {@code r < rows} — SUM in the summation order
+     * above (one row on one thread), MAX / MIN the largest / smallest (NaN if any is NaN; cols >= 1
+     * unless rows == 0). Modifies {@code out[outOff, outOff+rows)}.
      */
-    public static float sumStrided(float[] a, int off, int stride, int n) {
-        Checks.strided("sumStrided", "a", a.length, off, stride, n);
-        return n <= CHUNK ? IMPL.sumStrided(a, off, stride, n)
-                : chunked(n, (s, len) -> IMPL.sumStrided(a, off + s * stride, stride, len));
-    }
-
-    /** Largest of {@code a[off+i]}, {@code i < n}; NaN if any is NaN. */
-    public static float max(float[] a, int off, int n) {
-        nonEmpty("max", a, off, 1, n);
-        return parallel(n) ? IMPL.max(chunkResults(n, (s, len) -> IMPL.max(a, off + s, len)), 0, chunks(n))
-                : IMPL.max(a, off, n);
-    }
-
-    /** Smallest of {@code a[off+i]}, {@code i < n}; NaN if any is NaN. */
-    public static float min(float[] a, int off, int n) {
-        nonEmpty("min", a, off, 1, n);
-        return parallel(n) ? IMPL.min(chunkResults(n, (s, len) -> IMPL.min(a, off + s, len)), 0, chunks(n))
-                : IMPL.min(a, off, n);
-    }
-
-    /** Index i (from off) of the first largest {@code a[off+i]}, or of the first NaN. */
-    public static int argmax(float[] a, int off, int n) {
-        nonEmpty("argmax", a, off, 1, n);
-        return parallel(n) ? chunkArg(a, off, 1, n, true) : IMPL.argmax(a, off, n);
-    }
-
-    /** Index i (from off) of the first smallest {@code a[off+i]}, or of the first NaN. */
-    public static int argmin(float[] a, int off, int n) {
-        nonEmpty("argmin", a, off, 1, n);
-        return parallel(n) ? chunkArg(a, off, 1, n, false) : IMPL.argmin(a, off, n);
-    }
-
-    /** Largest of {@code a[off + k*stride]}, {@code k < n}; NaN if any is NaN. */
-    public static float maxStrided(float[] a, int off, int stride, int n) {
-        nonEmpty("maxStrided", a, off, stride, n);
-        return parallel(n) ? IMPL.max(chunkResults(n, (s, len) -> IMPL.maxStrided(a, off + s * stride, stride, len)), 0, chunks(n))
-                : IMPL.maxStrided(a, off, stride, n);
-    }
-
-    /** Smallest of {@code a[off + k*stride]}, {@code k < n}; NaN if any is NaN. */
-    public static float minStrided(float[] a, int off, int stride, int n) {
-        nonEmpty("minStrided", a, off, stride, n);
-        return parallel(n) ? IMPL.min(chunkResults(n, (s, len) -> IMPL.minStrided(a, off + s * stride, stride, len)), 0, chunks(n))
-                : IMPL.minStrided(a, off, stride, n);
-    }
-
-    /** The k of the first largest {@code a[off + k*stride]}, or of the first NaN. */
-    public static int argmaxStrided(float[] a, int off, int stride, int n) {
-        nonEmpty("argmaxStrided", a, off, stride, n);
-        return parallel(n) ? chunkArg(a, off, stride, n, true) : IMPL.argmaxStrided(a, off, stride, n);
-    }
-
-    /** The k of the first smallest {@code a[off + k*stride]}, or of the first NaN. */
-    public static int argminStrided(float[] a, int off, int stride, int n) {
-        nonEmpty("argminStrided", a, off, stride, n);
-        return parallel(n) ? chunkArg(a, off, stride, n, false) : IMPL.argminStrided(a, off, stride, n);
+    public static void reduceRows(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkRows(kind.kernelName("Rows"), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
+        if (!parallel((long) rows * cols)) rows(kind, a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> rows(kind, a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
     /**
-     * {@code out[outOff + r] = sum_c a[off + r*ld + c]} for {@code r < rows}, each row in the
-     * summation order above (one row on one thread). Modifies {@code out[outOff, outOff+rows)}.
+     * The {@code kind} reduction of each column: {@code out[outOff + c]} of
+     * {@code a[off + r*ld + c]}, {@code r < rows}, for {@code c < cols} — SUM adds each column in
+     * row order from +0 (vectorised across columns, so exactly the scalar twin's result), MAX / MIN
+     * as in {@link #reduceRows} (rows >= 1 unless cols == 0). Modifies {@code out[outOff, outOff+cols)}.
      */
-    public static void sumRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkRows("sumRows", a, off, rows, cols, ld, out.length, outOff, false);
-        if (!parallel((long) rows * cols)) IMPL.sumRows(a, off, rows, cols, ld, out, outOff);
-        else overRows(rows, cols, (s, e) -> IMPL.sumRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    public static void reduceColumns(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        checkColumns(kind.kernelName("Columns"), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
+        if (!parallel((long) rows * cols)) columns(kind, a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> columns(kind, a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
-    /**
-     * {@code out[outOff + c] = sum_r a[off + r*ld + c]} for {@code c < cols}, each column added
-     * in row order from +0 (vectorised across columns, so exactly the scalar twin's result).
-     * Modifies {@code out[outOff, outOff+cols)}.
-     */
-    public static void sumColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkColumns("sumColumns", a, off, rows, cols, ld, out.length, outOff, false);
-        if (!parallel((long) rows * cols)) IMPL.sumColumns(a, off, rows, cols, ld, out, outOff);
-        else overColumns(rows, cols, (s, e) -> IMPL.sumColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    /** {@code out[outOff + r] =} the column of the first largest (MAX) or smallest (MIN) element, or first NaN, of row r. */
+    public static void argReduceRows(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        boolean max = argKind(kind);
+        checkRows("arg" + kind.kernelName("Rows"), a, off, rows, cols, ld, out.length, outOff, true);
+        if (!parallel((long) rows * cols)) argRows(max, a, off, rows, cols, ld, out, outOff);
+        else overRows(rows, cols, (s, e) -> argRows(max, a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
 
-    /** {@code out[outOff + r] = max} of row r; cols >= 1 unless rows == 0. */
-    public static void maxRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkRows("maxRows", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.maxRows(a, off, rows, cols, ld, out, outOff);
-        else overRows(rows, cols, (s, e) -> IMPL.maxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    /** {@code out[outOff + c] =} the row of the first largest (MAX) or smallest (MIN) element, or first NaN, of column c. */
+    public static void argReduceColumns(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        boolean max = argKind(kind);
+        checkColumns("arg" + kind.kernelName("Columns"), a, off, rows, cols, ld, out.length, outOff, true);
+        if (!parallel((long) rows * cols)) argColumns(max, a, off, rows, cols, ld, out, outOff);
+        else overColumns(rows, cols, (s, e) -> argColumns(max, a, off + s, rows, e - s, ld, out, outOff + s));
     }
 
-    /** {@code out[outOff + c] = max} of column c; rows >= 1 unless cols == 0. */
-    public static void maxColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkColumns("maxColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.maxColumns(a, off, rows, cols, ld, out, outOff);
-        else overColumns(rows, cols, (s, e) -> IMPL.maxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    // ---- kernels by kind (one thread, checked) ---------------------------------------------
+
+    private static float sumRange(float[] a, int off, int stride, int n) {
+        return stride == 1 ? IMPL.sum(a, off, n) : IMPL.sumStrided(a, off, stride, n);
     }
 
-    /** {@code out[outOff + r] = min} of row r; cols >= 1 unless rows == 0. */
-    public static void minRows(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkRows("minRows", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.minRows(a, off, rows, cols, ld, out, outOff);
-        else overRows(rows, cols, (s, e) -> IMPL.minRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    private static float extreme(boolean max, float[] a, int off, int stride, int n) {
+        if (stride == 1) return max ? IMPL.max(a, off, n) : IMPL.min(a, off, n);
+        return max ? IMPL.maxStrided(a, off, stride, n) : IMPL.minStrided(a, off, stride, n);
     }
 
-    /** {@code out[outOff + c] = min} of column c; rows >= 1 unless cols == 0. */
-    public static void minColumns(float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkColumns("minColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.minColumns(a, off, rows, cols, ld, out, outOff);
-        else overColumns(rows, cols, (s, e) -> IMPL.minColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    private static int argExtreme(boolean max, float[] a, int off, int stride, int n) {
+        if (stride == 1) return max ? IMPL.argmax(a, off, n) : IMPL.argmin(a, off, n);
+        return max ? IMPL.argmaxStrided(a, off, stride, n) : IMPL.argminStrided(a, off, stride, n);
     }
 
-    /** {@code out[outOff + r] =} the column of the first max (or NaN) of row r. */
-    public static void argmaxRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
-        checkRows("argmaxRows", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.argmaxRows(a, off, rows, cols, ld, out, outOff);
-        else overRows(rows, cols, (s, e) -> IMPL.argmaxRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    private static void rows(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        switch (kind) {
+            case SUM -> IMPL.sumRows(a, off, rows, cols, ld, out, outOff);
+            case MAX -> IMPL.maxRows(a, off, rows, cols, ld, out, outOff);
+            case MIN -> IMPL.minRows(a, off, rows, cols, ld, out, outOff);
+        }
     }
 
-    /** {@code out[outOff + c] =} the row of the first max (or NaN) of column c. */
-    public static void argmaxColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
-        checkColumns("argmaxColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.argmaxColumns(a, off, rows, cols, ld, out, outOff);
-        else overColumns(rows, cols, (s, e) -> IMPL.argmaxColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    private static void columns(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
+        switch (kind) {
+            case SUM -> IMPL.sumColumns(a, off, rows, cols, ld, out, outOff);
+            case MAX -> IMPL.maxColumns(a, off, rows, cols, ld, out, outOff);
+            case MIN -> IMPL.minColumns(a, off, rows, cols, ld, out, outOff);
+        }
     }
 
-    /** {@code out[outOff + r] =} the column of the first min (or NaN) of row r. */
-    public static void argminRows(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
-        checkRows("argminRows", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.argminRows(a, off, rows, cols, ld, out, outOff);
-        else overRows(rows, cols, (s, e) -> IMPL.argminRows(a, off + s * ld, e - s, cols, ld, out, outOff + s));
+    private static void argRows(boolean max, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        if (max) IMPL.argmaxRows(a, off, rows, cols, ld, out, outOff);
+        else IMPL.argminRows(a, off, rows, cols, ld, out, outOff);
     }
 
-    /** {@code out[outOff + c] =} the row of the first min (or NaN) of column c. */
-    public static void argminColumns(float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
-        checkColumns("argminColumns", a, off, rows, cols, ld, out.length, outOff, true);
-        if (!parallel((long) rows * cols)) IMPL.argminColumns(a, off, rows, cols, ld, out, outOff);
-        else overColumns(rows, cols, (s, e) -> IMPL.argminColumns(a, off + s, rows, e - s, ld, out, outOff + s));
+    private static void argColumns(boolean max, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
+        if (max) IMPL.argmaxColumns(a, off, rows, cols, ld, out, outOff);
+        else IMPL.argminColumns(a, off, rows, cols, ld, out, outOff);
+    }
+
+    private static boolean argKind(ReduceOp kind) {
+        if (kind == ReduceOp.SUM) throw new IllegalArgumentException("argReduce: expected MAX or MIN, got SUM (a sum has no index)");
+        return kind == ReduceOp.MAX;
     }
 
     /**
@@ -326,12 +298,12 @@ public final class FloatReductions {
         forChunks(n, (s, e) -> {
             for (int k = s; k < e; k++) {
                 int start = k * CHUNK, len = Math.min(CHUNK, n - start), o = off + start * stride;
-                int i = max ? IMPL.argmaxStrided(a, o, stride, len) : IMPL.argminStrided(a, o, stride, len);
+                int i = argExtreme(max, a, o, stride, len);
                 at[k] = start + i;
                 v[k] = a[o + i * stride];
             }
         });
-        int k = max ? IMPL.argmax(v, 0, v.length) : IMPL.argmin(v, 0, v.length);
+        int k = argExtreme(max, v, 0, 1, v.length);
         return at[k];
     }
 

@@ -25,15 +25,15 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes are handled by clamping or by compare masks and blends. A branch to a rarely taken
  * method was compiled by C2 as a call that passes boxed vectors (7.8 KB per training step in an
  * earlier version). The polynomials are Taylor series whose degree is chosen from the precision
- * {@code P} (static final, folded by the JIT), so this one text serves float and its generated
- * double twin: the coefficients are computed, not typed.
+ * {@code P} (static final, folded by the JIT), so this one text serves 32-bit and 64-bit elements
+ * (the 64-bit file is generated from it): the coefficients are computed, not typed.
  *
  * <p>Error: the tests hold 1 ulp against {@link Math}'s result rounded to the element type over
  * dense sweeps, every binary exponent and random inputs near the method's edges. Measured for
- * float against the exact value over every 61st bit pattern: exp 1.06 ulp (results in the
- * subnormal range are rounded twice), log 0.83, tanh 0.94 (expm1 and the division kept as
- * unevaluated sums, one rounding at the end); for double 1 ulp from {@link Math} over 8M random
- * values each.
+ * 32-bit elements against the exact value over every 61st bit pattern: exp 1.06 ulp (results in
+ * the subnormal range are rounded twice), log 0.83, tanh 0.94 (expm1 and the division kept as
+ * unevaluated sums, one rounding at the end); for 64-bit elements 1 ulp from {@link Math} over
+ * 8M random values each.
  */
 final class FloatVectorMath {
     private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
@@ -49,8 +49,9 @@ final class FloatVectorMath {
     private static final float LOG2E = (float) (1 / Math.log(2));
     private static final float LN2_HI = (float) Math.log(2);
     /**
-     * ln 2 minus LN2_HI: the float case is computed in double; the double case needs the digits
-     * beyond a double, {@code ln 2 - (double) ln 2 = 2.3190468138462996e-17}.
+     * ln 2 minus LN2_HI: for 32-bit elements the difference is exact in 64-bit arithmetic; for
+     * 64-bit elements it needs the digits beyond 64-bit precision,
+     * {@code ln 2 - (64-bit) ln 2 = 2.3190468138462996e-17}.
      */
     private static final float LN2_LO = (float) ((Math.log(2) - (double) LN2_HI) + 2.3190468138462996e-17);
     /** exp: below LO the result is 0 (k = -(BIAS + P + 2)), above HI it is +inf (k = BIAS + 2). */

@@ -1,13 +1,5 @@
 package io.simdgrad.simd;
 
-import static io.simdgrad.simd.FloatReductionData.P;
-import static io.simdgrad.simd.FloatReductionData.array;
-import static io.simdgrad.simd.FloatReductionData.block;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simdgrad.simd.FloatReductionData.Kinds;
 import io.simdgrad.simd.FloatReductionData.Lengths;
 import io.simdgrad.simd.FloatReductionData.Offsets;
@@ -15,6 +7,14 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+
+import static io.simdgrad.simd.FloatReductionData.P;
+import static io.simdgrad.simd.FloatReductionData.array;
+import static io.simdgrad.simd.FloatReductionData.block;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The summation order of {@link FloatReductions}, bit for bit. The order is emulated here in
@@ -82,16 +82,16 @@ class FloatReductionOrderTest {
                                             @ForAll @IntRange(min = 2, max = 5) int stride, @ForAll long seed) {
         float[] a = array(seed, kind, off, n, 4);
         float[] b = array(~seed, kind, off2, n, 2);
-        assertOrder(ordered(a, off, null, 0, 1, n), V.sum(a, off, n), FloatReductions.sum(a, off, n), "sum");
+        assertOrder(ordered(a, off, null, 0, 1, n), V.sum(a, off, n), FloatReductions.reduce(ReduceOp.SUM, a, off, 1, n), "sum");
         assertOrder(ordered(a, off, b, off2, 1, n), V.dot(a, off, b, off2, n), FloatReductions.dot(a, off, b, off2, n), "dot");
         assertOrder(ordered(a, off, a, off, 1, n), V.sumSquares(a, off, n), FloatReductions.sumSquares(a, off, n), "sumSquares");
         float[] s = block(seed, kind, off, n, 1, stride);
         assertOrder(ordered(s, off, null, 0, stride, n), V.sumStrided(s, off, stride, n),
-                FloatReductions.sumStrided(s, off, stride, n), "sumStrided");
+                FloatReductions.reduce(ReduceOp.SUM, s, off, stride, n), "sumStrided");
         int rows = 3, cols = n / rows, ld = cols + 1;
         float[] m = block(seed, kind, off, rows, cols, ld), kernel = new float[rows], facade = new float[rows];
         V.sumRows(m, off, rows, cols, ld, kernel, 0);
-        FloatReductions.sumRows(m, off, rows, cols, ld, facade, 0);
+        FloatReductions.reduceRows(ReduceOp.SUM, m, off, rows, cols, ld, facade, 0);
         for (int r = 0; r < rows; r++) assertOrder(ordered(m, off + r * ld, null, 0, 1, cols), kernel[r], facade[r], "sumRows");
     }
 
@@ -100,14 +100,14 @@ class FloatReductionOrderTest {
         for (int n : new int[] {CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + P + 5, 7 * CHUNK - 3, 300_001}) {
             float[] a = array(n, FloatReductionData.MAGNITUDES, 1, n, 1);
             float[] b = array(n + 1, FloatReductionData.MODERATE, 0, n, 0);
-            assertOrder(ordered(a, 1, null, 0, 1, n), V.sum(a, 1, n), FloatReductions.sum(a, 1, n), "sum " + n);
+            assertOrder(ordered(a, 1, null, 0, 1, n), V.sum(a, 1, n), FloatReductions.reduce(ReduceOp.SUM, a, 1, 1, n), "sum " + n);
             assertOrder(ordered(a, 1, b, 0, 1, n), V.dot(a, 1, b, 0, n), FloatReductions.dot(a, 1, b, 0, n), "dot " + n);
             assertOrder(ordered(a, 1, a, 1, 1, n), V.sumSquares(a, 1, n), FloatReductions.sumSquares(a, 1, n), "sumSquares " + n);
             assertOrder(ordered(a, 1, null, 0, 3, n / 3), V.sumStrided(a, 1, 3, n / 3),
-                    FloatReductions.sumStrided(a, 1, 3, n / 3), "sumStrided " + n);
+                    FloatReductions.reduce(ReduceOp.SUM, a, 1, 3, n / 3), "sumStrided " + n);
             float[] kernel = new float[1], facade = new float[1];
             V.sumRows(a, 1, 1, n, n, kernel, 0);
-            FloatReductions.sumRows(a, 1, 1, n, n, facade, 0);
+            FloatReductions.reduceRows(ReduceOp.SUM, a, 1, 1, n, n, facade, 0);
             assertOrder(ordered(a, 1, null, 0, 1, n), kernel[0], facade[0], "sumRows " + n);
         }
     }
@@ -135,15 +135,15 @@ class FloatReductionOrderTest {
                 for (int threads = 1; threads <= 2; threads++) {
                     Simd.setMaxThreads(threads);
                     float[] rowSums = new float[500];
-                    FloatReductions.sumRows(a, 2, 500, n / 500, n / 500, rowSums, 0);
+                    FloatReductions.reduceRows(ReduceOp.SUM, a, 2, 500, n / 500, n / 500, rowSums, 0);
                     float[] colSums = new float[n / 500];
-                    FloatReductions.sumColumns(a, 2, 500, n / 500, n / 500, colSums, 0);
+                    FloatReductions.reduceColumns(ReduceOp.SUM, a, 2, 500, n / 500, n / 500, colSums, 0);
                     results[threads - 1] = concat(new float[] {
-                            FloatReductions.sum(a, 2, n), FloatReductions.dot(a, 2, b, 0, n),
-                            FloatReductions.sumSquares(b, 0, n), FloatReductions.sumStrided(a, 2, 2, n / 2),
-                            FloatReductions.max(a, 2, n), FloatReductions.minStrided(a, 2, 3, n / 3),
+                            FloatReductions.reduce(ReduceOp.SUM, a, 2, 1, n), FloatReductions.dot(a, 2, b, 0, n),
+                            FloatReductions.sumSquares(b, 0, n), FloatReductions.reduce(ReduceOp.SUM, a, 2, 2, n / 2),
+                            FloatReductions.reduce(ReduceOp.MAX, a, 2, 1, n), FloatReductions.reduce(ReduceOp.MIN, a, 2, 3, n / 3),
                     }, rowSums, colSums);
-                    args[threads - 1] = new int[] {FloatReductions.argmax(a, 2, n), FloatReductions.argminStrided(a, 2, 3, n / 3)};
+                    args[threads - 1] = new int[] {FloatReductions.argReduce(ReduceOp.MAX, a, 2, 1, n), FloatReductions.argReduce(ReduceOp.MIN, a, 2, 3, n / 3)};
                 }
                 assertArrayEquals(results[0], results[1], "1 thread vs 2 threads, n = " + n);
                 assertArrayEquals(args[0], args[1], "1 thread vs 2 threads, n = " + n);

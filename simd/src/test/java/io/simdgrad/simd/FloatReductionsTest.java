@@ -1,17 +1,8 @@
 package io.simdgrad.simd;
 
-import static io.simdgrad.simd.FloatReductionData.ULP1;
-import static io.simdgrad.simd.FloatReductionData.array;
-import static io.simdgrad.simd.FloatReductionData.block;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simdgrad.simd.FloatReductionData.Kinds;
 import io.simdgrad.simd.FloatReductionData.Lengths;
 import io.simdgrad.simd.FloatReductionData.Offsets;
-import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -19,6 +10,16 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+
+import java.util.Arrays;
+
+import static io.simdgrad.simd.FloatReductionData.ULP1;
+import static io.simdgrad.simd.FloatReductionData.array;
+import static io.simdgrad.simd.FloatReductionData.block;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The vector reduction kernels against their scalar twin and naive loops: sums within a bound
@@ -68,7 +69,7 @@ class FloatReductionsTest {
         assertSumClose(S.sum(a, off, n), V.sum(a, off, n), absSum(a, off, null, 0, n), n, "sum");
         assertSumClose(S.dot(a, off, b, off2, n), V.dot(a, off, b, off2, n), absSum(a, off, b, off2, n), n, "dot");
         assertSumClose(S.sumSquares(a, off, n), V.sumSquares(a, off, n), absSum(a, off, a, off, n), n, "sumSquares");
-        assertEquals(USED.sum(a, off, n), FloatReductions.sum(a, off, n), "facade sum");
+        assertEquals(USED.sum(a, off, n), FloatReductions.reduce(ReduceOp.SUM, a, off, 1, n), "facade sum");
     }
 
     @Property(tries = 400)
@@ -80,8 +81,8 @@ class FloatReductionsTest {
         assertEquals(S.min(a, off, n), V.min(a, off, n), "min");
         assertEquals(S.argmax(a, off, n), V.argmax(a, off, n), "argmax");
         assertEquals(S.argmin(a, off, n), V.argmin(a, off, n), "argmin");
-        assertEquals(naiveArg(a, off, 1, n, true), FloatReductions.argmax(a, off, n), "facade argmax");
-        assertEquals(S.max(a, off, n), FloatReductions.max(a, off, n), "facade max");
+        assertEquals(naiveArg(a, off, 1, n, true), FloatReductions.argReduce(ReduceOp.MAX, a, off, 1, n), "facade argmax");
+        assertEquals(S.max(a, off, n), FloatReductions.reduce(ReduceOp.MAX, a, off, 1, n), "facade max");
     }
 
     @Property(tries = 300)
@@ -97,7 +98,7 @@ class FloatReductionsTest {
         assertEquals(S.minStrided(a, off, stride, n), V.minStrided(a, off, stride, n), "minStrided");
         assertEquals(S.argmaxStrided(a, off, stride, n), V.argmaxStrided(a, off, stride, n), "argmaxStrided");
         assertEquals(S.argminStrided(a, off, stride, n), V.argminStrided(a, off, stride, n), "argminStrided");
-        assertEquals(naiveArg(a, off, stride, n, false), FloatReductions.argminStrided(a, off, stride, n), "facade argminStrided");
+        assertEquals(naiveArg(a, off, stride, n, false), FloatReductions.argReduce(ReduceOp.MIN, a, off, stride, n), "facade argminStrided");
     }
 
     /** First NaN, else the first extreme: written from the definition, independent of both twins. */
@@ -148,7 +149,7 @@ class FloatReductionsTest {
             assertMargins(colSums, cols);
         }
         float[] facade = new float[rows];
-        FloatReductions.sumRows(a, off, rows, cols, ld, facade, 0);
+        FloatReductions.reduceRows(ReduceOp.SUM, a, off, rows, cols, ld, facade, 0);
         for (int r = 0; r < rows; r++) assertEquals(USED.sum(a, off + r * ld, cols), facade[r], "facade sumRows");
         if (rows == 0 || cols == 0) return;
         for (FloatReductionKernels k : new FloatReductionKernels[] {V, S}) {
@@ -187,47 +188,47 @@ class FloatReductionsTest {
     void nanAndSignedZeroFollowTorch() {
         float nan = Float.NaN, inf = Float.POSITIVE_INFINITY;
         float[] a = {1, nan, 3, nan, 5};
-        assertEquals(nan, FloatReductions.max(a, 0, 5));
-        assertEquals(nan, FloatReductions.min(a, 0, 5));
-        assertEquals(1, FloatReductions.argmax(a, 0, 5));
-        assertEquals(1, FloatReductions.argmin(a, 0, 5));
-        assertEquals(1, FloatReductions.argmax(a, 2, 3));
-        assertEquals(0, FloatReductions.argmax(a, 3, 2));
+        assertEquals(nan, FloatReductions.reduce(ReduceOp.MAX, a, 0, 1, 5));
+        assertEquals(nan, FloatReductions.reduce(ReduceOp.MIN, a, 0, 1, 5));
+        assertEquals(1, FloatReductions.argReduce(ReduceOp.MAX, a, 0, 1, 5));
+        assertEquals(1, FloatReductions.argReduce(ReduceOp.MIN, a, 0, 1, 5));
+        assertEquals(1, FloatReductions.argReduce(ReduceOp.MAX, a, 2, 1, 3));
+        assertEquals(0, FloatReductions.argReduce(ReduceOp.MAX, a, 3, 1, 2));
         float[] ties = {3, 1, 3, 1};
-        assertEquals(0, FloatReductions.argmax(ties, 0, 4));
-        assertEquals(1, FloatReductions.argmin(ties, 0, 4));
+        assertEquals(0, FloatReductions.argReduce(ReduceOp.MAX, ties, 0, 1, 4));
+        assertEquals(1, FloatReductions.argReduce(ReduceOp.MIN, ties, 0, 1, 4));
         float[] zeros = {-(float) 0, 0, -(float) 0};
-        assertEquals((float) 0, FloatReductions.max(zeros, 0, 3));
-        assertEquals(-(float) 0, FloatReductions.min(zeros, 1, 2));
-        assertEquals(0, FloatReductions.argmax(zeros, 0, 3));
+        assertEquals((float) 0, FloatReductions.reduce(ReduceOp.MAX, zeros, 0, 1, 3));
+        assertEquals(-(float) 0, FloatReductions.reduce(ReduceOp.MIN, zeros, 1, 1, 2));
+        assertEquals(0, FloatReductions.argReduce(ReduceOp.MAX, zeros, 0, 1, 3));
         float[] infs = {inf, -inf, 1};
-        assertEquals(nan, FloatReductions.sum(infs, 0, 3));
-        assertEquals(inf, FloatReductions.sum(infs, 0, 1));
-        assertEquals(0, FloatReductions.sum(infs, 0, 0));
-        assertEquals(2, FloatReductions.argminStrided(new float[] {5, 9, 4, 9, -inf}, 0, 2, 3));
+        assertEquals(nan, FloatReductions.reduce(ReduceOp.SUM, infs, 0, 1, 3));
+        assertEquals(inf, FloatReductions.reduce(ReduceOp.SUM, infs, 0, 1, 1));
+        assertEquals(0, FloatReductions.reduce(ReduceOp.SUM, infs, 0, 1, 0));
+        assertEquals(2, FloatReductions.argReduce(ReduceOp.MIN, new float[] {5, 9, 4, 9, -inf}, 0, 2, 3));
     }
 
     @Example
     void errorsNameTheKernelAndTheNumbers() {
         float[] a = new float[8];
-        var e = assertThrows(IllegalArgumentException.class, () -> FloatReductions.max(a, 2, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> FloatReductions.reduce(ReduceOp.MAX, a, 2, 1, 0));
         assertTrue(e.getMessage().startsWith("max:"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FloatReductions.argmaxStrided(a, 0, 3, 0));
-        var range = assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.sum(a, 5, 4));
+        assertThrows(IllegalArgumentException.class, () -> FloatReductions.argReduce(ReduceOp.MAX, a, 0, 3, 0));
+        var range = assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.reduce(ReduceOp.SUM, a, 5, 1, 4));
         assertTrue(range.getMessage().contains("sum") && range.getMessage().contains("[5, 9)"), range.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.dot(a, 0, new float[3], 0, 4));
-        assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.sumStrided(a, 2, 3, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.reduce(ReduceOp.SUM, a, 2, 3, 3));
         var rows = assertThrows(IllegalArgumentException.class,
-                () -> FloatReductions.argmaxRows(a, 0, 2, 0, 0, new int[2], 0));
+                () -> FloatReductions.argReduceRows(ReduceOp.MAX, a, 0, 2, 0, 0, new int[2], 0));
         assertTrue(rows.getMessage().startsWith("argmaxRows:"), rows.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FloatReductions.minColumns(a, 0, 0, 3, 3, new float[3], 0));
-        assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.sumColumns(a, 0, 2, 4, 4, new float[3], 0));
+        assertThrows(IllegalArgumentException.class, () -> FloatReductions.reduceColumns(ReduceOp.MIN, a, 0, 0, 3, 3, new float[3], 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> FloatReductions.reduceColumns(ReduceOp.SUM, a, 0, 2, 4, 4, new float[3], 0));
         assertThrows(IllegalArgumentException.class, () -> FloatReductions.softmaxRows(a, 0, 2, 4, 3, a, 0, 4));
         float[] untouched = new float[2];
-        FloatReductions.sumRows(a, 0, 0, 5, 5, untouched, 0);
+        FloatReductions.reduceRows(ReduceOp.SUM, a, 0, 0, 5, 5, untouched, 0);
         assertArrayEquals(new float[2], untouched);
         float[] sums = {7, 7};
-        FloatReductions.sumColumns(a, 0, 0, 2, 2, sums, 0);
+        FloatReductions.reduceColumns(ReduceOp.SUM, a, 0, 0, 2, 2, sums, 0);
         assertArrayEquals(new float[2], sums);
     }
 
@@ -236,17 +237,17 @@ class FloatReductionsTest {
         int n = 3 * FloatReductions.CHUNK + 123;
         float[] a = array(7, FloatReductionData.MODERATE, 3, n, 2);
         a[3 + n - 5] = Float.NaN;
-        assertEquals(n - 5, FloatReductions.argmax(a, 3, n));
+        assertEquals(n - 5, FloatReductions.argReduce(ReduceOp.MAX, a, 3, 1, n));
         a[3 + n - 5] = 1;
         a[3 + 2 * FloatReductions.CHUNK + 17] = 100;
-        assertEquals(2 * FloatReductions.CHUNK + 17, FloatReductions.argmax(a, 3, n));
-        assertEquals((float) 100, FloatReductions.max(a, 3, n));
-        assertEquals(S.min(a, 3, n), FloatReductions.min(a, 3, n));
-        assertEquals(S.argmin(a, 3, n), FloatReductions.argmin(a, 3, n));
+        assertEquals(2 * FloatReductions.CHUNK + 17, FloatReductions.argReduce(ReduceOp.MAX, a, 3, 1, n));
+        assertEquals((float) 100, FloatReductions.reduce(ReduceOp.MAX, a, 3, 1, n));
+        assertEquals(S.min(a, 3, n), FloatReductions.reduce(ReduceOp.MIN, a, 3, 1, n));
+        assertEquals(S.argmin(a, 3, n), FloatReductions.argReduce(ReduceOp.MIN, a, 3, 1, n));
         float[] b = Arrays.copyOfRange(a, 0, a.length);
         assertSumClose(S.dot(a, 3, b, 3, n), FloatReductions.dot(a, 3, b, 3, n), absSum(a, 3, b, 3, n), n, "dot");
-        assertSumClose(S.sum(a, 3, n), FloatReductions.sum(a, 3, n), absSum(a, 3, null, 0, n), n, "sum");
-        assertEquals(S.maxStrided(a, 3, 3, n / 3), FloatReductions.maxStrided(a, 3, 3, n / 3));
-        assertEquals(S.argminStrided(a, 4, 2, n / 2), FloatReductions.argminStrided(a, 4, 2, n / 2));
+        assertSumClose(S.sum(a, 3, n), FloatReductions.reduce(ReduceOp.SUM, a, 3, 1, n), absSum(a, 3, null, 0, n), n, "sum");
+        assertEquals(S.maxStrided(a, 3, 3, n / 3), FloatReductions.reduce(ReduceOp.MAX, a, 3, 3, n / 3));
+        assertEquals(S.argminStrided(a, 4, 2, n / 2), FloatReductions.argReduce(ReduceOp.MIN, a, 4, 2, n / 2));
     }
 }

@@ -47,7 +47,7 @@ final class NoVectorModuleMain {
             absDot += Math.abs((double) a[i] * b[i]);
         }
         double tol = (n + 2.0 * FloatReductions.PARTIALS) * Math.ulp(1f);
-        check(Math.abs(FloatReductions.sum(a, 0, n) - sum) <= tol * abs, "sum");
+        check(Math.abs(FloatReductions.reduce(ReduceOp.SUM, a, 0, 1, n) - sum) <= tol * abs, "sum");
         check(Math.abs(FloatReductions.dot(a, 0, b, 0, n) - dot) <= tol * absDot, "dot");
 
         int rows = 37, cols = 29, k = 41;

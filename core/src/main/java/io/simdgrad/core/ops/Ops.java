@@ -666,11 +666,11 @@ public final class Ops {
             boolean f = s.f != null;
             Object a = s.array;
             return switch (kind) {
-                case SUM -> s.k.sum(a, o, n);
-                case MEAN -> meanOf(s.k.sum(a, o, n), n, f);
-                case MAX -> s.k.max(a, o, n);
-                case MIN -> s.k.min(a, o, n);
-                case ARGMAX -> s.k.argmax(a, o, n);
+                case SUM -> s.k.reduce(ReduceOp.SUM, a, o, n);
+                case MEAN -> meanOf(s.k.reduce(ReduceOp.SUM, a, o, n), n, f);
+                case MAX -> s.k.reduce(ReduceOp.MAX, a, o, n);
+                case MIN -> s.k.reduce(ReduceOp.MIN, a, o, n);
+                case ARGMAX -> s.k.argReduce(ReduceOp.MAX, a, o, n);
                 case NORM2 -> f ? (float) Math.sqrt(s.k.sumSquares(a, o, n)) : Math.sqrt(s.k.sumSquares(a, o, n));
             };
         }
@@ -689,13 +689,7 @@ public final class Ops {
             // [outer, size, inner]: inner == 1 reduces the rows of one [outer, size] block;
             // otherwise each outer index is a [size, inner] block reduced down its columns
             if (kind == ReduceKind.ARGMAX) {
-                int[] idx = new int[outer * inner];
-                if (inner == 1) {
-                    s.k.argmaxRows(s.array, xo, outer, size, size, idx, 0);
-                } else {
-                    for (int b = 0; b < outer; b++) s.k.argmaxColumns(s.array, xo + b * size * inner, size, inner, inner, idx, b * inner);
-                }
-                for (int i = 0; i < idx.length; i++) o.l[Internals.offset(out) + i] = idx[i];
+                argAlong(ReduceOp.MAX, x, out, outer, size, inner);
                 return;
             }
             ReduceOp r = switch (kind) {
@@ -733,6 +727,21 @@ public final class Ops {
                 }
             }
         }
+    }
+
+    /**
+     * The INT64 index of the first largest (MAX) or smallest (MIN) element, or first NaN, along
+     * the middle dim of a contiguous float tensor read as {@code [outer, size, inner]} (size >= 1):
+     * the row kernels for inner == 1, else the column kernels per outer block.
+     */
+    public static void argAlong(ReduceOp kind, Tensor x, Tensor out, int outer, int size, int inner) {
+        Storage s = Internals.storage(x);
+        int xo = Internals.offset(x), oo = Internals.offset(out);
+        int[] idx = new int[Math.multiplyExact(outer, inner)];
+        if (inner == 1) s.k.argReduceRows(kind, s.array, xo, outer, size, size, idx, 0);
+        else for (int b = 0; b < outer; b++) s.k.argReduceColumns(kind, s.array, xo + b * size * inner, size, inner, inner, idx, b * inner);
+        long[] o = Internals.storage(out).l;
+        for (int i = 0; i < idx.length; i++) o[oo + i] = idx[i];
     }
 
     public static int[] reducedShape(int[] shape, int d, boolean keepdim) {

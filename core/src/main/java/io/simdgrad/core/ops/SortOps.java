@@ -6,6 +6,7 @@ import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import io.simdgrad.core.engine.Internals;
 import io.simdgrad.core.engine.Storage;
+import io.simdgrad.simd.ReduceOp;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -107,10 +108,7 @@ public final class SortOps {
             int oo = Internals.offset(out);
             if (outer * inner == 0 || out.numel() == 0) return;
             if (kind == Kind.ARGMIN && s.k != null) {
-                int[] idx = new int[outer * inner];
-                if (inner == 1) s.k.argminRows(s.array, Internals.offset(x), outer, size, size, idx, 0);
-                else for (int b = 0; b < outer; b++) s.k.argminColumns(s.array, Internals.offset(x) + b * size * inner, size, inner, inner, idx, b * inner);
-                for (int i = 0; i < idx.length; i++) o[oo + i] = idx[i];
+                Ops.argAlong(ReduceOp.MIN, x, out, outer, size, inner);
                 return;
             }
             long[] keys = new long[size], tmpKeys = new long[size];
