@@ -6,26 +6,19 @@ import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.engine.RawArrays;
-import io.simdgrad.core.ops.ElementwiseOp;
 import io.simdgrad.core.ops.Ops;
-import io.simdgrad.core.ops.ViewOps;
 import io.simdgrad.graph.Graph.Guard;
-import io.simdgrad.graph.Graph.Kind;
 import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Step;
 import io.simdgrad.graph.Graph.Value;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A graph compiled for replay: a flat array of op calls into buffers allocated once, with every
- * view made once over those fixed buffers. Each op is bound once, at compile time, to the
+ * A graph compiled for replay: a flat array of op calls into buffers allocated once
+ * ({@link BufferPlan}), with every view made once over those fixed buffers. Each op is bound once, at compile time, to the
  * layouts of its operands ({@link Op#bind}: the very kernel eager code binds and runs for those
  * layouts), and the replay runs the bound kernels.
  *
@@ -162,28 +155,12 @@ public final class Executable {
 
     private Executable(Graph g) {
         this.graph = g;
-        Map<Value, Tensor> phys = new IdentityHashMap<>();
-        Map<Value, Value> root = new IdentityHashMap<>();
+        BufferPlan plan = BufferPlan.of(g, GraphIndex.of(g));
         inputBufs = new Tensor[g.inputs().size()];
         inputCopyArgs = new Tensor[inputBufs.length][];
         for (int i = 0; i < inputBufs.length; i++) {
-            Value v = g.inputs().get(i);
-            Tensor buf = phys.get(v);
-            if (buf == null) {
-                buf = Tensor.zeros(v.dtype(), v.shapeRef());
-                phys.put(v, buf);
-                root.put(v, v);
-            }
-            inputBufs[i] = buf;
+            inputBufs[i] = plan.inputBuffer(i);
             inputCopyArgs[i] = new Tensor[1];
-        }
-        for (Value v : g.params()) {
-            phys.put(v, v.tensor());
-            root.put(v, v);
-        }
-        for (Value v : g.consts()) {
-            phys.put(v, v.tensor());
-            root.put(v, v);
         }
         List<Step> steps = g.steps();
         List<io.simdgrad.core.Generator> gens = new ArrayList<>();
@@ -193,83 +170,27 @@ public final class Executable {
         generators = gens.toArray(new io.simdgrad.core.Generator[0]);
         generatorBackups = new io.simdgrad.core.Generator[generators.length];
         for (int k = 0; k < generators.length; k++) generatorBackups[k] = new io.simdgrad.core.Generator(0);
-        // liveness: the last step that uses a root's memory, through the root or any alias of it
-        Map<Value, Integer> lastUse = new IdentityHashMap<>();
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            if (s instanceof Node n) {
-                root.put(n.out(), n.isView() || n.inPlace() ? root.get(n.in()[0]) : n.out());
-                for (Value v : n.in()) lastUse.put(root.get(v), i);
-                lastUse.putIfAbsent(root.get(n.out()), i);
-            } else {
-                lastUse.put(root.get(((Guard) s).value()), i);
-            }
-        }
-        for (Value v : g.outputs()) lastUse.put(root.get(v), Integer.MAX_VALUE);
-        // buffers: a pool per (dtype, size) of buffers whose values are dead
-        Map<String, ArrayDeque<Tensor>> pool = new HashMap<>();
-        Map<Integer, List<Value>> dyingAt = new HashMap<>();
-        for (Map.Entry<Value, Integer> e : lastUse.entrySet()) {
-            if (e.getKey().kind() == Kind.NODE) dyingAt.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
-        }
-        int count = 0, inPlaceSteps = 0;
-        long bytes = 0;
-        java.util.Set<Value> reused = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Exec> execList = new ArrayList<>();
         List<Tensor> viewBases = new ArrayList<>();
         int firstInPlace = -1;
         boolean guardAfterInPlace = false, nodeAfterInPlace = false;
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
+        for (Step s : steps) {
             if (s instanceof Guard gd) {
-                execList.add(new GuardExec(gd, phys.get(gd.value())));
+                execList.add(new GuardExec(gd, plan.buffer(gd.value())));
                 guardAfterInPlace |= firstInPlace >= 0;
-            } else {
-                Node n = (Node) s;
-                Tensor[] in = new Tensor[n.in().length];
-                for (int k = 0; k < in.length; k++) in[k] = phys.get(n.in()[k]);
-                if (n.isView()) {
-                    viewBases.add(in[0]);
-                    Tensor t = ((ViewOps.ViewOp) n.op()).view(in[0]);
-                    if (!t.sharesStorageWith(in[0])) {
-                        throw new IllegalStateException("compile: " + n + " does not give a view of its operand's buffer");
-                    }
-                    phys.put(n.out(), t);
-                    nodeAfterInPlace |= firstInPlace >= 0;
-                } else if (n.inPlace()) {
-                    if (root.get(n.in()[0]).kind() != Kind.PARAM) {
-                        throw new IllegalStateException("compile: in-place node " + n + " must write into a param, not into "
-                                + root.get(n.in()[0]).kind());
-                    }
-                    phys.put(n.out(), in[0]);
-                    if (firstInPlace < 0) firstInPlace = execList.size();
-                    execList.add(new InPlaceExec(n, in, in[0]));
-                } else {
-                    String key = n.out().dtype() + ":" + n.out().numel();
-                    ArrayDeque<Tensor> free = pool.get(key);
-                    Value into = inPlaceOperand(n, i, in, root, lastUse);
-                    Tensor buf;
-                    if (into != null) {
-                        // the operand's last use: the result overwrites it element by element
-                        buf = phys.get(into);
-                        reused.add(into);
-                        inPlaceSteps++;
-                    } else if (free != null && !free.isEmpty()) {
-                        buf = Snapshots.untraced(() -> free.pop().reshape(n.out().shapeRef()));
-                    } else {
-                        buf = Tensor.zeros(n.out().dtype(), n.out().shapeRef());
-                        count++;
-                        bytes += (long) n.out().numel() * n.out().dtype().itemSize();
-                    }
-                    phys.put(n.out(), buf);
-                    execList.add(new OpExec(n, in, buf));
-                    nodeAfterInPlace |= firstInPlace >= 0;
-                }
+                continue;
             }
-            for (Value dead : dyingAt.getOrDefault(i, List.of())) {
-                if (reused.contains(dead)) continue; // its buffer now holds a live result
-                Tensor t = phys.get(dead);
-                if (t != null) pool.computeIfAbsent(dead.dtype() + ":" + dead.numel(), k -> new ArrayDeque<>()).push(t);
+            Node n = (Node) s;
+            Tensor[] in = plan.operands(n);
+            if (n.isView()) {
+                viewBases.add(in[0]);
+                nodeAfterInPlace |= firstInPlace >= 0;
+            } else if (n.inPlace()) {
+                if (firstInPlace < 0) firstInPlace = execList.size();
+                execList.add(new InPlaceExec(n, in, in[0]));
+            } else {
+                execList.add(new OpExec(n, in, plan.buffer(n.out())));
+                nodeAfterInPlace |= firstInPlace >= 0;
             }
         }
         execs = execList.toArray(new Exec[0]);
@@ -277,14 +198,14 @@ public final class Executable {
         for (Exec e : execs) if (e instanceof InPlaceExec ip) ips.add(ip);
         inPlaceExecs = ips.toArray(new InPlaceExec[0]);
         outputs = new Tensor[g.outputs().size()];
-        for (int i = 0; i < outputs.length; i++) outputs[i] = phys.get(g.outputs().get(i));
+        for (int i = 0; i < outputs.length; i++) outputs[i] = plan.buffer(g.outputs().get(i));
         inputSlots = new Slot[inputBufs.length][];
         for (int i = 0; i < inputBufs.length; i++) inputSlots[i] = readSlots(inputBufs[i], execs, outputs, viewBases);
         paramTensors = new Tensor[g.params().size()];
         for (int i = 0; i < paramTensors.length; i++) paramTensors[i] = g.params().get(i).tensor();
-        bufferCount = count;
-        bufferBytes = bytes;
-        this.inPlaceSteps = inPlaceSteps;
+        bufferCount = plan.bufferCount();
+        bufferBytes = plan.bufferBytes();
+        inPlaceSteps = plan.inPlaceSteps();
         boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
         List<Tensor> targets = new ArrayList<>();
         if (!tail) {
@@ -299,31 +220,6 @@ public final class Executable {
             backupArgs[i] = new Tensor[] {backupTargets[i]};
             restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
         }
-    }
-
-    /**
-     * The operand of elementwise node {@code n} (step {@code i}) whose buffer the result may
-     * take, or null: a node result (not an input, param, const or output), used for the last
-     * time here (nor through a view later), of the result's dtype and shape, read directly (not
-     * through a view), by an op whose direct kernels read and write each element at the same
-     * index ({@link ElementwiseOp#writesOverOperand}), and sharing no memory with another operand
-     * unless it is that same tensor ({@code x * x}). Fused chains, GEMMs and other ops are never
-     * run in place.
-     */
-    private static Value inPlaceOperand(Node n, int i, Tensor[] in, Map<Value, Value> root, Map<Value, Integer> lastUse) {
-        if (!(n.op() instanceof ElementwiseOp op)) return null;
-        for (int k = 0; k < in.length; k++) {
-            Value v = n.in()[k];
-            if (v.kind() != Kind.NODE || root.get(v) != v || lastUse.get(v) != i || v.dtype() != n.out().dtype()
-                    || !Arrays.equals(v.shapeRef(), n.out().shapeRef()) || !in[k].isContiguous()) continue;
-            boolean alone = true;
-            for (int j = 0; j < in.length; j++) {
-                alone &= j == k || (in[j] == in[k] ? op.writesOverOperand(j) : !in[j].sharesStorageWith(in[k]));
-                alone &= in[j].dtype() == n.out().dtype();
-            }
-            if (alone && op.writesOverOperand(k)) return v;
-        }
-        return null;
     }
 
     /** An operand position: {@code args[index]}. */

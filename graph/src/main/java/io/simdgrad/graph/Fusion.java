@@ -3,7 +3,6 @@ package io.simdgrad.graph;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.ops.ElementwiseOp;
 import io.simdgrad.core.ops.Fused;
-import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Node;
 import io.simdgrad.graph.Graph.Step;
 import io.simdgrad.graph.Graph.Value;
@@ -33,18 +32,7 @@ final class Fusion {
      * may change a param a later link reads).
      */
     static Graph fuse(Graph g) {
-        Map<Value, Integer> uses = new IdentityHashMap<>();
-        Map<Value, Node> defs = new IdentityHashMap<>();
-        for (Step s : g.steps()) {
-            if (s instanceof Guard gd) {
-                uses.merge(gd.value(), 1, Integer::sum);
-            } else {
-                Node n = (Node) s;
-                defs.put(n.out(), n);
-                for (Value v : distinct(n.in())) uses.merge(v, 1, Integer::sum);
-            }
-        }
-        for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
+        GraphIndex ix = GraphIndex.of(g);
         Map<Value, Chain> open = new IdentityHashMap<>();
         Map<Node, Chain> chainOf = new IdentityHashMap<>();
         for (Step s : g.steps()) {
@@ -53,12 +41,12 @@ final class Fusion {
                 open.clear();
                 continue;
             }
-            if (!fusable(n, defs)) continue;
+            if (!fusable(n, ix)) continue;
             Chain c = null;
             for (Value v : n.in()) {
                 Chain prev = open.get(v);
                 if (!writesOverAll(n, v)) continue; // the link's result goes over the running value
-                if (prev != null && uses.get(v) == 1 && v.numel() == n.out().numel()) {
+                if (prev != null && ix.usingSteps(v) == 1 && v.numel() == n.out().numel()) {
                     c = prev;
                     open.remove(v);
                     break;
@@ -109,7 +97,7 @@ final class Fusion {
      * single element, and live in contiguous memory (inputs, op results, contiguous params and
      * consts; not views, whose layout the pass does not see).
      */
-    private static boolean fusable(Node n, Map<Value, Node> defs) {
+    private static boolean fusable(Node n, GraphIndex ix) {
         if (!(n.op() instanceof ElementwiseOp)) return false;
         DType dt = n.out().dtype();
         int numel = n.out().numel();
@@ -122,7 +110,7 @@ final class Fusion {
                     if (!v.tensor().isContiguous()) return false;
                 }
                 case NODE -> {
-                    Node d = defs.get(v);
+                    Node d = ix.producer(v);
                     if (d == null || d.isView() || d.inPlace()) return false;
                 }
             }
@@ -134,11 +122,5 @@ final class Fusion {
     private static boolean writesOverAll(Node n, Value v) {
         for (int k = 0; k < n.in().length; k++) if (n.in()[k] == v && !((ElementwiseOp) n.op()).writesOverOperand(k)) return false;
         return true;
-    }
-
-    private static List<Value> distinct(Value[] vs) {
-        List<Value> r = new ArrayList<>();
-        for (Value v : vs) if (!r.contains(v)) r.add(v);
-        return r;
     }
 }

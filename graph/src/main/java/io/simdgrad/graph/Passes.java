@@ -56,15 +56,15 @@ public final class Passes {
      * between the product and the copy (the operands would be read after it).
      */
     public static Graph transposeProducts(Graph g) {
-        Index ix = Index.of(g);
+        GraphIndex ix = GraphIndex.of(g);
         int nextId = 0;
         for (Value v : g.inputs()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.params()) nextId = Math.max(nextId, v.id() + 1);
         for (Value v : g.consts()) nextId = Math.max(nextId, v.id() + 1);
-        for (Value v : ix.at.keySet()) nextId = Math.max(nextId, v.id() + 1);
-        List<Step> out = new ArrayList<>(ix.steps.size());
+        for (Step s : g.steps()) if (s instanceof Node n) nextId = Math.max(nextId, n.out().id() + 1);
+        List<Step> out = new ArrayList<>(ix.steps().size());
         boolean changed = false;
-        for (Step s : ix.steps) {
+        for (Step s : ix.steps()) {
             Node product = s instanceof Node n ? transposedProduct(n, ix) : null;
             if (product == null) {
                 out.add(s);
@@ -89,11 +89,11 @@ public final class Passes {
      * product now runs at the update's place).
      */
     public static Graph fuseParamUpdates(Graph g) {
-        Index ix = Index.of(g);
-        List<Step> out = new ArrayList<>(ix.steps.size());
+        GraphIndex ix = GraphIndex.of(g);
+        List<Step> out = new ArrayList<>(ix.steps().size());
         boolean changed = false;
-        for (int i = 0; i < ix.steps.size(); i++) {
-            Step s = ix.steps.get(i);
+        for (int i = 0; i < ix.steps().size(); i++) {
+            Step s = ix.steps().get(i);
             Node mm = s instanceof Node n ? updatedProduct(n, i, ix) : null;
             if (mm == null) {
                 out.add(s);
@@ -108,7 +108,7 @@ public final class Passes {
     }
 
     /** The matmul node whose product the in-place update {@code u} (step {@code i}) adds into a param, when the fusion applies. */
-    private static Node updatedProduct(Node u, int i, Index ix) {
+    private static Node updatedProduct(Node u, int i, GraphIndex ix) {
         if (!u.inPlace() || !(u.op() instanceof Ops.AddScaled) || u.in().length != 2) return null;
         Value p = u.in()[0];
         if (p.kind() != Kind.PARAM || p.shapeRef().length != 2 || !p.tensor().isContiguous()) return null;
@@ -121,8 +121,8 @@ public final class Passes {
         if (!once) return null;
         Value rx = ix.root(x), ry = ix.root(y);
         if (rx == p || ry == p) return null;
-        for (int j = ix.at.get(mm.out()) + 1; j < i; j++) {
-            if (ix.steps.get(j) instanceof Node n && n.inPlace()) {
+        for (int j = ix.stepOf(mm.out()) + 1; j < i; j++) {
+            if (ix.steps().get(j) instanceof Node n && n.inPlace()) {
                 Value target = ix.root(n.in()[0]);
                 if (target == rx || target == ry) return null;
             }
@@ -136,7 +136,7 @@ public final class Passes {
      * computes the gradient of a weight used as {@code w.t()} as {@code (gᵀx)ᵀ}, which its
      * transpose's backward swaps back, and accumulates a copy); null otherwise.
      */
-    private static Node productBehind(Value v, Index ix) {
+    private static Node productBehind(Value v, GraphIndex ix) {
         Node n = ix.producer(v);
         if (n != null && !n.inPlace() && n.op() == Ops.Copy.INSTANCE && ix.uses(v) == 1) {
             v = n.in()[0];
@@ -152,15 +152,15 @@ public final class Passes {
     }
 
     /** The matmul node whose result {@code n} copies transposed, when the rewrite applies; null otherwise. */
-    private static Node transposedProduct(Node n, Index ix) {
+    private static Node transposedProduct(Node n, GraphIndex ix) {
         if (n.inPlace() || n.op() != Ops.Copy.INSTANCE) return null;
         Node view = ix.producer(n.in()[0]);
         if (view == null || !isSwap(view) || ix.uses(view.out()) != 1) return null;
         Node mm = ix.producer(view.in()[0]);
         if (!isProduct(mm) || ix.uses(mm.out()) != 1) return null;
         if (mm.in()[0].shapeRef().length != 2 || mm.in()[1].shapeRef().length != 2) return null;
-        for (int i = ix.at.get(mm.out()) + 1, end = ix.at.get(n.out()); i < end; i++) {
-            if (ix.steps.get(i) instanceof Node between && between.inPlace()) return null;
+        for (int i = ix.stepOf(mm.out()) + 1, end = ix.stepOf(n.out()); i < end; i++) {
+            if (ix.steps().get(i) instanceof Node between && between.inPlace()) return null;
         }
         return mm;
     }
@@ -178,48 +178,13 @@ public final class Passes {
     }
 
     /** {@code v} transposed: the operand of {@code v} when {@code v} is itself a swap, else a new transpose view appended to {@code out}. */
-    private static Value transposeOf(Value v, Index ix, List<Step> out, int id) {
+    private static Value transposeOf(Value v, GraphIndex ix, List<Step> out, int id) {
         Node p = ix.producer(v);
         if (p != null && isSwap(p)) return p.in()[0];
         int[] s = v.shapeRef();
         Value t = new Value(id, new int[] {s[1], s[0]}, v.dtype(), Kind.NODE, null);
         out.add(new Node(t, new ViewOps.Permute(new int[] {1, 0}, "transpose"), new Value[] {v}, false));
         return t;
-    }
-
-    /** A graph's steps with, per node value, the step that defines it and, per value, how many operands, guards and outputs name it. */
-    private record Index(List<Step> steps, Map<Value, Integer> at, Map<Value, Integer> useCounts) {
-        static Index of(Graph g) {
-            Map<Value, Integer> at = new IdentityHashMap<>(), uses = new IdentityHashMap<>();
-            List<Step> steps = g.steps();
-            for (int i = 0; i < steps.size(); i++) {
-                if (steps.get(i) instanceof Guard gd) {
-                    uses.merge(gd.value(), 1, Integer::sum);
-                } else {
-                    Node n = (Node) steps.get(i);
-                    at.put(n.out(), i);
-                    for (Value v : n.in()) uses.merge(v, 1, Integer::sum);
-                }
-            }
-            for (Value v : g.outputs()) uses.merge(v, 1, Integer::sum);
-            return new Index(steps, at, uses);
-        }
-
-        /** The node that defines {@code v}, or null for an input, param or const. */
-        Node producer(Value v) {
-            Integer i = at.get(v);
-            return i == null ? null : (Node) steps.get(i);
-        }
-
-        int uses(Value v) {
-            return useCounts.getOrDefault(v, 0);
-        }
-
-        /** The value whose memory {@code v} is: through views and in-place results to their base. */
-        Value root(Value v) {
-            for (Node n; (n = producer(v)) != null && (n.isView() || n.inPlace()); ) v = n.in()[0];
-            return v;
-        }
     }
 
     /**
