@@ -68,6 +68,9 @@ CASES = {
     "sequentiallr_onecycle": (lambda a, b: O.Adam(a + b, lr=0.01, foreach=False),
                               lambda o: S.SequentialLR(o, [S.OneCycleLR(o, max_lr=0.02, total_steps=10),
                                                            S.StepLR(o, step_size=3, gamma=0.5)], milestones=[10]), None),
+    "sequentiallr_warmrestarts": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False),
+                                  lambda o: S.SequentialLR(o, [S.ExponentialLR(o, gamma=0.5), S.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2),
+                                                               S.MultiStepLR(o, milestones=[3, 6], gamma=0.5)], milestones=[0, 30]), None),
     # L-BFGS takes a closure and runs several iterations per step: fewer steps (the name's third part)
     "lbfgs": (lambda a, b: O.LBFGS(a + b, lr=1, max_iter=5, history_size=3), None, "lbfgs"),
     "lbfgs_wolfe": (lambda a, b: O.LBFGS(a + b, lr=1, max_iter=5, history_size=4, line_search_fn="strong_wolfe"), None, "lbfgs"),

@@ -12,7 +12,8 @@ import java.util.Map;
  * epoch {@code e} is stepped by scheduler {@code bisect_right(milestones, e)}; at a milestone the
  * next scheduler starts from its epoch 0 (PyTorch's {@code step(0)}: its state as built, its
  * learning rate at epoch 0 from the base rates). Building it resets the learning rates to the
- * first scheduler's epoch 0, as PyTorch does.
+ * epoch 0 of the scheduler that runs first, as PyTorch does. Not nested, and not over
+ * {@link ReduceLROnPlateau}.
  *
  * <p><b>Compile-safe.</b> Which scheduler is active is a tensor, not a Java branch: every step
  * runs every scheduler and keeps, tensor by tensor, the active one's result (or its epoch-0 values
@@ -68,8 +69,10 @@ public final class SequentialLR extends LRScheduler {
             for (Map.Entry<Tensor, Double> e : s.writesAtEpoch0()) w.add(Map.entry(e.getKey(), Tensor.scalar(DType.FLOAT64, e.getValue())));
             writes.add(w);
         }
+        int first = 0; // PyTorch's bisect_right(milestones, 0): a milestone at 0 starts with the second scheduler
+        while (first < milestones.length && milestones[first] <= 0) first++;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
-            for (Map.Entry<Tensor, Tensor> e : writes.get(0)) e.getKey().copyInPlace(e.getValue());
+            for (Map.Entry<Tensor, Tensor> e : writes.get(first)) e.getKey().copyInPlace(e.getValue());
         }
     }
 

@@ -30,7 +30,8 @@ class OptimGoldenTest {
     static final String[] CASES = {"sgd", "sgd_momentum", "sgd_nesterov", "sgd_maximize", "sgd_groups", "sgd_clipnorm", "sgd_clipvalue",
         "adam", "adam_amsgrad_wd", "adam_maximize", "adamw", "rmsprop", "rmsprop_centered_momentum", "adagrad", "steplr", "multisteplr",
         "exponentiallr", "cosine", "linearlr", "lambdalr", "onecycle", "warmrestarts", "plateau",
-        "warmrestarts_tmult", "onecycle_momentum", "onecycle_adam_linear_3phase", "sequentiallr", "sequentiallr_onecycle", "lbfgs", "lbfgs_wolfe"};
+        "warmrestarts_tmult", "onecycle_momentum", "onecycle_adam_linear_3phase", "sequentiallr", "sequentiallr_onecycle", "sequentiallr_warmrestarts", "lbfgs",
+        "lbfgs_wolfe"};
 
     static Stream<Arguments> cases() {
         return Stream.of(CASES).flatMap(c -> Stream.of(Arguments.of(c, DType.FLOAT64), Arguments.of(c, DType.FLOAT32)));
@@ -84,6 +85,8 @@ class OptimGoldenTest {
                     List.of(new LinearLR(o, 0.1, 1.0, 5), new ExponentialLR(o, 0.9), new CosineAnnealingLR(o, 10, 0.001)), new int[] {5, 20}));
             case "sequentiallr_onecycle" -> withSched(new Adam(all, 0.01), o -> new SequentialLR(o,
                     List.of(new OneCycleLR(o, 0.02, 10, 0.3, "cos", true, 0.85, 0.95, 25, 1e4, false), new StepLR(o, 3, 0.5)), new int[] {10}));
+            case "sequentiallr_warmrestarts" -> withSched(new SGD(all, momentum), o -> new SequentialLR(o, List.of(new ExponentialLR(o, 0.5),
+                    new CosineAnnealingWarmRestarts(o, 4, 2, 0), new MultiStepLR(o, new int[] {3, 6}, 0.5)), new int[] {0, 30}));
             case "lbfgs" -> new Setup(new LBFGS(all, new LBFGS.Options().lr(1).maxIter(5).historySize(3)), null);
             case "lbfgs_wolfe" -> new Setup(new LBFGS(all, new LBFGS.Options().lr(1).maxIter(5).historySize(4).strongWolfe(true)), null);
             default -> throw new IllegalArgumentException(name);
