@@ -17,8 +17,9 @@ import java.util.Map;
  * <p><b>Compile-safe.</b> The epoch and every value that changes are tensors updated in place
  * by ops, and each group's learning rate is written into its {@link ParamGroup#lrTensor()}: a
  * compiled step that calls {@code scheduler.step()} replays the schedule exactly. Schedules that
- * need a cosine take it from a table computed once in Java with PyTorch's formula (so the values
- * are PyTorch's to the rounding of its Python floats), looked up with a mask (an exact select).
+ * need a cosine mostly take it from a table computed once in Java with PyTorch's formula (so the
+ * values are PyTorch's to the rounding of its Python floats), looked up with a mask (an exact
+ * select); {@link CosineAnnealingWarmRestarts}, whose cycles grow, takes {@code cos} of a 0-d tensor.
  */
 public abstract class LRScheduler {
     final Optimizer optimizer;
