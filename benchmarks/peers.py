@@ -1,7 +1,7 @@
 """Peers on the perf table's workloads, one process per (library, threads). The project's own copy of
 ../shared/bench/peers.py (with tbench.py), run by benchmarks/side-by-side; extend it here when a JMH workload is added.
 usage: python peers.py torch|numpy THREADS [sections...]  -> JSON lines {"name", "med_s", "min_s", "max_s"[, "gflops"]}
-sections: mm elem mlp tiny compile bf16 func linalg sortscan conv   (torch)   mm mlp elem linalg (numpy)
+sections: mm elem mlp tiny compile bf16 func linalg sortscan conv adam cnn epoch   (torch)   mm mlp elem linalg (numpy)
 Run numpy with OPENBLAS_NUM_THREADS=THREADS (and OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset); torch sets its own thread count."""
 import os, sys, json, time, statistics
 sys.path.insert(0, os.path.dirname(__file__))
@@ -100,6 +100,50 @@ if lib == "torch":
                 x.grad = None; w.grad = None
                 F.conv2d(x, w, padding=pad).backward(g)
             emit(f"conv2d_{name}_fwd_bwd", bench(step, repeat=5), gflops=3 * 2 * n * oc * o * o * c * k * k / bench(step, repeat=3)["med"] / 1e9)
+    if "adam" in sections:  # TrainBench.adamStep*: Adam.step() over a 784-1024-256-10 MLP's parameters (1,068,810 floats), grads fixed
+        for impl, kw in [("forloop", {"foreach": False}), ("foreach", {"foreach": True}), ("fused", {"fused": True})]:
+            m = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 256), nn.ReLU(), nn.Linear(256, 10))
+            for p in m.parameters(): p.grad = torch.randn_like(p) * 1e-2
+            opt = torch.optim.Adam(m.parameters(), lr=1e-3, **kw)
+            emit(f"adam_step_1m_{impl}", bench(opt.step, repeat=7))
+    if "cnn" in sections:  # TrainBench.cnnStep*: the Fashion-MNIST demo's CNN, batch 64, cross-entropy, Adam 1e-3 (an epoch: 937 steps)
+        torch.manual_seed(0)
+        m = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+        opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+        x = torch.rand(64, 784); y = torch.arange(64) % 10
+        def cnn_step():
+            opt.zero_grad(); l = F.cross_entropy(m(x), y); l.backward(); opt.step()
+        emit("cnn_fashion_b64_step_eager", bench(cnn_step, repeat=7))
+        if "compile" in sections:
+            try:
+                cstep = torch.compile(cnn_step)
+                t0 = time.perf_counter(); cstep(); first = time.perf_counter() - t0
+                emit("cnn_fashion_b64_step_compiled", bench(cstep, repeat=7), first_call_s=first)
+            except Exception as e:
+                print(json.dumps({"lib": lib, "name": "cnn_fashion_b64_step_compiled", "error": repr(e)[:300]}), flush=True)
+    if "epoch" in sections:  # the FashionMnist demo's epoch (60 000 images, batch 64, shuffled, drop_last, Adam 1e-3), MLP and CNN, one run each
+        import gzip
+        data = os.environ.get("FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+        def idx(name):
+            with gzip.open(os.path.join(data, name)) as f: b = f.read()
+            rank = b[3]; shape = [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
+            return torch.frombuffer(bytearray(b[4 + 4 * rank:]), dtype=torch.uint8).reshape(shape)
+        xs = idx("train-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255; ys = idx("train-labels-idx1-ubyte.gz").long()
+        xt = idx("t10k-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255; yt = idx("t10k-labels-idx1-ubyte.gz").long()
+        models = {"mlp": lambda: nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)),
+                  "cnn": lambda: nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                               nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))}
+        for name, make in models.items():
+            torch.manual_seed(0)
+            m = make(); opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+            loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(xs, ys), batch_size=64, shuffle=True, drop_last=True)
+            t0 = time.perf_counter()
+            for xb, yb in loader:
+                opt.zero_grad(); l = F.cross_entropy(m(xb), yb); l.backward(); opt.step()
+            dt = time.perf_counter() - t0
+            with torch.no_grad(): acc = (m(xt).argmax(1) == yt).float().mean().item()
+            emit(f"{name}_fashion_epoch", {"med": dt, "min": dt, "max": dt}, samples_per_s=len(loader) * 64 / dt, test_accuracy=acc)
     if "tiny" in sections:
         def tutorial():
             x = torch.ones(2, 2, requires_grad=True); y = x + 2; z = y * y * 3; o = z.mean(); o.backward()

@@ -28,6 +28,12 @@ MODELS = {
     "transformerish": nn.Sequential(nn.Embedding(100, 16), nn.LayerNorm(16), nn.Linear(16, 32), nn.GELU(), nn.GELU("tanh"),
                                     nn.Linear(32, 16), nn.LayerNorm((4, 16), eps=1e-6, elementwise_affine=False),
                                     nn.Embedding(10, 4, padding_idx=0)),
+    "morelayers": nn.Sequential(nn.Conv1d(4, 6, 3, stride=2, padding=1), nn.Conv1d(6, 6, 2, dilation=2, groups=3, bias=False),
+                                nn.ConvTranspose2d(4, 6, 3), nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1,
+                                                                                groups=2, bias=False, dilation=2),
+                                nn.ConvTranspose2d(2, 4, (2, 3), stride=(1, 2)), nn.GroupNorm(2, 6),
+                                nn.GroupNorm(3, 6, eps=1e-3, affine=False), nn.RMSNorm(5),
+                                nn.RMSNorm((4, 5), eps=1e-6, elementwise_affine=False)),
 }
 
 with open(OUT, "w") as f:

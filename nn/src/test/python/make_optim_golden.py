@@ -56,7 +56,26 @@ CASES = {
     "onecycle": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False), lambda o: S.OneCycleLR(o, max_lr=0.2, total_steps=50, cycle_momentum=False), None),
     "warmrestarts": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False), lambda o: S.CosineAnnealingWarmRestarts(o, T_0=7, eta_min=0.001), None),
     "plateau": (lambda a, b: O.SGD(a + b, lr=0.3, foreach=False), lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2, threshold=0.05), "plateau"),
+    "warmrestarts_tmult": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False),
+                           lambda o: S.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001), None),
+    "onecycle_momentum": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False), lambda o: S.OneCycleLR(o, max_lr=0.2, total_steps=50), None),
+    "onecycle_adam_linear_3phase": (lambda a, b: O.Adam(a + b, lr=0.01, foreach=False),
+                                    lambda o: S.OneCycleLR(o, max_lr=0.02, total_steps=50, anneal_strategy="linear", three_phase=True,
+                                                           base_momentum=0.8, max_momentum=0.9), None),
+    "sequentiallr": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False),
+                     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=5), S.ExponentialLR(o, gamma=0.9),
+                                                  S.CosineAnnealingLR(o, T_max=10, eta_min=0.001)], milestones=[5, 20]), None),
+    "sequentiallr_onecycle": (lambda a, b: O.Adam(a + b, lr=0.01, foreach=False),
+                              lambda o: S.SequentialLR(o, [S.OneCycleLR(o, max_lr=0.02, total_steps=10),
+                                                           S.StepLR(o, step_size=3, gamma=0.5)], milestones=[10]), None),
+    "sequentiallr_warmrestarts": (lambda a, b: O.SGD(a + b, lr=0.1, momentum=0.9, foreach=False),
+                                  lambda o: S.SequentialLR(o, [S.ExponentialLR(o, gamma=0.5), S.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2),
+                                                               S.MultiStepLR(o, milestones=[3, 6], gamma=0.5)], milestones=[0, 30]), None),
+    # L-BFGS takes a closure and runs several iterations per step: fewer steps (the name's third part)
+    "lbfgs": (lambda a, b: O.LBFGS(a + b, lr=1, max_iter=5, history_size=3), None, "lbfgs"),
+    "lbfgs_wolfe": (lambda a, b: O.LBFGS(a + b, lr=1, max_iter=5, history_size=4, line_search_fn="strong_wolfe"), None, "lbfgs"),
 }
+LBFGS_STEPS = 8
 
 
 def run(name, dtype):
@@ -71,13 +90,21 @@ def run(name, dtype):
         flat = torch.cat([p.detach().reshape(-1).to(torch.float64) for p in ps])
         rows.append(torch.cat([flat, torch.tensor([float(opt.param_groups[0]["lr"])], dtype=torch.float64)]))
 
-    record()
-    for _ in range(STEPS):
+    def closure():
         h = torch.tanh(x @ ps[0].t() + ps[1])
         out = h @ ps[2].t() + ps[3]
         loss = ((out - y) ** 2).mean()
         opt.zero_grad()
         loss.backward()
+        return loss
+
+    record()
+    for _ in range(LBFGS_STEPS if extra == "lbfgs" else STEPS):
+        if extra == "lbfgs":
+            opt.step(closure)
+            record()
+            continue
+        loss = closure()
         if extra == "clipnorm":
             torch.nn.utils.clip_grad_norm_(ps, 0.5, foreach=False)
         if extra == "clipvalue":

@@ -13,9 +13,10 @@ import java.util.Map;
  * {@code v = β2·v + (1-β2)·g²}, {@code p -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε)} (with
  * {@code v} replaced by its running maximum under amsgrad).
  *
- * <p>The step count and {@code β1ᵗ}, {@code β2ᵗ} are tensors (state {@code step},
- * {@code beta1_power}, {@code beta2_power}); the powers are kept by multiplying once per step
- * instead of PyTorch's {@code beta1 ** step}, which is why a compiled step stays exact.
+ * <p>The step count, β1 ({@link ParamGroup#optionTensor}: {@link OneCycleLR} may cycle it) and
+ * {@code β1ᵗ}, {@code β2ᵗ} are tensors (state {@code step}, {@code beta1_power},
+ * {@code beta2_power}): {@code β1ᵗ} is the current β1 to the power of the step, as PyTorch's
+ * {@code beta1 ** step}, {@code β2ᵗ} a product kept once per step; a compiled step stays exact.
  */
 public final class Adam extends Optimizer {
     /** Default options, set fluently: {@code new Adam.Options().lr(3e-4).amsgrad(true)}. */
@@ -103,17 +104,19 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(ParamGroup g, Tensor p, Tensor grad, Map<String, Tensor> s) {
-        double beta1 = g.get("beta1"), beta2 = g.get("beta2");
+        Tensor beta1 = g.optionTensor("beta1");
+        double beta2 = g.get("beta2");
         boolean decoupled = g.flag("decoupled_weight_decay");
         Tensor lr = g.lrTensor();
         s.get("step").addInPlace(1);
         if (decoupled && g.get("weight_decay") != 0) p.mulInPlace(lr.mul(g.get("weight_decay")).rsub(1).to(p.dtype()));
         Tensor d = decayed(g, p, grad, !decoupled);
         Tensor m = s.get("exp_avg"), v = s.get("exp_avg_sq");
-        lerpInPlace(m, d, 1 - beta1);
+        m.addInPlace(d.sub(m).mul(beta1.rsub(1).to(p.dtype()))); // PyTorch's lerp_(g, 1 - β1): m + w (g - m)
         v.mulInPlace(beta2);
         addcmulInPlace(v, d, d, 1 - beta2);
-        Tensor b1 = s.get("beta1_power").mulInPlace(beta1), b2 = s.get("beta2_power").mulInPlace(beta2);
+        // β1ᵗ from the current β1 (a schedule may cycle it, PyTorch's beta1 ** step); β2 is fixed, its power a running product
+        Tensor b1 = s.get("beta1_power").copyInPlace(beta1.pow(s.get("step"))), b2 = s.get("beta2_power").mulInPlace(beta2);
         Tensor stepSize = lr.div(b1.rsub(1));
         Tensor bc2Sqrt = b2.rsub(1).sqrt();
         Tensor second = v;

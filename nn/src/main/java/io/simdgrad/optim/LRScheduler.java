@@ -17,8 +17,9 @@ import java.util.Map;
  * <p><b>Compile-safe.</b> The epoch and every value that changes are tensors updated in place
  * by ops, and each group's learning rate is written into its {@link ParamGroup#lrTensor()}: a
  * compiled step that calls {@code scheduler.step()} replays the schedule exactly. Schedules that
- * need a cosine take it from a table computed once in Java with PyTorch's formula (so the values
- * are PyTorch's to the rounding of its Python floats), looked up with a mask (an exact select).
+ * need a cosine mostly take it from a table computed once in Java with PyTorch's formula (so the
+ * values are PyTorch's to the rounding of its Python floats), looked up with a mask (an exact
+ * select); {@link CosineAnnealingWarmRestarts}, whose cycles grow, takes {@code cos} of a 0-d tensor.
  */
 public abstract class LRScheduler {
     final Optimizer optimizer;
@@ -31,7 +32,8 @@ public abstract class LRScheduler {
         this.optimizer = optimizer;
         List<ParamGroup> groups = optimizer.paramGroups();
         baseLrs = new double[groups.size()];
-        for (int i = 0; i < baseLrs.length; i++) baseLrs[i] = groups.get(i).lr();
+        // PyTorch's base_lrs come from group["initial_lr"], set by the first scheduler: a second one sees the same bases
+        for (int i = 0; i < baseLrs.length; i++) baseLrs[i] = groups.get(i).initialLr();
         state.put("last_epoch", lastEpoch);
     }
 
@@ -51,6 +53,25 @@ public abstract class LRScheduler {
 
     /** The update after {@code lastEpoch} was incremented, with ops only (runs under no-grad). */
     abstract void advance();
+
+    /**
+     * Group {@code g}'s learning rate at epoch 0 from the base rates, what PyTorch's
+     * {@code step(0)} sets ({@link SequentialLR} at a milestone): the base rate unless the schedule
+     * starts elsewhere.
+     */
+    double epoch0Lr(int g) {
+        return baseLrs[g];
+    }
+
+    /** The state tensors by name (the schedule's own; {@link SequentialLR} saves and restores them). */
+    final Map<String, Tensor> stateTensors() {
+        return state;
+    }
+
+    /** Tensors of the optimiser this schedule writes besides the learning rates, with their values at epoch 0 (OneCycleLR's momentum). */
+    List<Map.Entry<Tensor, Double>> writesAtEpoch0() {
+        return List.of();
+    }
 
     /** The learning-rate tensors of the groups. */
     final Tensor lr(int group) {

@@ -9,6 +9,13 @@ import java.util.function.IntToDoubleFunction;
  * {@code totalSteps} the last value stays.
  */
 public final class LambdaLR extends TableLR {
+    private final double[] first;
+
+    @Override
+    double epoch0Lr(int g) {
+        return first[g];
+    }
+
     /** The factors {@code lambda(0..totalSteps)}. */
     public LambdaLR(Optimizer optimizer, IntToDoubleFunction lambda, int totalSteps) {
         super(optimizer, 0);
@@ -23,6 +30,8 @@ public final class LambdaLR extends TableLR {
             }
         }
         tables(mode, a, new double[groups()]);
+        first = new double[groups()];
+        for (int g = 0; g < groups(); g++) first[g] = a[g][0];
         try (io.simdgrad.core.Autograd.Scope ignored = io.simdgrad.core.Autograd.noGrad()) {
             for (int g = 0; g < groups(); g++) lr(g).fillInPlace(a[g][0]);
         }

@@ -8,6 +8,13 @@ import io.simdgrad.core.Autograd;
  * end_factor=1.0, total_iters=5)} (its chained form: {@code lr *= 1 + (e - s) / (n·s + (t-1)(e - s))}).
  */
 public final class LinearLR extends TableLR {
+    private final double startFactor;
+
+    @Override
+    double epoch0Lr(int g) {
+        return baseLrs[g] * startFactor;
+    }
+
     /** PyTorch's defaults: {@code LinearLR(optimizer, 1/3, 1, 5)}. */
     public LinearLR(Optimizer optimizer) {
         this(optimizer, 1.0 / 3, 1.0, 5);
@@ -27,6 +34,7 @@ public final class LinearLR extends TableLR {
             }
         }
         tables(mode, a, new double[groups()]);
+        this.startFactor = startFactor;
         try (Autograd.Scope ignored = Autograd.noGrad()) {
             for (int g = 0; g < groups(); g++) lr(g).mulInPlace(startFactor);
         }

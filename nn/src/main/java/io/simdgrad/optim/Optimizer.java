@@ -122,8 +122,8 @@ public abstract class Optimizer {
         for (int gi = 0; gi < groups.size(); gi++) {
             ParamGroup g = groups.get(gi);
             for (Map.Entry<String, Double> e : g.options().entrySet()) {
-                out.put("param_groups." + gi + "." + e.getKey(),
-                        e.getKey().equals("lr") ? g.lrTensor().copy() : Tensor.scalar(DType.FLOAT64, e.getValue()));
+                Tensor live = g.optionTensor(e.getKey());
+                out.put("param_groups." + gi + "." + e.getKey(), live != null ? live.copy() : Tensor.scalar(DType.FLOAT64, e.getValue()));
             }
         }
         return out;
@@ -157,7 +157,10 @@ public abstract class Optimizer {
                 Map<String, Double> loaded = new LinkedHashMap<>();
                 for (String opt : g.options().keySet()) loaded.put(opt, sd.get("param_groups." + gi + "." + opt).item());
                 g.setOptionsFromState(loaded);
-                g.lrTensor().copyInPlace(sd.get("param_groups." + gi + ".lr"));
+                for (String opt : g.options().keySet()) {
+                    Tensor live = g.optionTensor(opt);
+                    if (live != null) live.copyInPlace(sd.get("param_groups." + gi + "." + opt));
+                }
             }
         }
     }

@@ -18,6 +18,11 @@ public final class ParamGroup {
     private final List<Variable> params;
     private final Map<String, Double> options = new LinkedHashMap<>();
     private Tensor lr;
+    private double initialLr = Double.NaN;
+    private final Map<String, Tensor> scheduled = new LinkedHashMap<>();
+
+    /** The options a scheduler may change besides lr ({@link OneCycleLR} cycles them): kept in tensors too. */
+    static final List<String> SCHEDULABLE = List.of("momentum", "beta1");
 
     private ParamGroup(List<Variable> params) {
         this.params = List.copyOf(params);
@@ -63,6 +68,15 @@ public final class ParamGroup {
         return lr;
     }
 
+    /**
+     * Option {@code key} ({@code momentum} or {@code beta1}, when the optimiser has it) as a 0-d
+     * FLOAT64 tensor that the update reads and schedulers write in place; {@link #get(String)}
+     * keeps the value the group was built with. Null for other keys.
+     */
+    public Tensor optionTensor(String key) {
+        return key.equals("lr") ? lr : scheduled.get(key);
+    }
+
     /** The current learning rate (a read: inside a compiled function it becomes a guard). */
     public double lr() {
         return lr.item();
@@ -77,6 +91,18 @@ public final class ParamGroup {
         options.clear();
         options.putAll(merged);
         lr = Tensor.scalar(DType.FLOAT64, get("lr"));
+        for (String k : SCHEDULABLE) if (options.containsKey(k)) scheduled.put(k, Tensor.scalar(DType.FLOAT64, get(k)));
+    }
+
+    /** PyTorch's {@code group["initial_lr"]}: the learning rate when the first scheduler was built on the group. */
+    double initialLr() {
+        if (Double.isNaN(initialLr)) initialLr = lr();
+        return initialLr;
+    }
+
+    /** OneCycleLR's {@code group["initial_lr"] = max_lr / div_factor}. */
+    void setInitialLr(double v) {
+        initialLr = v;
     }
 
     void setOptionsFromState(Map<String, Double> loaded) {

@@ -98,7 +98,7 @@ public final class RMSprop extends Optimizer {
         avg = avg.add(g.get("eps"));
         Tensor negLr = g.lrTensor().neg().to(p.dtype());
         if (g.get("momentum") > 0) {
-            Tensor buf = s.get("momentum_buffer").mulInPlace(g.get("momentum"));
+            Tensor buf = s.get("momentum_buffer").mulInPlace(g.optionTensor("momentum").to(p.dtype()));
             buf.addInPlace(d.div(avg));
             p.addInPlace(buf.mul(negLr));
         } else {

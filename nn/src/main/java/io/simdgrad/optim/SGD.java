@@ -82,8 +82,8 @@ public final class SGD extends Optimizer {
     @Override
     protected void update(ParamGroup g, Tensor p, Tensor grad, Map<String, Tensor> s) {
         Tensor d = decayed(g, p, grad, true);
-        double momentum = g.get("momentum");
-        if (momentum != 0) {
+        if (g.get("momentum") != 0) {
+            Tensor momentum = g.optionTensor("momentum").to(p.dtype());
             Tensor buf = s.get("momentum_buffer"), step = s.get("step");
             // PyTorch starts the buffer as a copy of the gradient: selected by the step count (a tensor), not a Java branch
             Tensor next = buf.mul(momentum).add(d.mul(1 - g.get("dampening")));

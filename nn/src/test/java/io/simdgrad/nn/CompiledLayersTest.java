@@ -56,4 +56,25 @@ class CompiledLayersTest {
         assertEquals(List.of(), compiled.warnings());
         assertEquals(10, compiled.replayCount());
     }
+
+    @Test
+    void compiledStepWithTheNewerLayersEqualsEager() {
+        java.util.function.IntFunction<Sequential> make = seed -> {
+            Generator g = new Generator(seed);
+            return new Sequential(new ConvTranspose2d(1, 4, 3, 2, 1, 1, 1, true, 1, DType.FLOAT32, g), new GroupNorm(2, 4), new ReLU(),
+                    new Flatten(2, -1), new Conv1d(4, 4, 5, 4, 0, 1, 2, true, DType.FLOAT32, g), new RMSNorm(63), new Flatten(),
+                    new Linear(252, 3, g));
+        };
+        Sequential e = make.apply(4), c = make.apply(4);
+        Function<List<Tensor>, List<Tensor>> eager = step(e, new SGD(e.parameters(), 0.05));
+        CompiledFunction compiled = Graphs.compile(step(c, new SGD(c.parameters(), 0.05)));
+        Generator data = new Generator(10);
+        for (int i = 0; i < 8; i++) {
+            List<Tensor> batch = List.of(Tensor.randn(data, 6, 1, 8, 8), Tensor.of(new long[] {0, 1, 2, 0, 1, 2}, 6));
+            assertArrayEquals(eager.apply(batch).get(0).toFloatArray(), compiled.call(batch).get(0).toFloatArray(), "step " + i);
+        }
+        e.stateDict().forEach((k, t) -> assertArrayEquals(t.toDoubleArray(), c.stateDict().get(k).toDoubleArray(), k));
+        assertEquals(List.of(), compiled.warnings());
+        assertEquals(6, compiled.replayCount());
+    }
 }

@@ -48,6 +48,11 @@ class ModuleTest {
         m.put("transformerish", new Sequential(new Embedding(100, 16, g), new LayerNorm(16), new Linear(16, 32, g), new GELU(), new GELU("tanh"),
                 new Linear(32, 16, g), new LayerNorm(new int[] {4, 16}, 1e-6, false, DType.FLOAT32),
                 new Embedding(10, 4, 0, DType.FLOAT32, g)));
+        m.put("morelayers", new Sequential(new Conv1d(4, 6, 3, 2, 1, 1, 1, true, DType.FLOAT32, g), new Conv1d(6, 6, 2, 1, 0, 2, 3, false, DType.FLOAT32, g),
+                new ConvTranspose2d(4, 6, 3, g), new ConvTranspose2d(4, 6, 3, 2, 1, 1, 2, false, 2, DType.FLOAT32, g),
+                new ConvTranspose2d(2, 4, new int[] {2, 3}, new int[] {1, 2}, new int[] {0, 0}, new int[] {0, 0}, 1, true, new int[] {1, 1},
+                        DType.FLOAT32, g), new GroupNorm(2, 6), new GroupNorm(3, 6, 1e-3, false, DType.FLOAT32), new RMSNorm(5),
+                new RMSNorm(new int[] {4, 5}, 1e-6, false, DType.FLOAT32)));
         return m;
     }
 
@@ -216,6 +221,13 @@ class ModuleTest {
         double[] b = c.param("bias").data().toDoubleArray();
         assertTrue(Arrays.stream(b).allMatch(v -> Math.abs(v) <= bound));
         assertTrue(Arrays.stream(b).max().orElseThrow() > 0.7 * bound && Arrays.stream(b).min().orElseThrow() < -0.7 * bound);
+        // ConvTranspose2d: fan_in from the weight's second dim, out/groups * kh * kw, as PyTorch computes it
+        ConvTranspose2d ct = new ConvTranspose2d(64, 24, 3, 1, 0, 0, 2, true, 1, DType.FLOAT32, new Generator(13));
+        double ctBound = 1 / Math.sqrt(12 * 9);
+        assertArrayEquals(new int[] {64, 12, 3, 3}, ct.param("weight").shape());
+        check(ct.param("weight"), 0, ctBound / Math.sqrt(3));
+        assertTrue(Arrays.stream(ct.param("bias").data().toDoubleArray()).allMatch(v -> Math.abs(v) <= ctBound));
+        assertArrayEquals(new int[] {9, 2, 5}, new Conv1d(6, 9, 5, 1, 0, 1, 3, true, DType.FLOAT32, new Generator(1)).param("weight").shape());
         // Embedding: N(0, 1), the padding row zero
         Embedding e = new Embedding(400, 300, -1, DType.FLOAT32, new Generator(12));
         check(e.param("weight"), 0, 1);

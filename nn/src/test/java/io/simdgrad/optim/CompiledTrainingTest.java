@@ -120,6 +120,27 @@ class CompiledTrainingTest {
     }
 
     @Test
+    void momentumCyclingRestartsWithTMultAndSequentialInCompiledSteps() {
+        check((o, ps) -> {
+            o[0] = new SGD(ps, new SGD.Options().lr(0.05).momentum(0.9));
+            return new OneCycleLR(o[0], 0.1, 100, 0.3, "cos", true, 0.85, 0.95, 25, 1e4, false);
+        }, false);
+        check((o, ps) -> {
+            o[0] = new Adam(ps, 0.01);
+            return new OneCycleLR(o[0], 0.02, 100, 0.25, "linear", true, 0.8, 0.9, 25, 1e4, true);
+        }, false);
+        check((o, ps) -> {
+            o[0] = new SGD(ps, new SGD.Options().lr(0.05).momentum(0.9));
+            return new CosineAnnealingWarmRestarts(o[0], 3, 2, 1e-3);
+        }, false);
+        check((o, ps) -> {
+            o[0] = new Adam(ps, 0.01);
+            return new SequentialLR(o[0], List.of(new LinearLR(o[0], 0.1, 1.0, 10), new StepLR(o[0], 7, 0.5),
+                    new CosineAnnealingLR(o[0], 20, 1e-4)), new int[] {10, 40});
+        }, false);
+    }
+
+    @Test
     void aFrozenJavaLearningRateIsWhatCompileWarnsAbout() {
         // the contrast: the optimizer's lr tensor rewritten from a Java double each call is caught, not silently frozen
         Sequential m = mlp();

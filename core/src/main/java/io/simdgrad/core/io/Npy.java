@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -82,49 +84,60 @@ public final class Npy {
      */
     public static Array read(Path path, int maxHeaderSize) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer pre = readFully(ch, 8, path, "the magic string and version");
-            byte[] magic = new byte[6];
-            pre.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new IOException("Npy.read: " + path + " is not a .npy file: starts with "
-                        + hex(magic) + ", expected \\x93NUMPY");
-            }
-            int major = pre.get() & 0xff;
-            int minor = pre.get() & 0xff;
-            if (minor != 0 || major < 1 || major > 3) {
-                throw new IOException("Npy.read: unsupported .npy format version " + major + "." + minor
-                        + " in " + path + "; expected 1.0, 2.0 or 3.0");
-            }
-            long headerLen = major == 1
-                    ? readFully(ch, 2, path, "the header length").getShort() & 0xffff
-                    : readFully(ch, 4, path, "the header length").getInt() & 0xffffffffL;
-            if (headerLen > maxHeaderSize) {
-                throw new IOException("Npy.read: the header of " + path + " is " + headerLen + " bytes long, more than the "
-                        + maxHeaderSize + " allowed (NumPy's max_header_size); if the file is trusted, pass a larger limit to "
-                        + "Npy.read(path, maxHeaderSize)");
-            }
-            if (ch.position() + headerLen > size) {
-                throw new IOException("Npy.read: truncated header in " + path + ": header length " + headerLen
-                        + " but only " + (size - ch.position()) + " bytes follow");
-            }
-            byte[] hb = new byte[(int) headerLen];
-            readFully(ch, hb.length, path, "the header").get(hb);
-            String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Header h = Header.parse(header, path);
-
-            long numel = Shapes.numel(h.shape); // the header checked that it fits
-            long dataBytes = numel * h.dtype.itemSize();
-            long available = size - ch.position();
-            if (available < dataBytes) {
-                throw new IOException("Npy.read: truncated data in " + path + ": shape " + Shapes.tupleString(h.shape)
-                        + " of '" + h.descr + "' needs " + dataBytes + " bytes after the " + ch.position()
-                        + "-byte header, found " + available);
-            }
-            Object data = readData(ch, h.dtype, (int) numel, h.order);
-            if (h.fortranOrder && h.shape.length > 1) data = fortranToC(data, h.shape);
-            return new Array(h.dtype, h.shape, data);
+            return read(ch, ch.size(), path.toString(), maxHeaderSize);
         }
+    }
+
+    /**
+     * Reads a {@code .npy} image of {@code size} bytes from {@code ch} (an entry of an archive, say),
+     * with the checks of {@link #read(Path, int)}; messages name it {@code name}. Reads no more than
+     * the header and the data the header declares, and allocates the array only after checking
+     * that {@code size} holds it.
+     */
+    public static Array read(ReadableByteChannel ch, long size, String name, int maxHeaderSize) throws IOException {
+        Source in = new Source(ch, name);
+        String path = name; // the messages name the file or the archive entry
+        ByteBuffer pre = in.readFully(8, "the magic string and version");
+        byte[] magic = new byte[6];
+        pre.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException("Npy.read: " + path + " is not a .npy file: starts with "
+                    + hex(magic) + ", expected \\x93NUMPY");
+        }
+        int major = pre.get() & 0xff;
+        int minor = pre.get() & 0xff;
+        if (minor != 0 || major < 1 || major > 3) {
+            throw new IOException("Npy.read: unsupported .npy format version " + major + "." + minor
+                    + " in " + path + "; expected 1.0, 2.0 or 3.0");
+        }
+        long headerLen = major == 1
+                ? in.readFully(2, "the header length").getShort() & 0xffff
+                : in.readFully(4, "the header length").getInt() & 0xffffffffL;
+        if (headerLen > maxHeaderSize) {
+            throw new IOException("Npy.read: the header of " + path + " is " + headerLen + " bytes long, more than the "
+                    + maxHeaderSize + " allowed (NumPy's max_header_size); if the file is trusted, pass a larger limit to "
+                    + "Npy.read(path, maxHeaderSize)");
+        }
+        if (in.pos + headerLen > size) {
+            throw new IOException("Npy.read: truncated header in " + path + ": header length " + headerLen
+                    + " but only " + (size - in.pos) + " bytes follow");
+        }
+        byte[] hb = new byte[(int) headerLen];
+        in.readFully(hb.length, "the header").get(hb);
+        String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Header h = Header.parse(header, path);
+
+        long numel = Shapes.numel(h.shape); // the header checked that it fits
+        long dataBytes = numel * h.dtype.itemSize();
+        long available = size - in.pos;
+        if (available < dataBytes) {
+            throw new IOException("Npy.read: truncated data in " + path + ": shape " + Shapes.tupleString(h.shape)
+                    + " of '" + h.descr + "' needs " + dataBytes + " bytes after the " + in.pos
+                    + "-byte header, found " + available);
+        }
+        Object data = readData(in, h.dtype, (int) numel, h.order);
+        if (h.fortranOrder && h.shape.length > 1) data = fortranToC(data, h.shape);
+        return new Array(h.dtype, h.shape, data);
     }
 
     /**
@@ -139,6 +152,20 @@ public final class Npy {
      * @throws IOException              if the file cannot be written
      */
     public static void write(Path path, DType dtype, int[] shape, Object data) throws IOException {
+        int length = checkData(dtype, shape, data);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeImage(ch, dtype, shape, data, length);
+        }
+    }
+
+    /** Writes the bytes {@link #write(Path, DType, int[], Object)} writes to {@code ch} (an archive entry, say); checks the data first. */
+    public static void write(WritableByteChannel ch, DType dtype, int[] shape, Object data) throws IOException {
+        writeImage(ch, dtype, shape, data, checkData(dtype, shape, data));
+    }
+
+    /** The data's length after checking that it fits dtype and shape. */
+    private static int checkData(DType dtype, int[] shape, Object data) {
         long numel = 1;
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("Npy.write: negative size in shape " + Arrays.toString(shape));
@@ -158,22 +185,23 @@ public final class Npy {
             throw new IllegalArgumentException("Npy.write: shape " + Arrays.toString(shape) + " has " + numel
                     + " elements but the " + expected.getSimpleName() + " has " + length);
         }
+        return length;
+    }
+
+    private static void writeImage(WritableByteChannel ch, DType dtype, int[] shape, Object data, int length) throws IOException {
         byte[] header = header(descr(dtype), shape);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, ByteBuffer.wrap(header));
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK * dtype.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < length; off += CHUNK) {
-                int n = Math.min(CHUNK, length - off);
-                buf.clear();
-                switch (dtype) {
-                    case FLOAT32 -> buf.asFloatBuffer().put((float[]) data, off, n);
-                    case FLOAT64 -> buf.asDoubleBuffer().put((double[]) data, off, n);
-                    case INT64 -> buf.asLongBuffer().put((long[]) data, off, n);
-                }
-                buf.limit(n * dtype.itemSize());
-                writeFully(ch, buf);
+        writeFully(ch, ByteBuffer.wrap(header));
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK * dtype.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < length; off += CHUNK) {
+            int n = Math.min(CHUNK, length - off);
+            buf.clear();
+            switch (dtype) {
+                case FLOAT32 -> buf.asFloatBuffer().put((float[]) data, off, n);
+                case FLOAT64 -> buf.asDoubleBuffer().put((double[]) data, off, n);
+                case INT64 -> buf.asLongBuffer().put((long[]) data, off, n);
             }
+            buf.limit(n * dtype.itemSize());
+            writeFully(ch, buf);
         }
     }
 
@@ -216,7 +244,7 @@ public final class Npy {
         return withNewline + ARRAY_ALIGN - (prefix + withNewline) % ARRAY_ALIGN;
     }
 
-    private static Object readData(FileChannel ch, DType dtype, int numel, ByteOrder order) throws IOException {
+    private static Object readData(Source in, DType dtype, int numel, ByteOrder order) throws IOException {
         Object data = switch (dtype) {
             case FLOAT32 -> new float[numel];
             case FLOAT64 -> new double[numel];
@@ -226,9 +254,7 @@ public final class Npy {
         for (int off = 0; off < numel; off += CHUNK) {
             int n = Math.min(CHUNK, numel - off);
             buf.clear().limit(n * dtype.itemSize());
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) throw new IOException("Npy.read: file shrank while reading");
-            }
+            in.fill(buf, null);
             buf.flip();
             switch (dtype) {
                 case FLOAT32 -> buf.asFloatBuffer().get((float[]) data, off, n);
@@ -267,17 +293,37 @@ public final class Npy {
         return dst;
     }
 
-    private static ByteBuffer readFully(FileChannel ch, int n, Path path, String what) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b) < 0) {
-                throw new IOException("Npy.read: " + path + " ends after " + ch.position() + " bytes, inside " + what);
+    /** A channel read from its start, counting the bytes read (for messages and bounds). */
+    private static final class Source {
+        final ReadableByteChannel ch;
+        final String name;
+        long pos;
+
+        Source(ReadableByteChannel ch, String name) {
+            this.ch = ch;
+            this.name = name;
+        }
+
+        ByteBuffer readFully(int n, String what) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+            fill(b, what);
+            return b.flip();
+        }
+
+        /** Fills {@code b}'s remaining bytes; {@code what} null: the data, which the size promised. */
+        void fill(ByteBuffer b, String what) throws IOException {
+            while (b.hasRemaining()) {
+                int r = ch.read(b);
+                if (r < 0) {
+                    throw new IOException(what == null ? "Npy.read: " + name + " shrank while reading (ends after " + pos + " bytes)"
+                            : "Npy.read: " + name + " ends after " + pos + " bytes, inside " + what);
+                }
+                pos += r;
             }
         }
-        return b.flip();
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
     }
 
@@ -299,7 +345,7 @@ public final class Npy {
     /** The header dictionary, validated. */
     private record Header(String descr, DType dtype, ByteOrder order, boolean fortranOrder, int[] shape) {
 
-        static Header parse(String text, Path path) throws IOException {
+        static Header parse(String text, String path) throws IOException {
             Map<String, Object> dict;
             Map<String, String> raw = new LinkedHashMap<>();
             try {
