@@ -9,7 +9,8 @@ package io.simdgrad.simd;
  * {@code -Dsimdgrad.simd=scalar}, {@link ScalarFloatReductions}).
  *
  * <h2>Summation order</h2>
- * {@link #sum}, {@link #dot}, {@link #sumSquares}, {@link #sumStrided} and {@link #sumRows} add in
+ * {@link #reduce} with SUM (contiguous or strided), {@link #dot}, {@link #sumSquares} and
+ * {@link #reduceRows} with SUM add in
  * one order, defined by element index alone, so their results are the same bits for any thread
  * count and any vector width (128, 256 or 512 bits):
  * <ol>
@@ -34,8 +35,8 @@ package io.simdgrad.simd;
  *
  * <h2>Special values</h2>
  * Sums follow IEEE arithmetic (a NaN, or +inf with -inf, gives NaN); a sum of nothing is +0.
- * {@link #max} and {@link #min} return NaN if any element is NaN and treat -0 as less than +0
- * ({@link Math#max}); {@link #argmax} and {@link #argmin} return the index of the first NaN if
+ * MAX and MIN return NaN if any element is NaN and treat -0 as less than +0
+ * ({@link Math#max}); {@link #argReduce} (MAX, MIN) returns the index of the first NaN if
  * there is one, else of the first largest (smallest) element, like torch. Reducing nothing with
  * max, min or an arg-form throws {@link IllegalArgumentException}.
  * Softmax and log-softmax give NaN for a whole row that holds a NaN or +inf or is all -inf;
