@@ -251,7 +251,8 @@ public final class Linalg {
 
     /**
      * The least-squares solution X of {@code min |A X - B|} for A [..., m, n] of full rank and
-     * B [..., m, k] (batch dims broadcast): for m >= n {@code X = R^-1 Qᵀ B} from {@code A = Q R};
+     * B [..., m, k] (or [..., m]: B with one dim fewer than A is a vector, as torch decides; batch
+     * dims broadcast): for m >= n {@code X = R^-1 Qᵀ B} from {@code A = Q R};
      * for m < n the minimum-norm solution {@code X = Q R^-ᵀ B} from {@code Aᵀ = Q R};
      * torch.linalg.lstsq(A, B).solution with driver "gels" (a rank-deficient A gives infinities,
      * as gels does). Differentiable: a composition of qr, solveTriangular and matmul.
@@ -260,7 +261,11 @@ public final class Linalg {
         int[] as = a.shape(), bs = b.shape();
         if (as.length < 2) throw new IllegalArgumentException("linalg.lstsq: input must have at least 2 dimensions.");
         if (bs.length < 1) throw new IllegalArgumentException("linalg.lstsq: other must have at least 1 dimension.");
-        boolean vector = bs.length == as.length - 1;
+        if (as.length - bs.length < 0 || as.length - bs.length > 1) {
+            throw new IllegalArgumentException("linalg.lstsq: input.dim() must be greater or equal to other.dim() and (input.dim() - "
+                    + "other.dim()) <= 1 (" + Shapes.str(as) + " and " + Shapes.str(bs) + ")");
+        }
+        boolean vector = bs.length == as.length - 1; // torch's rule: one dim fewer is a vector (or a batch of them)
         T bm = vector ? b.unsqueeze(-1) : b;
         int[] bms = bm.shape();
         int m = as[as.length - 2], n = as[as.length - 1];
