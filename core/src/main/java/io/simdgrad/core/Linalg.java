@@ -183,7 +183,7 @@ public final class Linalg {
     /**
      * torch.linalg.qr(A, mode): "reduced" (Q [m, k], R [k, n]), "complete" (Q [m, m], R [m, n]) or
      * "r" (R [k, n] only; Q is [..., m, 0]). Differentiable except for "r" and for "complete" with
-     * m > n, as torch.
+     * {@code m > n}, as torch.
      */
     public static <T extends OpMethods<T>> QR<T> qr(T a, String mode) {
         LinalgOps.Qr op = new LinalgOps.Qr(mode);
@@ -252,8 +252,8 @@ public final class Linalg {
     /**
      * The least-squares solution X of {@code min |A X - B|} for A [..., m, n] of full rank and
      * B [..., m, k] (or [..., m]: B with one dim fewer than A is a vector, as torch decides; batch
-     * dims broadcast): for m >= n {@code X = R^-1 Qᵀ B} from {@code A = Q R};
-     * for m < n the minimum-norm solution {@code X = Q R^-ᵀ B} from {@code Aᵀ = Q R};
+     * dims broadcast): for {@code m >= n} {@code X = R^-1 Qᵀ B} from {@code A = Q R};
+     * for {@code m < n} the minimum-norm solution {@code X = Q R^-ᵀ B} from {@code Aᵀ = Q R};
      * torch.linalg.lstsq(A, B).solution with driver "gels" (a rank-deficient A gives infinities,
      * as gels does). Differentiable: a composition of qr, solveTriangular and matmul.
      */
@@ -270,7 +270,7 @@ public final class Linalg {
         int[] bms = bm.shape();
         int m = as[as.length - 2], n = as[as.length - 1];
         if (bms[bms.length - 2] != m) {
-            throw new IllegalArgumentException("linalg.lstsq: input.size(-2) should match other.size(-2) (" + Shapes.str(as) + " and "
+            throw new IllegalArgumentException("torch.linalg.lstsq: input.size(-2) should match other.size(-2) (" + Shapes.str(as) + " and "
                     + Shapes.str(bs) + ")");
         }
         T x;
@@ -336,7 +336,8 @@ public final class Linalg {
         if (ord == -1) return a.abs().sum(-2).amin(new int[] {-1}, false);
         if (ord == Double.POSITIVE_INFINITY) return a.abs().sum(-1).amax(-1, false);
         if (ord == Double.NEGATIVE_INFINITY) return a.abs().sum(-1).amin(new int[] {-1}, false);
-        throw new IllegalArgumentException("linalg.matrix_norm: Order " + ord + " not supported.");
+        throw new IllegalArgumentException("linalg.matrix_norm: Order " + (ord == Math.rint(ord) ? String.valueOf((long) ord) : String.valueOf(ord))
+                + " not supported.");
     }
 
     private static void matrixArg(String op, OpMethods<?> a) {
@@ -382,9 +383,8 @@ public final class Linalg {
 
     /** The outer product {@code a_i b_j} of two vectors [m] and [n], [m, n]; torch.outer. */
     public static <T extends OpMethods<T>> T outer(T a, T b) {
-        if (a.dim() != 1 || b.dim() != 1) {
-            throw new IllegalArgumentException("outer: expected two 1-D tensors, got " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()));
-        }
+        if (a.dim() != 1) throw new IllegalArgumentException("outer: Expected 1-D argument self, but got " + a.dim() + "-D");
+        if (b.dim() != 1) throw new IllegalArgumentException("outer: Expected 1-D argument vec2, but got " + b.dim() + "-D");
         return a.unsqueeze(1).mul(b);
     }
 

@@ -622,10 +622,10 @@ public final class LinalgOps {
      * {@code torch.linalg.qr(A, mode)} packed as {@code [..., m, qc + n]}: Q's qc columns (k = min(m, n)
      * for "reduced", m for "complete", none for "r"), then R [kr, n] in the first kr rows (kr = k, or
      * m for "complete"; rows below are 0). Householder QR (LAPACK's geqrf/orgqr, and its signs).
-     * VJP (PyTorch's {@code linalg_qr_backward}), m >= n: {@code gA = (gQ + Q sym(M)) R^-T},
-     * {@code M = triu(gR Rᵀ - Qᵀ gQ)}, {@code sym(M) = M + triu(M, 1)ᵀ}; m < n, with A = [X | Y],
+     * VJP (PyTorch's {@code linalg_qr_backward}), {@code m >= n}: {@code gA = (gQ + Q sym(M)) R^-T},
+     * {@code M = triu(gR Rᵀ - Qᵀ gQ)}, {@code sym(M) = M + triu(M, 1)ᵀ}; {@code m < n}, with A = [X | Y],
      * R = [U | V]: {@code gX} is that rule with {@code gQ + Y gVᵀ} and gU, and {@code gY = Q gV}.
-     * Not differentiable for mode "r" (no Q) or "complete" with m > n (Q's extra columns are not
+     * Not differentiable for mode "r" (no Q) or "complete" with {@code m > n} (Q's extra columns are not
      * determined by A), as in PyTorch.
      */
     public record Qr(String mode) implements Op {
@@ -774,8 +774,8 @@ public final class LinalgOps {
      * column (first k rows, descending), then Vᴴ [vr, n] (vr = n or k); unused corners are 0.
      * One-sided Jacobi ({@code FloatLinalg.gesvd}). VJP (PyTorch's {@code svd_backward}, real case,
      * on the first k columns of U and rows of Vᴴ, as PyTorch's for full matrices):
-     * {@code gA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vᵀ + (I - U Uᵀ) gU S^-1 Vᵀ} (m > k;
-     * for n > k the mirror term {@code U S^-1 gVᵀ (I - V Vᵀ)}), {@code skew(X) = X - Xᵀ},
+     * {@code gA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vᵀ + (I - U Uᵀ) gU S^-1 Vᵀ} ({@code m > k};
+     * for {@code n > k} the mirror term {@code U S^-1 gVᵀ (I - V Vᵀ)}), {@code skew(X) = X - Xᵀ},
      * {@code E_jk = s_k² - s_j²}: infinite or NaN for repeated (or, for m ≠ n, zero) singular values
      * when the vectors' gradients are not zero, as in PyTorch.
      */

@@ -310,7 +310,7 @@ public final class FloatLinalg {
 
     /**
      * C := (I - tau v vᵀ) C for the rows x cols block C, v[0] = 1 implied and v[i] at
-     * {@code v[vOff + i*vStride]} for i >= 1: {@code w = vᵀ C}, then {@code C -= tau v w}, both as
+     * {@code v[vOff + i*vStride]} for {@code i >= 1}: {@code w = vᵀ C}, then {@code C -= tau v w}, both as
      * row axpys (C is row-major). {@code w} holds cols elements of workspace.
      */
     private static void reflectLeft(int rows, int cols, float tau, float[] v, int vOff, int vStride,
@@ -343,7 +343,7 @@ public final class FloatLinalg {
     }
 
     /**
-     * The first {@code qc} columns (k <= qc <= m) of {@code Q = H_0 ... H_{k-1}} from {@link #geqrf}'s
+     * The first {@code qc} columns ({@code k <= qc <= m}) of {@code Q = H_0 ... H_{k-1}} from {@link #geqrf}'s
      * reflectors at {@code a} and {@code tau}, written to the m x qc matrix at {@code q}, as LAPACK's
      * {@code orgqr} (backward accumulation: H_j touches only rows and columns from j).
      */
@@ -512,7 +512,7 @@ public final class FloatLinalg {
      * the m x uCols matrix at {@code u}; with {@code vt} not null, the first {@code vtRows} (k or n)
      * right singular vectors as the rows of the vtRows x n matrix at {@code vt} (LAPACK's
      * {@code gesvd} with jobu/jobvt 'S' or 'A'). By one-sided Jacobi (Hestenes) on the columns of
-     * A (of Aᵀ when m < n), stored as rows so every dot and rotation runs along a contiguous row:
+     * A (of Aᵀ when {@code m < n}), stored as rows so every dot and rotation runs along a contiguous row:
      * accurate to a few ulps relative to each singular value's own size, not only to the largest.
      * Vectors for zero singular values and the extra columns of a full U (rows of a full Vᵀ) are an
      * orthonormal completion by Householder QR. Signs of a pair (u_i, v_i) are arbitrary.
@@ -620,7 +620,7 @@ public final class FloatLinalg {
     }
 
     /**
-     * {@code rows} orthonormal rows of length len: row i < cnt is w_i / sv_i where sv_i is a
+     * {@code rows} orthonormal rows of length len: row {@code i < cnt} is w_i / sv_i where sv_i is a
      * normal number; the others (zero singular values, and rows cnt .. rows-1) complete them, as
      * the columns of Q beyond the good ones in the full Householder QR of the good ones.
      */
