@@ -322,44 +322,130 @@ public final class FloatLinalg {
         for (int i = 1; i < rows; i++) axpy(-tau * v[vOff + i * vStride], w, 0, c, cOff + i * ldc, cols);
     }
 
+    /** The panel width of the blocked QR: one block reflector (three GEMMs) per QB columns. */
+    static final int QB = 32;
+
     /**
      * Householder QR of the m x n matrix at {@code a}, in place, as LAPACK's {@code geqrf}:
      * {@code A = Q R} with {@code Q = H_0 H_1 ... H_{k-1}}, k = min(m, n), {@code H_j = I - tau_j v_j v_jᵀ};
      * R is written on and above the diagonal, v_j below it in column j (v_j[j] = 1 not stored),
      * tau_j at {@code tau[tauOff + j]}. R's diagonal has LAPACK's signs (-sign of the pivot column's
-     * leading element), so Q and R agree with LAPACK's for matrices of full rank.
+     * leading element), so Q and R agree with LAPACK's for matrices of full rank. Blocked: each
+     * panel of {@value #QB} columns is factored by {@link #geqrfUnblocked}'s loop and applied to the
+     * trailing columns as one block reflector {@code I - V T Vᵀ} (LAPACK's {@code larft}/{@code larfb}),
+     * three GEMMs.
      */
     public static void geqrf(int m, int n, float[] a, int off, int lda, float[] tau, int tauOff) {
         Checks.block("geqrf", "A", a.length, off, m, n, lda);
         int k = Math.min(m, n);
         Checks.range("geqrf", "tau", tau.length, tauOff, k);
         float[] w = new float[Math.max(n, 1)];
-        for (int j = 0; j < k; j++) {
+        if (k <= QB) {
+            geqrfRange(m, n, 0, k, n, a, off, lda, tau, tauOff, w);
+            return;
+        }
+        float[] vd = new float[Math.multiplyExact(m, QB)], t = new float[QB * QB];
+        float[] w1 = new float[Math.multiplyExact(QB, n)], w2 = new float[QB * n];
+        for (int j0 = 0; j0 < k; j0 += QB) {
+            int kb = Math.min(QB, k - j0), end = j0 + kb, rows = m - j0;
+            geqrfRange(m, n, j0, end, end, a, off, lda, tau, tauOff, w);
+            if (end >= n) break;
+            blockReflector(rows, kb, a, off + j0 * lda + j0, lda, tau, tauOff + j0, vd, t);
+            applyBlock(true, rows, n - end, kb, vd, t, a, off + j0 * lda + end, lda, w1, w2);
+        }
+    }
+
+    /** {@link #geqrf} as the textbook column-by-column loop: the oracle of the tests. */
+    public static void geqrfUnblocked(int m, int n, float[] a, int off, int lda, float[] tau, int tauOff) {
+        Checks.block("geqrfUnblocked", "A", a.length, off, m, n, lda);
+        int k = Math.min(m, n);
+        Checks.range("geqrfUnblocked", "tau", tau.length, tauOff, k);
+        geqrfRange(m, n, 0, k, n, a, off, lda, tau, tauOff, new float[Math.max(n, 1)]);
+    }
+
+    /** Reflectors for columns [j0, j1), each applied to the columns after it up to {@code last} (exclusive). */
+    private static void geqrfRange(int m, int n, int j0, int j1, int last, float[] a, int off, int lda, float[] tau, int tauOff, float[] w) {
+        for (int j = j0; j < j1; j++) {
             int dj = off + j * lda + j;
             float t = householder(m - j, a, dj, lda);
             tau[tauOff + j] = t;
-            if (j + 1 < n) reflectLeft(m - j, n - j - 1, t, a, dj, lda, a, dj + 1, lda, w);
+            if (j + 1 < last) reflectLeft(m - j, last - j - 1, t, a, dj, lda, a, dj + 1, lda, w);
         }
+    }
+
+    /**
+     * The block reflector {@code H_0 ... H_{kb-1} = I - V T Vᵀ} of kb reflectors stored as geqrf
+     * leaves them at {@code a} (rows x kb, v_j from row j): V written dense (unit diagonal, zeros
+     * above) into {@code vd} (rows x kb), T (kb x kb upper triangular) into {@code t}, as LAPACK's
+     * {@code larft} (forward, columnwise): {@code T[0:i, i] = -tau_i T[0:i, 0:i] V[:, 0:i]ᵀ v_i}.
+     */
+    private static void blockReflector(int rows, int kb, float[] a, int aOff, int lda, float[] tau, int tauOff, float[] vd, float[] t) {
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < kb; p++) vd[r * kb + p] = r == p ? 1 : r > p ? a[aOff + r * lda + p] : 0;
+        }
+        java.util.Arrays.fill(t, 0, kb * kb, (float) 0);
+        float[] z = new float[kb];
+        for (int i = 0; i < kb; i++) {
+            float ti = tau[tauOff + i];
+            t[i * kb + i] = ti;
+            if (i == 0 || ti == 0) continue;
+            java.util.Arrays.fill(z, 0, i, (float) 0);
+            for (int r = i; r < rows; r++) axpy(vd[r * kb + i], vd, r * kb, z, 0, i); // z = V[:, 0:i]ᵀ v_i
+            for (int p = 0; p < i; p++) t[p * kb + i] = -ti * dot(t, p * kb + p, z, p, i - p);
+        }
+    }
+
+    /** C := (I - V op(T) Vᵀ) C for the rows x cols block C, op(T) = Tᵀ when {@code trans} (applying Qᵀ), else T (Q): three GEMMs. */
+    private static void applyBlock(boolean trans, int rows, int cols, int kb, float[] vd, float[] t, float[] c, int cOff, int ldc,
+                                   float[] w1, float[] w2) {
+        if (cols == 0 || rows == 0) return;
+        FloatGemm.gemm(true, false, kb, cols, rows, (float) 1, vd, 0, kb, c, cOff, ldc, (float) 0, w1, 0, cols);
+        FloatGemm.gemm(trans, false, kb, cols, kb, (float) 1, t, 0, kb, w1, 0, cols, (float) 0, w2, 0, cols);
+        FloatGemm.gemm(false, false, rows, cols, kb, (float) -1, vd, 0, kb, w2, 0, cols, (float) 1, c, cOff, ldc);
     }
 
     /**
      * The first {@code qc} columns ({@code k <= qc <= m}) of {@code Q = H_0 ... H_{k-1}} from {@link #geqrf}'s
      * reflectors at {@code a} and {@code tau}, written to the m x qc matrix at {@code q}, as LAPACK's
-     * {@code orgqr} (backward accumulation: H_j touches only rows and columns from j).
+     * {@code orgqr}: backward accumulation (a reflector from column j touches only rows and columns
+     * from j), one block reflector per {@value #QB} reflectors.
      */
     public static void orgqr(int m, int qc, int k, float[] a, int off, int lda, float[] tau, int tauOff,
                              float[] q, int qOff, int ldq) {
-        if (k > qc || qc > m || k < 0) throw new IllegalArgumentException("orgqr: expected 0 <= k <= qc <= m, got k=" + k + ", qc=" + qc + ", m=" + m);
-        Checks.block("orgqr", "A", a.length, off, m, k, lda);
-        Checks.range("orgqr", "tau", tau.length, tauOff, k);
-        Checks.block("orgqr", "Q", q.length, qOff, m, qc, ldq);
+        orgqrChecked("orgqr", true, m, qc, k, a, off, lda, tau, tauOff, q, qOff, ldq);
+    }
+
+    /** {@link #orgqr} one reflector at a time: the oracle of the tests. */
+    public static void orgqrUnblocked(int m, int qc, int k, float[] a, int off, int lda, float[] tau, int tauOff,
+                                      float[] q, int qOff, int ldq) {
+        orgqrChecked("orgqrUnblocked", false, m, qc, k, a, off, lda, tau, tauOff, q, qOff, ldq);
+    }
+
+    private static void orgqrChecked(String name, boolean blocked, int m, int qc, int k, float[] a, int off, int lda, float[] tau,
+                                     int tauOff, float[] q, int qOff, int ldq) {
+        if (k > qc || qc > m || k < 0) {
+            throw new IllegalArgumentException(name + ": expected 0 <= k <= qc <= m, got k=" + k + ", qc=" + qc + ", m=" + m);
+        }
+        Checks.block(name, "A", a.length, off, m, k, lda);
+        Checks.range(name, "tau", tau.length, tauOff, k);
+        Checks.block(name, "Q", q.length, qOff, m, qc, ldq);
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(q, qOff + i * ldq, qOff + i * ldq + qc, (float) 0);
             if (i < qc) q[qOff + i * ldq + i] = 1;
         }
-        float[] w = new float[Math.max(qc, 1)];
-        for (int j = k - 1; j >= 0; j--) {
-            reflectLeft(m - j, qc - j, tau[tauOff + j], a, off + j * lda + j, lda, q, qOff + j * ldq + j, ldq, w);
+        if (!blocked || k <= QB) {
+            float[] w = new float[Math.max(qc, 1)];
+            for (int j = k - 1; j >= 0; j--) {
+                reflectLeft(m - j, qc - j, tau[tauOff + j], a, off + j * lda + j, lda, q, qOff + j * ldq + j, ldq, w);
+            }
+            return;
+        }
+        float[] vd = new float[Math.multiplyExact(m, QB)], t = new float[QB * QB];
+        float[] w1 = new float[Math.multiplyExact(QB, qc)], w2 = new float[QB * qc];
+        for (int j0 = (k - 1) / QB * QB; j0 >= 0; j0 -= QB) {
+            int kb = Math.min(QB, k - j0), rows = m - j0;
+            blockReflector(rows, kb, a, off + j0 * lda + j0, lda, tau, tauOff + j0, vd, t);
+            applyBlock(false, rows, qc - j0, kb, vd, t, q, qOff + j0 * ldq + j0, ldq, w1, w2);
         }
     }
 
@@ -596,13 +682,16 @@ public final class FloatLinalg {
         float tol = Math.ulp((float) 1) * Math.max(1, len);
         boolean rotated = true;
         int sweeps = 0;
+        float[] norms = new float[cnt];
         while (rotated) {
             if (++sweeps > MAX_SWEEPS) return 1;
             rotated = false;
+            // squared norms afresh each sweep, updated exactly within it (a rotation moves t·γ from one to the other)
+            for (int i = 0; i < cnt; i++) norms[i] = FloatReductions.sumSquares(w, i * len, len);
             for (int i = 0; i + 1 < cnt; i++) {
                 for (int j = i + 1; j < cnt; j++) {
                     int xi = i * len, xj = j * len;
-                    float alpha = FloatReductions.sumSquares(w, xi, len), beta = FloatReductions.sumSquares(w, xj, len);
+                    float alpha = norms[i], beta = norms[j];
                     float gamma = FloatReductions.dot(w, xi, w, xj, len);
                     // the product of the norms, not of the squares: that underflows for two small rows
                     if (!(Math.abs(gamma) > tol * (Math.sqrt(alpha) * Math.sqrt(beta))) || alpha == 0 || beta == 0) continue;
@@ -611,6 +700,8 @@ public final class FloatLinalg {
                     float t = (float) (Math.copySign(1, zeta) / (Math.abs(zeta) + Math.hypot(1, zeta)));
                     float c = (float) (1 / Math.sqrt(1 + (double) t * t)), sn = c * t;
                     rotateRows(w, xi, xj, len, c, sn);
+                    norms[i] = Math.max(0, alpha - t * gamma);
+                    norms[j] = beta + t * gamma;
                     if (rv != null) rotateRows(rv, i * cnt, j * cnt, cnt, c, sn);
                 }
             }
