@@ -209,3 +209,4 @@ if "linalg" in sections:
         emit(f"solve_f64_{n}", bench(lambda: la.solve(a, b), repeat=rep, min_time=mt))
         emit(f"qr_f64_{n}", bench(lambda: la.qr(a), repeat=rep, min_time=mt))
         emit(f"eigh_f64_{n}", bench(lambda: la.eigh(spd), repeat=rep, min_time=mt))
+        emit(f"svd_f64_{n}", bench(lambda: la.svd(a, full_matrices=False), repeat=rep, min_time=mt))

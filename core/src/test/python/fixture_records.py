@@ -7,7 +7,10 @@ def shape_str(t):
 
 
 def values(t):
-    return " ".join(repr(float(v)) for v in t.detach().reshape(-1).tolist())
+    t = t.detach()
+    if t._is_zerotensor():  # autograd's efficient zeros (e.g. the second derivative of abs) have no storage to list
+        t = torch.zeros(t.shape, dtype=t.dtype)
+    return " ".join(repr(float(v)) for v in t.reshape(-1).tolist())
 
 
 def record(name, fn, inputs, consts, second, randn, dtype):

@@ -2,7 +2,7 @@
 """Writes core/src/test/resources/fixtures/linalg_fixtures.txt: PyTorch 2.13's values, gradients and
 Hessian-vector products of torch.linalg functions in float64, for LinalgFixturesTest.
 
-Run with the peers venv: /tmp/peers12/bin/python core/src/test/python/make_linalg_fixtures.py
+Run with the peers venv: /tmp/peers/bin/python core/src/test/python/make_linalg_fixtures.py
 The format is make_grad_fixtures.py's (one record per case; see there); each case's function is
 written here in torch and in the Java test, under the same name.
 """
@@ -55,6 +55,46 @@ case("logdet", lambda m: torch.logdet(spd(m)), [randn(2, 3, 3)])
 case("lu_factor", lambda a: L.lu_factor(a)[0], [randn(2, 4, 4)])
 case("lu", lambda a: (lambda p, l, u: torch.cat([l, u], -1))(*L.lu(a)), [randn(4, 4)])
 case("lu_solve", lambda a, b: (lambda f: L.lu_solve(f[0], f[1], b))(L.lu_factor(a)), [randn(4, 4), randn(4, 2)])
+
+
+# decompositions: values compared where they are unique (QR with LAPACK's signs; eigenvalues, singular values) and
+# otherwise through functions invariant under the sign of each eigenvector / pair of singular vectors
+def flat(*ts):
+    return torch.cat([t.reshape(-1) for t in ts])
+
+
+def pairs(u, vh):
+    c = torch.arange(1, vh.shape[-2] + 1, dtype=D)
+    return (u * c) @ vh
+
+
+def sym(m):
+    return (m + m.mT) / 2
+
+
+case("qr_tall", lambda a: flat(*L.qr(a)), [randn(2, 5, 3)])
+case("qr_wide", lambda a: flat(*L.qr(a)), [randn(3, 5)])
+case("qr_complete_square", lambda a: flat(*L.qr(a, mode="complete")), [randn(4, 4)])
+case("eigh", lambda m: (lambda w, v: flat(w, v * v, pairs(v, v.mT)))(*L.eigh(sym(m))), [randn(2, 4, 4)])
+case("eigvalsh", lambda m: L.eigvalsh(sym(m)), [randn(3, 3)])
+case("svd_tall", lambda a: (lambda u, s, vh: flat(s, pairs(u, vh), u * u, vh * vh))(*L.svd(a, full_matrices=False)), [randn(5, 3)])
+case("svd_wide", lambda a: (lambda u, s, vh: flat(s, pairs(u, vh), u * u, vh * vh))(*L.svd(a, full_matrices=False)), [randn(2, 3, 5)])
+case("svdvals", lambda a: L.svdvals(a), [randn(4, 3)])
+case("pinv_tall", lambda a: L.pinv(a), [randn(4, 3)])
+case("pinv_wide", lambda a: L.pinv(a), [randn(2, 2, 5)])
+case("pinv_hermitian", lambda m: L.pinv(spd(m), hermitian=True), [randn(3, 3)])
+case("lstsq_tall", lambda a, b: L.lstsq(a, b).solution, [randn(5, 3), randn(5, 2)])
+case("lstsq_wide", lambda a, b: L.lstsq(a, b).solution, [randn(3, 5), randn(3, 2)])
+for name, ord in [("fro", "fro"), ("nuc", "nuc"), ("2", 2), ("m2", -2), ("1", 1), ("m1", -1), ("inf", float("inf")), ("minf", float("-inf"))]:
+    case("matrix_norm_" + name, lambda a, ord=ord: L.matrix_norm(a, ord=ord), [randn(2, 3, 4)])
+case("vector_norm_3", lambda x: L.vector_norm(x, ord=3, dim=-1), [randn(2, 5)])
+case("cross", lambda a, b: L.cross(a, b), [randn(2, 3), randn(2, 3)])
+case("outer", lambda a, b: torch.outer(a, b), [randn(3), randn(4)])
+case("trace", lambda a: torch.trace(a), [randn(3, 4)])
+case("diagonal", lambda a: torch.diagonal(a, offset=1, dim1=1, dim2=2), [randn(2, 3, 4)])
+case("diag_embed", lambda x: torch.diag_embed(x, offset=-1), [randn(2, 3)])
+case("diag_vector", lambda x: torch.diag(x, 1), [randn(3)])
+case("diag_matrix", lambda a: torch.diag(a, -1), [randn(3, 4)])
 
 with open(OUT, "w") as f:
     f.write("# made by core/src/test/python/make_linalg_fixtures.py with torch " + torch.__version__ + "\n")

@@ -9,6 +9,9 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * by {@code benchmarks/linalg_peers.py}. Both sides copy the input per call (simdgrad writes its
  * result into a new tensor; EJML factors in place, so it gets a fresh copy), as torch does.
  * {@code threads} caps simdgrad's kernels; EJML ignores it.
+ *
+ * <p>The decompositions (qr: Q and R, reduced; eigh: eigenvalues and vectors of the SPD matrix;
+ * svd: U, S, Vᴴ reduced, of the random matrix) are the same against EJML's QR (Householder),
+ * symmetric eigen (tridiagonal + QR) and SVD (bidiagonal + QR), each computing the vectors; the
+ * issue's size for them is {@code -p n=256}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -44,6 +52,9 @@ public class LinalgBench {
     DMatrixRMaj spdE, aE, bE, xE;
     CholeskyDecomposition_F64<DMatrixRMaj> chol;
     LinearSolverDense<DMatrixRMaj> lu;
+    QRDecomposition<DMatrixRMaj> qrE;
+    EigenDecomposition_F64<DMatrixRMaj> eigE;
+    SingularValueDecomposition_F64<DMatrixRMaj> svdE;
 
     @Setup
     public void setup() {
@@ -58,6 +69,9 @@ public class LinalgBench {
         xE = new DMatrixRMaj(n, 1);
         chol = DecompositionFactory_DDRM.chol(n, true);
         lu = LinearSolverFactory_DDRM.lu(n);
+        qrE = DecompositionFactory_DDRM.qr(n, n);
+        eigE = DecompositionFactory_DDRM.eig(n, true, true);
+        svdE = DecompositionFactory_DDRM.svd(n, n, true, true, true);
     }
 
     @Benchmark
@@ -83,5 +97,41 @@ public class LinalgBench {
         if (!lu.setA(c)) throw new IllegalStateException("singular");
         lu.solve(bE, xE);
         return xE;
+    }
+
+    @Benchmark
+    public Object qrSimdgrad(ThreadsState t) {
+        return Linalg.qr(a);
+    }
+
+    @Benchmark
+    public Object qrEjml(ThreadsState t) {
+        DMatrixRMaj c = aE.copy();
+        if (!qrE.decompose(c)) throw new IllegalStateException("qr failed");
+        return new Object[] {qrE.getQ(null, true), qrE.getR(null, true)};
+    }
+
+    @Benchmark
+    public Object eighSimdgrad(ThreadsState t) {
+        return Linalg.eigh(spd);
+    }
+
+    @Benchmark
+    public Object eighEjml(ThreadsState t) {
+        DMatrixRMaj c = spdE.copy();
+        if (!eigE.decompose(c)) throw new IllegalStateException("eig failed");
+        return eigE.getEigenVector(0);
+    }
+
+    @Benchmark
+    public Object svdSimdgrad(ThreadsState t) {
+        return Linalg.svd(a, false);
+    }
+
+    @Benchmark
+    public Object svdEjml(ThreadsState t) {
+        DMatrixRMaj c = aE.copy();
+        if (!svdE.decompose(c)) throw new IllegalStateException("svd failed");
+        return new Object[] {svdE.getU(null, false), svdE.getW(null), svdE.getV(null, true)};
     }
 }

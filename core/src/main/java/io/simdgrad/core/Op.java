@@ -55,6 +55,16 @@ public interface Op {
     }
 
     /**
+     * Whether the forward can throw after it has started writing its output, because of the
+     * operands' values (a matrix that is not positive-definite, singular, or whose iteration does
+     * not converge): {@link Dispatch#into} then computes into a scratch buffer and copies on
+     * success, so a failing call leaves the caller's buffer as it was.
+     */
+    default boolean failsOnValues() {
+        return false;
+    }
+
+    /**
      * Why a compiled graph cannot hold this op, or null when it can: ops whose result's shape
      * depends on their operands' values ({@code maskedSelect}, {@code nonzero}, {@code unique})
      * run eagerly only, and capture refuses them with this text.

@@ -99,4 +99,51 @@ class LinalgErrorsTest {
         assertThrows(ArithmeticException.class, () -> Linalg.det(s).backward());
         assertNull(s.grad());
     }
+
+    @Test
+    void decompositionsAndHelpers() {
+        fails(IllegalArgumentException.class, "linalg.eigh: A must be batches of square matrices, but they are 3 by 4 matrices",
+                () -> Linalg.eigh(Tensor.zeros(3, 4)));
+        fails(IllegalArgumentException.class, "linalg.eigvalsh: Expected a floating point tensor as input. Got INT64",
+                () -> Linalg.eigvalsh(Tensor.zeros(DType.INT64, 3, 3)));
+        fails(IllegalArgumentException.class, "linalg.svd: The input tensor A must have at least 2 dimensions.", () -> Linalg.svd(Tensor.zeros(3)));
+        fails(IllegalArgumentException.class, "linalg.qr: The input tensor A must have at least 2 dimensions.", () -> Linalg.qr(Tensor.zeros(3)));
+        fails(IllegalArgumentException.class, "qr received unrecognized mode 'x' but expected one of 'reduced' (default), 'r', or 'complete'",
+                () -> Linalg.qr(Tensor.zeros(3, 3), "x"));
+        fails(IllegalArgumentException.class, "linalg.pinv: A must be batches of square matrices, but they are 3 by 4 matrices",
+                () -> Linalg.pinv(Tensor.zeros(3, 4), 0, -1, true));
+        fails(IllegalArgumentException.class, "linalg.cross: inputs dimension -1 must have length 3. Got 4 and 4",
+                () -> Linalg.cross(Tensor.zeros(2, 4), Tensor.zeros(2, 4)));
+        fails(IllegalArgumentException.class, "outer: Expected 1-D argument self, but got 2-D", () -> Linalg.outer(Tensor.zeros(2, 2), Tensor.zeros(2)));
+        fails(IllegalArgumentException.class, "trace: expected a matrix, but got tensor with dim 3", () -> Linalg.trace(Tensor.zeros(2, 2, 2)));
+        fails(IllegalArgumentException.class, "diagonal: diagonal dimensions cannot be identical 1, 1",
+                () -> Linalg.diagonal(Tensor.zeros(2, 2), 0, 1, 1));
+        fails(IllegalArgumentException.class, "torch.linalg.lstsq: input.size(-2) should match other.size(-2) ([3, 2] and [4, 1])",
+                () -> Linalg.lstsq(Tensor.zeros(3, 2), Tensor.zeros(4, 1)));
+        fails(IllegalArgumentException.class, "linalg.matrix_norm: Order 3 not supported.", () -> Linalg.matrixNorm(Tensor.zeros(3, 3), 3));
+        fails(IllegalArgumentException.class, "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.",
+                () -> Linalg.matrixNorm(Tensor.zeros(3), "fro"));
+        // not differentiable where PyTorch's is not: mode "r" has no Q, "complete" with m > n has undetermined columns
+        Variable sq = new Variable(Tensor.of(new double[] {2, 1, 1, 3}, 2, 2), true);
+        fails(IllegalStateException.class, "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                + "Linalg.qr(A, \"reduced\") if you are going to differentiate through linalg.qr.", () -> Linalg.qr(sq, "r").R().sum().backward());
+        Variable tall = new Variable(Tensor.of(new double[] {1, 2, 3, 4, 5, 7}, 3, 2), true);
+        fails(IllegalStateException.class, "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.",
+                () -> Linalg.qr(tall, "complete").Q().sum().backward());
+        assertNull(sq.grad());
+        assertNull(tall.grad());
+    }
+
+    @Test
+    void aFailingOpLeavesTheGivenOutputBufferUntouched() {
+        Tensor out = Tensor.full(DType.FLOAT64, 7.0, 2, 2);
+        assertThrows(ArithmeticException.class, () -> Dispatch.into(new LinalgOps.Cholesky(), out, INDEFINITE));
+        assertArrayEquals(new double[] {7, 7, 7, 7}, out.toDoubleArray());
+        Tensor x = Tensor.full(DType.FLOAT64, 7.0, 2, 1);
+        assertThrows(ArithmeticException.class, () -> Dispatch.into(new LinalgOps.Solve(), x, SINGULAR, Tensor.ones(DType.FLOAT64, 2, 1)));
+        assertArrayEquals(new double[] {7, 7}, x.toDoubleArray());
+        // and a successful call still writes it
+        Dispatch.into(new LinalgOps.Cholesky(), out, Tensor.eye(DType.FLOAT64, 2, 2));
+        assertArrayEquals(new double[] {1, 0, 0, 1}, out.toDoubleArray());
+    }
 }

@@ -126,6 +126,129 @@ class LinalgGradCheckProperties {
                 }, a, b);
             }));
 
+    /** M + s D with D = diag(1, 2, .., k) on the leading k x k block (k = min(m, n)), s = 3 max(m, n): well separated, non-zero singular values. */
+    static Variable graded(Variable m) {
+        int rows = m.size(-2), cols = m.size(-1), k = Math.min(rows, cols);
+        Tensor d = Tensor.zeros(DType.FLOAT64, rows, cols);
+        for (int i = 0; i < k; i++) d.storage.set(i * cols + i, 3.0 * Math.max(rows, cols) * (i + 1));
+        return m.add(new Variable(d));
+    }
+
+    /** (M + Mᵀ)/2 + 3n diag(1, .., n): symmetric, eigenvalues more than n apart (Gershgorin). */
+    static Variable symmetricGraded(Variable m) {
+        return graded(m.add(Linalg.mT(m)).mul(0.5));
+    }
+
+    /** The row-major elements of each variable, one after the other (a function of several results). */
+    static Variable flat(Variable... vs) {
+        return Variable.cat(java.util.Arrays.stream(vs).map(v -> v.reshape(-1)).toList(), 0);
+    }
+
+    /** {@code U diag(c) Vh} for c = 1, 2, ..: invariant under a common sign of each pair of singular vectors. */
+    static Variable pairs(Variable u, Variable vh) {
+        int k = vh.size(-2);
+        Tensor c = Tensor.zeros(DType.FLOAT64, k);
+        for (int i = 0; i < k; i++) c.storage.set(i, i + 1);
+        return u.mul(new Variable(c)).matmul(vh);
+    }
+
+    /** A random m x n leaf (m, n in 1 .. 4; {@code tall}: m >= n) over random batch dims, graded. */
+    static GradCheckProperties.Case rect(Random r, Boolean tall, java.util.function.UnaryOperator<Variable> f) {
+        int m = 1 + r.nextInt(4), n = 1 + r.nextInt(4);
+        if (tall != null && tall != (m >= n)) {
+            int t = m;
+            m = n;
+            n = t;
+        }
+        if (tall != null && !tall && m == n) n++;
+        Variable a = leaf(r, UNIT, shape(batch(r), m, n));
+        return make(m + "x" + n, xs -> f.apply(graded(xs.get(0))), a);
+    }
+
+    static final List<GradCheckProperties.OpTest> DECOMPOSITIONS = List.of(
+            op("qr(tall)", r -> rect(r, true, a -> {
+                Linalg.QR<Variable> f = Linalg.qr(a);
+                return flat(f.Q(), f.R());
+            })),
+            op("qr(wide)", r -> rect(r, false, a -> {
+                Linalg.QR<Variable> f = Linalg.qr(a, r.nextBoolean() ? "complete" : "reduced");
+                return flat(f.Q(), f.R());
+            })),
+            op("eigh", r -> square(r, "", m -> {
+                Linalg.Eigh<Variable> e = Linalg.eigh(symmetricGraded(m));
+                Variable v = e.eigenvectors();
+                return flat(e.eigenvalues(), v.mul(v), pairs(v, Linalg.mT(v)));
+            })),
+            op("eigvalsh", r -> square(r, "", m -> Linalg.eigvalsh(symmetricGraded(m)))),
+            op("svd", r -> rect(r, null, a -> {
+                Linalg.SVD<Variable> f = Linalg.svd(a, false);
+                return flat(f.S(), pairs(f.U(), f.Vh()), f.U().mul(f.U()), f.Vh().mul(f.Vh()));
+            })),
+            op("svd(full)", r -> rect(r, null, a -> {
+                Linalg.SVD<Variable> f = Linalg.svd(a, true);
+                int k = f.S().size(-1);
+                return flat(f.S(), pairs(f.U().narrow(-1, 0, k), f.Vh().narrow(-2, 0, k)));
+            })),
+            op("svdvals", r -> rect(r, null, Linalg::svdvals)),
+            op("pinv", r -> rect(r, null, Linalg::pinv)),
+            op("pinv(hermitian)", r -> square(r, "", m -> Linalg.pinv(symmetricGraded(m), 0, -1, true))),
+            op("lstsq", r -> {
+                boolean tall = r.nextBoolean();
+                int m = 1 + r.nextInt(4), n = 1 + r.nextInt(4), k = 1 + r.nextInt(2);
+                if (tall != (m >= n)) {
+                    int t = m;
+                    m = n;
+                    n = t;
+                }
+                int[] ab = batch(r);
+                boolean vector = r.nextInt(3) == 0;
+                Variable a = leaf(r, UNIT, shape(ab, m, n)), b = vector ? leaf(r, ANY, shape(ab, m)) : leaf(r, ANY, shape(ab, m, k));
+                return make(m + "x" + n, xs -> Linalg.lstsq(graded(xs.get(0)), xs.get(1)), a, b);
+            }),
+            op("matrixNorm", r -> {
+                Object[] ords = {"fro", "nuc", 2.0, -2.0, 1.0, -1.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+                Object ord = ords[r.nextInt(ords.length)];
+                return rect(r, null, a -> ord instanceof String s ? Linalg.matrixNorm(a, s) : Linalg.matrixNorm(a, (Double) ord));
+            }),
+            op("vectorNorm", r -> {
+                Variable x = leaf(r, GradCheckProperties.NONZERO, shape(batch(r), 3));
+                return make("", xs -> Linalg.vectorNorm(xs.get(0), 3, new int[] {-1}, false), x);
+            }),
+            op("cross", r -> {
+                int[] b = batch(r);
+                Variable x = leaf(r, ANY, shape(b, 3)), y = leaf(r, ANY, shape(b, 3));
+                return make("", xs -> Linalg.cross(xs.get(0), xs.get(1)), x, y);
+            }),
+            op("outer", r -> {
+                Variable x = leaf(r, ANY, 1 + r.nextInt(4)), y = leaf(r, ANY, 1 + r.nextInt(4));
+                return make("", xs -> Linalg.outer(xs.get(0), xs.get(1)), x, y);
+            }),
+            op("trace", r -> {
+                Variable x = leaf(r, ANY, 1 + r.nextInt(4), 1 + r.nextInt(4));
+                return make("", xs -> Linalg.trace(xs.get(0)), x);
+            }),
+            op("diagonal", r -> {
+                int m = 1 + r.nextInt(4), n = 1 + r.nextInt(4), off = r.nextInt(n + m - 1) - (m - 1);
+                Variable x = leaf(r, ANY, 2, m, n);
+                boolean swap = r.nextBoolean();
+                return make("offset=" + off, xs -> Linalg.diagonal(xs.get(0), off, swap ? 2 : 1, swap ? 1 : 2), x);
+            }),
+            op("diagEmbed", r -> {
+                int off = r.nextInt(5) - 2;
+                Variable x = leaf(r, ANY, shape(batch(r), 1 + r.nextInt(3)));
+                return make("offset=" + off, xs -> Linalg.diagEmbed(xs.get(0), off, 0, -1), x);
+            }),
+            op("diag", r -> {
+                boolean vector = r.nextBoolean();
+                Variable x = vector ? leaf(r, ANY, 1 + r.nextInt(4)) : leaf(r, ANY, 1 + r.nextInt(4), 1 + r.nextInt(4));
+                return make(vector ? "vector" : "matrix", xs -> Linalg.diag(xs.get(0), vector ? 1 : -1), x);
+            }));
+
+    @Property(tries = 40, shrinking = ShrinkingMode.OFF)
+    void decompositionsNormsAndDiagonalsPassGradcheckAndGradgradcheck(@ForAll long seed) {
+        GradCheckProperties.checkAll(DECOMPOSITIONS, seed);
+    }
+
     @Property(tries = 60, shrinking = ShrinkingMode.OFF)
     void linalgOpsPassGradcheckAndGradgradcheck(@ForAll long seed) {
         GradCheckProperties.checkAll(LINALG, seed);

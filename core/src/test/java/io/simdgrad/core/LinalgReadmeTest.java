@@ -23,4 +23,18 @@ class LinalgReadmeTest {
         for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) want[i * 2 + j] = 0.5 * (inv[i * 2 + j] - al[i] * al[j]);
         assertArrayEquals(want, a.grad().toDoubleArray(), 1e-15);
     }
+
+    @Test
+    void decompositionSnippetComputesWhatItsCommentsSay() {
+        Tensor s = Tensor.of(new double[] {2, 1, 1, 2}, 2, 2);
+        Linalg.Eigh<Tensor> e = Linalg.eigh(s);               // eigenvalues [1, 3], ascending
+        Tensor sv = Linalg.svdvals(s);                        // [3, 1], descending
+        Tensor t = Tensor.of(new double[] {1, 1, 1, 2, 1, 3}, 3, 2), y = Tensor.of(new double[] {1, 2, 2}, 3);
+        Tensor line = Linalg.lstsq(t, y);                     // intercept and slope [0.6667, 0.5]
+
+        assertArrayEquals(new double[] {1, 3}, e.eigenvalues().toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {3, 1}, sv.toDoubleArray(), 1e-15);
+        // the normal equations of y = c0 + c1 t at t = 1, 2, 3: c1 = 1/2, c0 = mean(y) - 2 c1 = 2/3
+        assertArrayEquals(new double[] {2 / 3.0, 0.5}, line.toDoubleArray(), 1e-14);
+    }
 }

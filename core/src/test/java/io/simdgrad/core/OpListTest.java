@@ -95,6 +95,7 @@ class OpListTest {
                 GradCheckProperties.LINEAR_ALGEBRA, GradCheckProperties.VIEWS, GradCheckProperties.JOINS));
         tables.addAll(IndexGradCheckProperties.tables());
         tables.add(LinalgGradCheckProperties.LINALG);
+        tables.add(LinalgGradCheckProperties.DECOMPOSITIONS);
         tables.add(GradCheckProperties.SORTS_AND_SCANS);
         tables.add(ConvGradCases.CONV);
         try (var tracing = Dispatch.trace(rec)) {

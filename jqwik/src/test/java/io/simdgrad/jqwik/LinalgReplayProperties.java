@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
  * cholesky, choleskySolve and logdet; solve, inv, det, slogdet and the LU factors), forward and
  * backward, in f32 and f64, batched, with sizes across the kernels' panel width, equal eager
  * execution bit for bit: the factorizations are ops like any other, with pivots read only in
- * their forwards.
+ * their forwards. The decompositions (qr, eigh, svd, pinv, lstsq) replay the same way.
  */
 class LinalgReplayProperties {
     @Property(tries = 12)
@@ -43,5 +43,25 @@ class LinalgReplayProperties {
             loss.backward();
             return List.of(loss.data(), l.data(), f.pivots().data(), m.grad(), b.grad());
         }, x, y);
+    }
+
+    @Property(tries = 10)
+    void decompositionProgramsReplayAsEager(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll boolean f64, @ForAll boolean batched,
+                                            @ForAll long seed) {
+        DType dt = f64 ? DType.FLOAT64 : DType.FLOAT32;
+        Generator g = new Generator(seed);
+        int[] shape = batched ? new int[] {2, n + 2, n} : new int[] {n + 2, n};
+        Tensor x = Tensor.randn(dt, g, shape);
+        assertReplayEqualsEager(in -> {
+            Variable m = new Variable(in.get(0), true);
+            Linalg.QR<Variable> qr = Linalg.qr(m);
+            Variable sym = Linalg.mT(m).matmul(m);
+            Linalg.Eigh<Variable> e = Linalg.eigh(sym);
+            Variable sv = Linalg.svdvals(m);
+            Variable loss = qr.R().sum().add(e.eigenvalues().sum()).add(sv.sum()).add(Linalg.pinv(m).sum())
+                    .add(Linalg.svd(m, false).U().square().sum()).add(Linalg.matrixNorm(m, "nuc").sum());
+            loss.backward();
+            return List.of(loss.data(), qr.Q().data(), e.eigenvectors().data(), m.grad());
+        }, x);
     }
 }

@@ -111,6 +111,19 @@ public interface ArrayKernels {
 
     /** See {@link FloatLinalg#permuteRows}. */
     void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb);
+
+    /** See {@link FloatLinalg#geqrf}. */
+    void geqrf(int m, int n, Object a, int off, int lda, Object tau, int tauOff);
+
+    /** See {@link FloatLinalg#orgqr}. */
+    void orgqr(int m, int qc, int k, Object a, int off, int lda, Object tau, int tauOff, Object q, int qOff, int ldq);
+
+    /** See {@link FloatLinalg#syev}. */
+    int syev(boolean vectors, int n, Object a, int off, int lda, Object w, int wOff);
+
+    /** See {@link FloatLinalg#gesvd}; {@code u} and {@code vt} may be null. */
+    int gesvd(int m, int n, Object a, int off, int lda, Object s, int sOff, Object u, int uOff, int ldu, int uCols,
+              Object vt, int vtOff, int ldvt, int vtRows);
     /** The convolution, pooling and padding kernels of this type. */
     ConvArrayKernels conv();
 }

@@ -91,5 +91,19 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void permuteRows(boolean inverse, int n, int m, int[] piv, int pivOff, Object b, int bOff, int ldb) {
         FloatLinalg.permuteRows(inverse, n, m, piv, pivOff, (float[]) b, bOff, ldb);
     }
+    @Override public void geqrf(int m, int n, Object a, int off, int lda, Object tau, int tauOff) {
+        FloatLinalg.geqrf(m, n, (float[]) a, off, lda, (float[]) tau, tauOff);
+    }
+    @Override public void orgqr(int m, int qc, int k, Object a, int off, int lda, Object tau, int tauOff, Object q, int qOff, int ldq) {
+        FloatLinalg.orgqr(m, qc, k, (float[]) a, off, lda, (float[]) tau, tauOff, (float[]) q, qOff, ldq);
+    }
+    @Override public int syev(boolean vectors, int n, Object a, int off, int lda, Object w, int wOff) {
+        return FloatLinalg.syev(vectors, n, (float[]) a, off, lda, (float[]) w, wOff);
+    }
+    @Override public int gesvd(int m, int n, Object a, int off, int lda, Object s, int sOff, Object u, int uOff, int ldu, int uCols,
+                               Object vt, int vtOff, int ldvt, int vtRows) {
+        return FloatLinalg.gesvd(m, n, (float[]) a, off, lda, (float[]) s, sOff, (float[]) u, uOff, ldu, uCols, (float[]) vt, vtOff, ldvt,
+                vtRows);
+    }
     @Override public ConvArrayKernels conv() { return FloatConvArrayKernels.INSTANCE; }
 }

@@ -141,4 +141,47 @@ class FloatLinalgTest {
         assertThrows(IllegalArgumentException.class, () -> FloatLinalg.permuteRows(false, 3, 1, new int[] {0, 5, 2}, 0, new float[3], 0, 1));
         assertThrows(IndexOutOfBoundsException.class, () -> FloatLinalg.potrf(3, new float[8], 0, 3));
     }
+
+    /** Sizes around the QR panel width QB (1, QB-1, QB, QB+1, 2QB+3, ...). */
+    static int qrSize(SplittableRandom r) {
+        int qb = FloatLinalg.QB;
+        int[] edges = {1, 2, qb - 1, qb, qb + 1, 2 * qb + 3};
+        return r.nextBoolean() ? edges[r.nextInt(edges.length)] : 1 + r.nextInt(3 * qb);
+    }
+
+    /**
+     * The blocked QR and Q formation against their unblocked twins: the same reflectors applied
+     * in another grouping (block reflectors through GEMM), so equal to rounding; the matrices have
+     * full rank and cond <= ~4 (diagonally dominant), and the tolerance is that of the LU tests.
+     */
+    @Property(tries = 30, shrinking = ShrinkingMode.OFF)
+    void geqrfAndOrgqrMatchTheirUnblockedTwins(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int m = qrSize(r), n = qrSize(r), k = Math.min(m, n), off = r.nextInt(3), lda = n + r.nextInt(3);
+        float[] a = new float[off + m * lda + 3];
+        for (int i = 0; i < a.length; i++) a[i] = (float) (2 * r.nextDouble() - 1);
+        for (int i = 0; i < k; i++) a[off + i * lda + i] += (float) Math.max(m, n);
+        float[] orig = a.clone(), b = a.clone(), ta = new float[k + 1], tb = new float[k + 1];
+        FloatLinalg.geqrf(m, n, a, off, lda, ta, 1);
+        FloatLinalg.geqrfUnblocked(m, n, b, off, lda, tb, 1);
+        double tol = 8 * (Math.max(m, n) + 2) * EPS;
+        assertClose(b, a, tol * Math.max(m, n), "geqrf " + m + "x" + n);
+        assertClose(tb, ta, tol, "tau " + m + "x" + n);
+        int qc = r.nextBoolean() ? m : k;
+        float[] qa = new float[m * qc], qb = new float[m * qc];
+        FloatLinalg.orgqr(m, qc, k, b, off, lda, tb, 1, qa, 0, qc);
+        FloatLinalg.orgqrUnblocked(m, qc, k, b, off, lda, tb, 1, qb, 0, qc);
+        assertClose(qb, qa, tol, "orgqr " + m + "x" + qc);
+        // and Q R = A for the original A (an independent check of both): |Q R - A| <= tol |A|, backward stable
+        float[] want = new float[m * n], got = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p <= Math.min(j, k - 1); p++) sum += (double) qa[i * qc + p] * a[off + p * lda + j];
+                want[i * n + j] = orig[off + i * lda + j];
+                got[i * n + j] = (float) sum;
+            }
+        }
+        assertClose(want, got, tol, "Q R = A " + m + "x" + n);
+    }
 }

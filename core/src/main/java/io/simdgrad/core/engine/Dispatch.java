@@ -115,7 +115,14 @@ public final class Dispatch {
                     + (out.isContiguous() ? "" : " (not contiguous)") + " does not fit the result " + op.dtype(in)
                     + Shapes.str(shape));
         }
-        op.forward(in, out);
+        if (op.failsOnValues()) {
+            // a failure part way must not leave the caller's buffer half written
+            Tensor tmp = Tensor.empty(out.dtype(), shape);
+            op.forward(in, tmp);
+            Ops.CopyInto.copy(tmp, out);
+        } else {
+            op.forward(in, out);
+        }
         return out;
     }
 

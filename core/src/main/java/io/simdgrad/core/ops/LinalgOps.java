@@ -166,6 +166,7 @@ public final class LinalgOps {
     public record Cholesky() implements SquareToSquare {
         @Override public String name() { return "linalg.cholesky"; }
         @Override public String gradFnName(Tensor[] in) { return "LinalgCholeskyExBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
         @Override public boolean savesOutput() { return true; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             Variable l = s.output();
@@ -286,6 +287,7 @@ public final class LinalgOps {
     public record Solve() implements Op {
         @Override public String name() { return "linalg.solve"; }
         @Override public String gradFnName(Tensor[] in) { return "LinalgSolveExBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
         @Override public int[] shape(Tensor[] in) { return solveShape(name(), in[0], in[1], true); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 0; }
@@ -323,6 +325,7 @@ public final class LinalgOps {
     public record Inv() implements SquareToSquare {
         @Override public String name() { return "linalg.inv"; }
         @Override public String gradFnName(Tensor[] in) { return "LinalgInvExBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
         @Override public boolean savesOutput() { return true; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             Variable invT = mT(s.output());
@@ -418,6 +421,7 @@ public final class LinalgOps {
         @Override public String name() { return "linalg.lu_factor"; }
         @Override public String attributes() { return check ? "" : "check=false"; }
         @Override public String gradFnName(Tensor[] in) { return "LinalgLuFactorExBackward0"; }
+        @Override public boolean failsOnValues() { return check; }
         @Override public int[] shape(Tensor[] in) {
             int n = square(name(), in[0]);
             return with(batch(Internals.shape(in[0])), n, n + 1);
@@ -598,6 +602,466 @@ public final class LinalgOps {
                     if (piv != null) piv[i] = (int) Internals.storage(p).get(Internals.offset(p) + elementOffset(p, t, i, n));
                 }
                 if (piv != null) k(out).permuteRows(true, n, n, piv, 0, Internals.storage(out).array, o, n);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ QR, eigh, SVD, pinv
+
+    /** Checks a floating point [..., m, n] input, PyTorch's texts. */
+    static void matrix(String op, Tensor a) {
+        floating(op, a);
+        if (a.dim() < 2) throw new IllegalArgumentException(op + ": The input tensor A must have at least 2 dimensions.");
+    }
+
+    /** A scratch array of {@code n} elements of {@code t}'s element type (at least one). */
+    static Object scratch(Tensor t, int n) {
+        return Tensor.empty(t.dtype(), new int[] {Math.max(n, 1)}).storage.array;
+    }
+
+    /** The identity [n, n] as a constant. */
+    static Variable eye(DType dtype, int n) {
+        return new Variable(Tensor.eye(dtype, n, n));
+    }
+
+    /**
+     * {@code torch.linalg.qr(A, mode)} packed as {@code [..., m, qc + n]}: Q's qc columns (k = min(m, n)
+     * for "reduced", m for "complete", none for "r"), then R [kr, n] in the first kr rows (kr = k, or
+     * m for "complete"; rows below are 0). Householder QR (LAPACK's geqrf/orgqr, and its signs).
+     * VJP (PyTorch's {@code linalg_qr_backward}), {@code m >= n}: {@code gA = (gQ + Q sym(M)) R^-T},
+     * {@code M = triu(gR Rᵀ - Qᵀ gQ)}, {@code sym(M) = M + triu(M, 1)ᵀ}; {@code m < n}, with A = [X | Y],
+     * R = [U | V]: {@code gX} is that rule with {@code gQ + Y gVᵀ} and gU, and {@code gY = Q gV}.
+     * Not differentiable for mode "r" (no Q) or "complete" with {@code m > n} (Q's extra columns are not
+     * determined by A), as in PyTorch.
+     */
+    public record Qr(String mode) implements Op {
+        public Qr {
+            if (!mode.equals("reduced") && !mode.equals("complete") && !mode.equals("r")) {
+                throw new IllegalArgumentException("qr received unrecognized mode '" + mode
+                        + "' but expected one of 'reduced' (default), 'r', or 'complete'");
+            }
+        }
+        int qCols(int m, int n) { return mode.equals("complete") ? m : mode.equals("r") ? 0 : Math.min(m, n); }
+        int rRows(int m, int n) { return mode.equals("complete") ? m : Math.min(m, n); }
+        @Override public String name() { return "linalg.qr"; }
+        @Override public String attributes() { return "mode=" + mode; }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgQrBackward0"; }
+        @Override public int[] shape(Tensor[] in) {
+            matrix(name(), in[0]);
+            int m = in[0].shape[in[0].dim() - 2], n = in[0].shape[in[0].dim() - 1];
+            return with(batch(in[0].shape), m, Math.addExact(qCols(m, n), n));
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesOutput() { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable packed = s.output();
+            int m = packed.size(-2), qc = packed.size(-1) - s.inputShape(0)[s.inputShape(0).length - 1], n = packed.size(-1) - qc;
+            if (mode.equals("r")) {
+                throw new IllegalStateException("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                        + "Linalg.qr(A, \"reduced\") if you are going to differentiate through linalg.qr.");
+            }
+            if (mode.equals("complete") && m > n) {
+                throw new IllegalStateException("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+            }
+            int k = Math.min(m, n);
+            Variable q = packed.narrow(-1, 0, k), r = packed.narrow(-1, qc, n).narrow(-2, 0, k);
+            Variable gq = g.narrow(-1, 0, k), gr = g.narrow(-1, qc, n).narrow(-2, 0, k);
+            if (m >= n) return new Variable[] {qrBackward(q, r, gq, gr)};
+            Variable u = r.narrow(-1, 0, m), v = r.narrow(-1, m, n - m), gu = gr.narrow(-1, 0, m), gv = gr.narrow(-1, m, n - m);
+            Variable y = q.matmul(v);
+            Variable gx = qrBackward(q, u, gq.add(y.matmul(mT(gv))), gu);
+            return new Variable[] {Variable.cat(java.util.List.of(gx, q.matmul(gv)), -1)};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), qc = qCols(m, n), kr = rRows(m, n);
+            int w = qc + n, count = Shapes.numel(batch(a.shape));
+            ArrayKernels kk = k(out);
+            kk.fill(0, out.storage.array, out.offset, out.numel());
+            if (out.numel() == 0) return;
+            Tensor work = copyOf(a);
+            Object tau = scratch(a, k);
+            for (int t = 0; t < count; t++) {
+                int wo = work.offset + t * m * n, o = out.offset + t * m * w;
+                kk.geqrf(m, n, work.storage.array, wo, n, tau, 0);
+                for (int i = 0; i < Math.min(kr, n); i++) kk.copy(work.storage.array, wo + i * n + i, out.storage.array, o + i * w + qc + i, n - i);
+                if (qc > 0) kk.orgqr(m, qc, k, work.storage.array, wo, n, tau, 0, out.storage.array, o, w);
+            }
+        }
+    }
+
+    /** The QR VJP for m >= n (reduced): {@code (gQ + Q (M + triu(M, 1)ᵀ)) R^-T}, {@code M = triu(gR Rᵀ - Qᵀ gQ)}. */
+    static Variable qrBackward(Variable q, Variable r, Variable gq, Variable gr) {
+        Variable mm = gr.matmul(mT(r)).sub(mT(q).matmul(gq)).triu();
+        Variable b = gq.add(q.matmul(mm.add(mT(mm.triu(1)))));
+        return Linalg.solveTriangular(mT(r), b, false, false, false);
+    }
+
+    /**
+     * {@code torch.linalg.eigh(A)} packed as {@code [..., n, n + 1]} (the eigenvectors as columns,
+     * then the eigenvalues, ascending, as a last column), or with {@code vectors} false
+     * {@code torch.linalg.eigvalsh(A)}, the eigenvalues [..., n]. Only A's lower triangle is read
+     * (UPLO='L'). VJP (PyTorch's {@code linalg_eig_backward}, Hermitian case):
+     * {@code gA = V (diag(gλ) + skew(Vᵀ gV) / E) Vᵀ} with {@code skew(X) = (X - Xᵀ) / 2} and
+     * {@code E_ij = λ_j - λ_i} off the diagonal: infinite or NaN where two eigenvalues are equal
+     * and gV is not zero (the eigenvectors of a repeated eigenvalue are not determined by A; PyTorch
+     * documents the same). eigvalsh's VJP, {@code V diag(gλ) Vᵀ}, runs eigh on the saved input.
+     */
+    public record Eigh(boolean vectors) implements Op {
+        @Override public String name() { return vectors ? "linalg.eigh" : "linalg.eigvalsh"; }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgEighBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            int n = square(name(), in[0]);
+            return vectors ? with(batch(in[0].shape), n, Math.addExact(n, 1)) : with(batch(in[0].shape), n);
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return !vectors; }
+        @Override public boolean savesOutput() { return vectors; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            if (!vectors) {
+                Variable v = Linalg.eigh(s.input(0)).eigenvectors();
+                return new Variable[] {v.mul(g.unsqueeze(-2)).matmul(mT(v))};
+            }
+            Variable packed = s.output();
+            int n = packed.size(-2);
+            Variable v = packed.narrow(-1, 0, n), l = packed.narrow(-1, n, 1), gv = g.narrow(-1, 0, n), gl = g.narrow(-1, n, 1);
+            Variable eye = eye(packed.dtype(), n);
+            Variable e = mT(l).sub(l).add(eye);
+            Variable vhgv = mT(v).matmul(gv);
+            Variable inner = vhgv.sub(mT(vhgv)).mul(0.5).div(e).add(eye.mul(gl));
+            return new Variable[] {v.matmul(inner).matmul(mT(v))};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int n = a.shape[a.dim() - 1], count = Shapes.numel(batch(a.shape));
+            if (out.numel() == 0) return;
+            Tensor src = dense(a, a.shape);
+            ArrayKernels kk = k(out);
+            Object w = scratch(a, n);
+            Object z = vectors ? scratch(a, n * n) : null;
+            for (int t = 0; t < count; t++) {
+                int so = src.offset + t * n * n;
+                int info;
+                if (vectors) {
+                    kk.copy(src.storage.array, so, z, 0, n * n);
+                    info = kk.syev(true, n, z, 0, n, w, 0);
+                } else {
+                    info = kk.syev(false, n, src.storage.array, so, n, w, 0);
+                }
+                if (info != 0) {
+                    throw new ArithmeticException(name() + ": " + element(a, t) + "The algorithm failed to converge because the input matrix "
+                            + "is ill-conditioned or has too many repeated eigenvalues (error code: " + info + ").");
+                }
+                if (vectors) {
+                    int o = out.offset + t * n * (n + 1);
+                    for (int i = 0; i < n; i++) {
+                        kk.copy(z, i * n, out.storage.array, o + i * (n + 1), n);
+                        kk.copy(w, i, out.storage.array, o + i * (n + 1) + n, 1);
+                    }
+                } else {
+                    kk.copy(w, 0, out.storage.array, out.offset + t * n, n);
+                }
+            }
+        }
+    }
+
+    /** Throws PyTorch's error for an SVD that did not converge. */
+    static void svdConverged(String op, Tensor a, int t, int info) {
+        if (info != 0) {
+            throw new ArithmeticException(op + ": " + element(a, t) + "The algorithm failed to converge because the input matrix is "
+                    + "ill-conditioned or has too many repeated singular values (error code: " + info + ").");
+        }
+    }
+
+    /**
+     * {@code torch.linalg.svd(A, full_matrices)} packed as {@code [..., rows, uc + 1 + n]}, rows =
+     * max(m, vr): U [m, uc] (uc = m when {@code fullMatrices}, else k = min(m, n)), then S as a
+     * column (first k rows, descending), then Vᴴ [vr, n] (vr = n or k); unused corners are 0.
+     * One-sided Jacobi ({@code FloatLinalg.gesvd}). VJP (PyTorch's {@code svd_backward}, real case,
+     * on the first k columns of U and rows of Vᴴ, as PyTorch's for full matrices):
+     * {@code gA = U [(skew(Uᵀ gU) S + S skew(Vᵀ gV)) / E + diag(gS)] Vᵀ + (I - U Uᵀ) gU S^-1 Vᵀ} ({@code m > k};
+     * for {@code n > k} the mirror term {@code U S^-1 gVᵀ (I - V Vᵀ)}), {@code skew(X) = X - Xᵀ},
+     * {@code E_jk = s_k² - s_j²}: infinite or NaN for repeated (or, for m ≠ n, zero) singular values
+     * when the vectors' gradients are not zero, as in PyTorch.
+     */
+    public record Svd(boolean fullMatrices) implements Op {
+        @Override public String name() { return "linalg.svd"; }
+        @Override public String attributes() { return fullMatrices ? "full_matrices=true" : "full_matrices=false"; }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgSvdBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            matrix(name(), in[0]);
+            int m = in[0].shape[in[0].dim() - 2], n = in[0].shape[in[0].dim() - 1], k = Math.min(m, n);
+            int uc = fullMatrices ? m : k, vr = fullMatrices ? n : k;
+            return with(batch(in[0].shape), Math.max(m, vr), Math.addExact(Math.addExact(uc, 1), n));
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesOutput() { return true; }
+        @Override public boolean savesInput(int i) { return false; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] as = s.inputShape(0);
+            int m = as[as.length - 2], n = as[as.length - 1], k = Math.min(m, n), uc = fullMatrices ? m : k;
+            Variable packed = s.output();
+            Variable u = packed.narrow(-2, 0, m).narrow(-1, 0, k), sv = packed.narrow(-2, 0, k).narrow(-1, uc, 1);
+            Variable vh = packed.narrow(-2, 0, k).narrow(-1, uc + 1, n);
+            Variable gu = g.narrow(-2, 0, m).narrow(-1, 0, k), gs = g.narrow(-2, 0, k).narrow(-1, uc, 1);
+            Variable gvh = g.narrow(-2, 0, k).narrow(-1, uc + 1, n);
+            return new Variable[] {svdBackward(u, sv, vh, gu, gs, gvh)};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n);
+            int uc = fullMatrices ? m : k, vr = fullMatrices ? n : k, rows = Math.max(m, vr), w = uc + 1 + n;
+            int count = Shapes.numel(batch(a.shape));
+            ArrayKernels kk = k(out);
+            kk.fill(0, out.storage.array, out.offset, out.numel());
+            if (out.numel() == 0) return;
+            Tensor src = dense(a, a.shape);
+            Object sv = scratch(a, k);
+            for (int t = 0; t < count; t++) {
+                int o = out.offset + t * rows * w;
+                int info = kk.gesvd(m, n, src.storage.array, src.offset + t * m * n, n, sv, 0, out.storage.array, o, w, uc,
+                        out.storage.array, o + uc + 1, w, vr);
+                svdConverged(name(), a, t, info);
+                for (int i = 0; i < k; i++) kk.copy(sv, i, out.storage.array, o + i * w + uc, 1);
+            }
+        }
+    }
+
+    /** PyTorch's {@code svd_backward} (real, reduced factors; S and gS as columns [..., k, 1]). */
+    static Variable svdBackward(Variable u, Variable s, Variable vh, Variable gu, Variable gs, Variable gvh) {
+        int m = u.size(-2), n = vh.size(-1), k = s.size(-2);
+        Variable srow = mT(s), s2 = s.square(), eye = eye(s.dtype(), k);
+        Variable e = mT(s2).sub(s2).add(eye);
+        Variable uhgu = mT(u).matmul(gu), vhgv = vh.matmul(mT(gvh));
+        Variable ret = uhgu.sub(mT(uhgu)).mul(srow).add(s.mul(vhgv.sub(mT(vhgv)))).div(e).add(eye.mul(gs));
+        if (m > k) {
+            Variable gusinv = gu.div(srow);
+            return u.matmul(ret).add(gusinv).sub(u.matmul(mT(u).matmul(gusinv))).matmul(vh);
+        }
+        if (n > k) {
+            Variable sinvgvh = gvh.div(s);
+            return u.matmul(ret.matmul(vh).add(sinvgvh).sub(sinvgvh.matmul(mT(vh)).matmul(vh)));
+        }
+        return u.matmul(ret).matmul(vh);
+    }
+
+    /**
+     * {@code torch.linalg.svdvals(A)}: the singular values [..., k], descending, without the
+     * vectors. VJP: {@code U diag(gS) Vᴴ} from {@code svd(A, false)} of the saved input (finite
+     * even for repeated singular values, as PyTorch's).
+     */
+    public record Svdvals() implements Op {
+        @Override public String name() { return "linalg.svdvals"; }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgSvdBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            matrix(name(), in[0]);
+            return with(batch(in[0].shape), Math.min(in[0].shape[in[0].dim() - 2], in[0].shape[in[0].dim() - 1]));
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Linalg.SVD<Variable> f = Linalg.svd(s.input(0), false);
+            return new Variable[] {f.U().mul(g.unsqueeze(-2)).matmul(f.Vh())};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(a.shape));
+            if (out.numel() == 0) return;
+            Tensor src = dense(a, a.shape);
+            for (int t = 0; t < count; t++) {
+                int info = k(out).gesvd(m, n, src.storage.array, src.offset + t * m * n, n, out.storage.array, out.offset + t * k, null, 0, 1, k,
+                        null, 0, 1, k);
+                svdConverged(name(), a, t, info);
+            }
+        }
+    }
+
+    /**
+     * {@code torch.linalg.pinv(A, atol, rtol, hermitian)}: the pseudoinverse [..., n, m] from the
+     * SVD (with {@code hermitian}, from eigh of A's lower triangle, |λ| as singular values),
+     * keeping the singular values above {@code max(atol, rtol * s_max)}. VJP (PyTorch's
+     * {@code pinv_backward}, for a rank that does not change under perturbation):
+     * {@code gA = -Pᵀ G Pᵀ + (I - A P) Gᵀ P Pᵀ + Pᵀ P Gᵀ (I - P A)} with P = pinv(A).
+     */
+    public record Pinv(double atol, double rtol, boolean hermitian) implements Op {
+        @Override public String name() { return "linalg.pinv"; }
+        @Override public String attributes() { return "atol=" + atol + ", rtol=" + rtol + (hermitian ? ", hermitian=true" : ""); }
+        @Override public String gradFnName(Tensor[] in) { return "LinalgPinvBackward0"; }
+        @Override public boolean failsOnValues() { return true; }
+        @Override public int[] shape(Tensor[] in) {
+            if (hermitian) square(name(), in[0]);
+            else matrix(name(), in[0]);
+            return with(batch(in[0].shape), in[0].shape[in[0].dim() - 1], in[0].shape[in[0].dim() - 2]);
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return true; }
+        @Override public boolean savesOutput() { return true; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable a = s.input(0), p = s.output(), pt = mT(p), gt = mT(g);
+            int m = a.size(-2), n = a.size(-1);
+            Variable im = eye(a.dtype(), m), in = eye(a.dtype(), n);
+            Variable first = pt.matmul(g).matmul(pt).neg();
+            Variable second = im.sub(a.matmul(p)).matmul(gt).matmul(p.matmul(pt));
+            Variable third = pt.matmul(p).matmul(gt).matmul(in.sub(p.matmul(a)));
+            return new Variable[] {first.add(second).add(third)};
+        }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(a.shape));
+            ArrayKernels kk = k(out);
+            kk.fill(0, out.storage.array, out.offset, out.numel());
+            if (out.numel() == 0) return;
+            Tensor src = dense(a, a.shape);
+            // the factors in doubles' worth of storage of this dtype: U [m, k], s [k], Vᵀ [k, n]
+            Tensor u = Tensor.zeros(a.dtype(), m, k), vt = Tensor.zeros(a.dtype(), k, n), sv = Tensor.zeros(a.dtype(), Math.max(k, 1));
+            for (int t = 0; t < count; t++) {
+                int so = src.offset + t * m * n;
+                if (hermitian) {
+                    kk.copy(src.storage.array, so, u.storage.array, 0, n * n);
+                    int info = kk.syev(true, n, u.storage.array, 0, n, sv.storage.array, 0);
+                    if (info != 0) {
+                        throw new ArithmeticException(name() + ": " + element(a, t) + "The algorithm failed to converge because the input "
+                                + "matrix is ill-conditioned or has too many repeated eigenvalues (error code: " + info + ").");
+                    }
+                    // A = V diag(λ) Vᵀ: pinv = V diag(1/λ) Vᵀ, so take "U" = V, "Vᵀ" = Vᵀ and s = λ with |λ| for the cutoff
+                    kk.transpose(u.storage.array, 0, n, n, n, vt.storage.array, 0, n);
+                } else {
+                    int info = kk.gesvd(m, n, src.storage.array, so, n, sv.storage.array, 0, u.storage.array, 0, k, k, vt.storage.array, 0, n, k);
+                    svdConverged(name(), a, t, info);
+                }
+                double smax = 0;
+                for (int i = 0; i < k; i++) smax = Math.max(smax, Math.abs(sv.storage.get(i)));
+                double cutoff = Math.max(atol, rtol * smax);
+                // X = diag(1/s) Vᵀ with the small ones zeroed, then pinv = Xᵀ Uᵀ
+                for (int i = 0; i < k; i++) {
+                    double si = sv.storage.get(i);
+                    double r = Math.abs(si) > cutoff ? 1 / si : 0;
+                    for (int j = 0; j < n; j++) vt.storage.set(i * n + j, vt.storage.get(i * n + j) * r);
+                }
+                kk.gemmBatched(true, true, 1, n, m, k, 1, vt.storage.array, 0, 0, n, u.storage.array, 0, 0, k, 0, out.storage.array,
+                        out.offset + t * n * m, 0, m);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ diagonals
+
+    /** The length of the {@code offset} diagonal of a rows x cols matrix (0 when it lies outside). */
+    static int diagLength(int rows, int cols, int offset) {
+        long len = offset >= 0 ? Math.min(rows, (long) cols - offset) : Math.min((long) rows + offset, cols);
+        return (int) Math.max(0, len);
+    }
+
+    /** The shape without dims d1 and d2 (d1 != d2, both normalised). */
+    static int[] without(int[] shape, int d1, int d2) {
+        int[] r = new int[shape.length - 2];
+        for (int i = 0, j = 0; i < shape.length; i++) if (i != d1 && i != d2) r[j++] = shape[i];
+        return r;
+    }
+
+    /**
+     * {@code torch.diagonal(A, offset, dim1, dim2)}: the elements {@code A[..., i, i + offset]} (over
+     * dims dim1, dim2) as a new last dim; a copy, where PyTorch returns a view. Linear: its VJP is
+     * {@link DiagEmbed} into A's sizes, whose VJP is this again.
+     */
+    public record Diagonal(int offset, int dim1, int dim2) implements Op {
+        @Override public String name() { return "diagonal"; }
+        @Override public String attributes() { return "offset=" + offset + ", dim1=" + dim1 + ", dim2=" + dim2; }
+        @Override public String gradFnName(Tensor[] in) { return "DiagonalBackward0"; }
+        int[] dims(Tensor a) {
+            int d1 = Shapes.dim(name(), dim1, a.dim()), d2 = Shapes.dim(name(), dim2, a.dim());
+            if (d1 == d2) throw new IllegalArgumentException("diagonal: diagonal dimensions cannot be identical " + dim1 + ", " + dim2);
+            return new int[] {d1, d2};
+        }
+        @Override public int[] shape(Tensor[] in) {
+            int[] d = dims(in[0]);
+            int[] rest = without(in[0].shape, d[0], d[1]);
+            int[] r = Arrays.copyOf(rest, rest.length + 1);
+            r[rest.length] = diagLength(in[0].shape[d[0]], in[0].shape[d[1]], offset);
+            return r;
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            int[] shape = s.inputShape(0);
+            int d1 = Shapes.dim(name(), dim1, shape.length), d2 = Shapes.dim(name(), dim2, shape.length);
+            return new Variable[] {g.op(new DiagEmbed(offset, d1, d2, shape[d1], shape[d2]))};
+        }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0].op(this); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor a = in[0];
+            int[] d = dims(a);
+            int len = out.shape[out.dim() - 1];
+            if (out.numel() == 0) return;
+            // A with dims d1, d2 moved last, as a strided view: element (t, i, i + offset)
+            int[] perm = new int[a.dim()];
+            for (int i = 0, j = 0; i < a.dim(); i++) if (i != d[0] && i != d[1]) perm[j++] = i;
+            perm[a.dim() - 2] = d[0];
+            perm[a.dim() - 1] = d[1];
+            Tensor p = a.permute(perm);
+            int count = out.numel() / len, r0 = Math.max(0, -offset), c0 = Math.max(0, offset);
+            for (int t = 0; t < count; t++) {
+                for (int i = 0; i < len; i++) {
+                    out.storage.set(out.offset + t * len + i, p.storage.get(p.offset + elementOffset(p, t, r0 + i, c0 + i)));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code torch.diag_embed(x, offset, dim1, dim2)}: x's last dim placed on the {@code offset}
+     * diagonal of new dims dim1, dim2 of the result (zeros elsewhere), of sizes
+     * {@code rows x cols} (both -1: square, {@code len + |offset|}, as torch's). Linear: its VJP is
+     * {@link Diagonal}.
+     */
+    public record DiagEmbed(int offset, int dim1, int dim2, int rows, int cols) implements Op {
+        @Override public String name() { return "diag_embed"; }
+        @Override public String attributes() { return "offset=" + offset + ", dim1=" + dim1 + ", dim2=" + dim2 + (rows < 0 ? "" : ", size=" + rows + "x" + cols); }
+        @Override public String gradFnName(Tensor[] in) { return "DiagEmbedBackward0"; }
+        int[] dims(Tensor x) {
+            int d1 = Shapes.dim(name(), dim1, x.dim() + 1), d2 = Shapes.dim(name(), dim2, x.dim() + 1);
+            if (d1 == d2) throw new IllegalArgumentException("diag_embed: diagonal dimensions cannot be identical " + dim1 + ", " + dim2);
+            return new int[] {d1, d2};
+        }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor x = in[0];
+            if (x.dim() < 1) throw new IllegalArgumentException("diag_embed: expected a tensor with at least 1 dimension, got a 0-d tensor");
+            int[] d = dims(x);
+            int len = x.shape[x.dim() - 1];
+            int r = rows < 0 ? Math.addExact(len, Math.abs(offset)) : rows, c = cols < 0 ? r : cols;
+            if (diagLength(r, c, offset) != len) {
+                throw new IllegalArgumentException("diag_embed: a diagonal of " + len + " elements does not fit offset " + offset + " of "
+                        + r + " x " + c);
+            }
+            int[] outShape = new int[x.dim() + 1];
+            for (int i = 0, j = 0; i < outShape.length; i++) {
+                if (i == d[0]) outShape[i] = r;
+                else if (i == d[1]) outShape[i] = c;
+                else outShape[i] = x.shape[j++];
+            }
+            return outShape;
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.op(new Diagonal(offset, dim1, dim2))}; }
+        @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0].op(this); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = dense(in[0], in[0].shape);
+            ArrayKernels kk = k(out);
+            kk.fill(0, out.storage.array, out.offset, out.numel());
+            if (x.numel() == 0) return;
+            int[] d = dims(in[0]);
+            int[] perm = new int[out.dim()];
+            for (int i = 0, j = 0; i < out.dim(); i++) if (i != d[0] && i != d[1]) perm[j++] = i;
+            perm[out.dim() - 2] = d[0];
+            perm[out.dim() - 1] = d[1];
+            Tensor p = out.permute(perm);
+            int len = x.shape[x.dim() - 1], count = x.numel() / len, r0 = Math.max(0, -offset), c0 = Math.max(0, offset);
+            for (int t = 0; t < count; t++) {
+                for (int i = 0; i < len; i++) {
+                    p.storage.set(p.offset + elementOffset(p, t, r0 + i, c0 + i), x.storage.get(x.offset + t * len + i));
+                }
             }
         }
     }
