@@ -1,5 +1,7 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.ops.LinalgOps;
+import io.simdgrad.core.ops.Shapes;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;

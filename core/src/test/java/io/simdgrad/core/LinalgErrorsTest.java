@@ -1,5 +1,7 @@
 package io.simdgrad.core;
 
+import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.ops.LinalgOps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 

@@ -117,7 +117,7 @@ public final class Dispatch {
         }
         if (op.failsOnValues()) {
             // a failure part way must not leave the caller's buffer half written
-            Tensor tmp = Tensor.empty(out.dtype(), shape);
+            Tensor tmp = Internals.empty(out.dtype(), shape);
             op.forward(in, tmp);
             Ops.CopyInto.copy(tmp, out);
         } else {

@@ -616,7 +616,7 @@ public final class LinalgOps {
 
     /** A scratch array of {@code n} elements of {@code t}'s element type (at least one). */
     static Object scratch(Tensor t, int n) {
-        return Tensor.empty(t.dtype(), new int[] {Math.max(n, 1)}).storage.array;
+        return Internals.storage(Internals.empty(t.dtype(), new int[] {Math.max(n, 1)})).array;
     }
 
     /** The identity [n, n] as a constant. */
@@ -641,15 +641,15 @@ public final class LinalgOps {
                         + "' but expected one of 'reduced' (default), 'r', or 'complete'");
             }
         }
-        int qCols(int m, int n) { return mode.equals("complete") ? m : mode.equals("r") ? 0 : Math.min(m, n); }
-        int rRows(int m, int n) { return mode.equals("complete") ? m : Math.min(m, n); }
+        public int qCols(int m, int n) { return mode.equals("complete") ? m : mode.equals("r") ? 0 : Math.min(m, n); }
+        public int rRows(int m, int n) { return mode.equals("complete") ? m : Math.min(m, n); }
         @Override public String name() { return "linalg.qr"; }
         @Override public String attributes() { return "mode=" + mode; }
         @Override public String gradFnName(Tensor[] in) { return "LinalgQrBackward0"; }
         @Override public int[] shape(Tensor[] in) {
             matrix(name(), in[0]);
-            int m = in[0].shape[in[0].dim() - 2], n = in[0].shape[in[0].dim() - 1];
-            return with(batch(in[0].shape), m, Math.addExact(qCols(m, n), n));
+            int m = Internals.shape(in[0])[in[0].dim() - 2], n = Internals.shape(in[0])[in[0].dim() - 1];
+            return with(batch(Internals.shape(in[0])), m, Math.addExact(qCols(m, n), n));
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesOutput() { return true; }
@@ -674,18 +674,18 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), qc = qCols(m, n), kr = rRows(m, n);
-            int w = qc + n, count = Shapes.numel(batch(a.shape));
+            int m = Internals.shape(a)[a.dim() - 2], n = Internals.shape(a)[a.dim() - 1], k = Math.min(m, n), qc = qCols(m, n), kr = rRows(m, n);
+            int w = qc + n, count = Shapes.numel(batch(Internals.shape(a)));
             ArrayKernels kk = k(out);
-            kk.fill(0, out.storage.array, out.offset, out.numel());
+            kk.fill(0, Internals.storage(out).array, Internals.offset(out), out.numel());
             if (out.numel() == 0) return;
             Tensor work = copyOf(a);
             Object tau = scratch(a, k);
             for (int t = 0; t < count; t++) {
-                int wo = work.offset + t * m * n, o = out.offset + t * m * w;
-                kk.geqrf(m, n, work.storage.array, wo, n, tau, 0);
-                for (int i = 0; i < Math.min(kr, n); i++) kk.copy(work.storage.array, wo + i * n + i, out.storage.array, o + i * w + qc + i, n - i);
-                if (qc > 0) kk.orgqr(m, qc, k, work.storage.array, wo, n, tau, 0, out.storage.array, o, w);
+                int wo = Internals.offset(work) + t * m * n, o = Internals.offset(out) + t * m * w;
+                kk.geqrf(m, n, Internals.storage(work).array, wo, n, tau, 0);
+                for (int i = 0; i < Math.min(kr, n); i++) kk.copy(Internals.storage(work).array, wo + i * n + i, Internals.storage(out).array, o + i * w + qc + i, n - i);
+                if (qc > 0) kk.orgqr(m, qc, k, Internals.storage(work).array, wo, n, tau, 0, Internals.storage(out).array, o, w);
             }
         }
     }
@@ -713,7 +713,7 @@ public final class LinalgOps {
         @Override public boolean failsOnValues() { return true; }
         @Override public int[] shape(Tensor[] in) {
             int n = square(name(), in[0]);
-            return vectors ? with(batch(in[0].shape), n, Math.addExact(n, 1)) : with(batch(in[0].shape), n);
+            return vectors ? with(batch(Internals.shape(in[0])), n, Math.addExact(n, 1)) : with(batch(Internals.shape(in[0])), n);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return !vectors; }
@@ -734,33 +734,33 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int n = a.shape[a.dim() - 1], count = Shapes.numel(batch(a.shape));
+            int n = Internals.shape(a)[a.dim() - 1], count = Shapes.numel(batch(Internals.shape(a)));
             if (out.numel() == 0) return;
-            Tensor src = dense(a, a.shape);
+            Tensor src = dense(a, Internals.shape(a));
             ArrayKernels kk = k(out);
             Object w = scratch(a, n);
             Object z = vectors ? scratch(a, n * n) : null;
             for (int t = 0; t < count; t++) {
-                int so = src.offset + t * n * n;
+                int so = Internals.offset(src) + t * n * n;
                 int info;
                 if (vectors) {
-                    kk.copy(src.storage.array, so, z, 0, n * n);
+                    kk.copy(Internals.storage(src).array, so, z, 0, n * n);
                     info = kk.syev(true, n, z, 0, n, w, 0);
                 } else {
-                    info = kk.syev(false, n, src.storage.array, so, n, w, 0);
+                    info = kk.syev(false, n, Internals.storage(src).array, so, n, w, 0);
                 }
                 if (info != 0) {
                     throw new ArithmeticException(name() + ": " + element(a, t) + "The algorithm failed to converge because the input matrix "
                             + "is ill-conditioned or has too many repeated eigenvalues (error code: " + info + ").");
                 }
                 if (vectors) {
-                    int o = out.offset + t * n * (n + 1);
+                    int o = Internals.offset(out) + t * n * (n + 1);
                     for (int i = 0; i < n; i++) {
-                        kk.copy(z, i * n, out.storage.array, o + i * (n + 1), n);
-                        kk.copy(w, i, out.storage.array, o + i * (n + 1) + n, 1);
+                        kk.copy(z, i * n, Internals.storage(out).array, o + i * (n + 1), n);
+                        kk.copy(w, i, Internals.storage(out).array, o + i * (n + 1) + n, 1);
                     }
                 } else {
-                    kk.copy(w, 0, out.storage.array, out.offset + t * n, n);
+                    kk.copy(w, 0, Internals.storage(out).array, Internals.offset(out) + t * n, n);
                 }
             }
         }
@@ -792,9 +792,9 @@ public final class LinalgOps {
         @Override public boolean failsOnValues() { return true; }
         @Override public int[] shape(Tensor[] in) {
             matrix(name(), in[0]);
-            int m = in[0].shape[in[0].dim() - 2], n = in[0].shape[in[0].dim() - 1], k = Math.min(m, n);
+            int m = Internals.shape(in[0])[in[0].dim() - 2], n = Internals.shape(in[0])[in[0].dim() - 1], k = Math.min(m, n);
             int uc = fullMatrices ? m : k, vr = fullMatrices ? n : k;
-            return with(batch(in[0].shape), Math.max(m, vr), Math.addExact(Math.addExact(uc, 1), n));
+            return with(batch(Internals.shape(in[0])), Math.max(m, vr), Math.addExact(Math.addExact(uc, 1), n));
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesOutput() { return true; }
@@ -811,20 +811,20 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n);
+            int m = Internals.shape(a)[a.dim() - 2], n = Internals.shape(a)[a.dim() - 1], k = Math.min(m, n);
             int uc = fullMatrices ? m : k, vr = fullMatrices ? n : k, rows = Math.max(m, vr), w = uc + 1 + n;
-            int count = Shapes.numel(batch(a.shape));
+            int count = Shapes.numel(batch(Internals.shape(a)));
             ArrayKernels kk = k(out);
-            kk.fill(0, out.storage.array, out.offset, out.numel());
+            kk.fill(0, Internals.storage(out).array, Internals.offset(out), out.numel());
             if (out.numel() == 0) return;
-            Tensor src = dense(a, a.shape);
+            Tensor src = dense(a, Internals.shape(a));
             Object sv = scratch(a, k);
             for (int t = 0; t < count; t++) {
-                int o = out.offset + t * rows * w;
-                int info = kk.gesvd(m, n, src.storage.array, src.offset + t * m * n, n, sv, 0, out.storage.array, o, w, uc,
-                        out.storage.array, o + uc + 1, w, vr);
+                int o = Internals.offset(out) + t * rows * w;
+                int info = kk.gesvd(m, n, Internals.storage(src).array, Internals.offset(src) + t * m * n, n, sv, 0, Internals.storage(out).array, o, w, uc,
+                        Internals.storage(out).array, o + uc + 1, w, vr);
                 svdConverged(name(), a, t, info);
-                for (int i = 0; i < k; i++) kk.copy(sv, i, out.storage.array, o + i * w + uc, 1);
+                for (int i = 0; i < k; i++) kk.copy(sv, i, Internals.storage(out).array, o + i * w + uc, 1);
             }
         }
     }
@@ -858,7 +858,7 @@ public final class LinalgOps {
         @Override public boolean failsOnValues() { return true; }
         @Override public int[] shape(Tensor[] in) {
             matrix(name(), in[0]);
-            return with(batch(in[0].shape), Math.min(in[0].shape[in[0].dim() - 2], in[0].shape[in[0].dim() - 1]));
+            return with(batch(Internals.shape(in[0])), Math.min(Internals.shape(in[0])[in[0].dim() - 2], Internals.shape(in[0])[in[0].dim() - 1]));
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
@@ -868,11 +868,11 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(a.shape));
+            int m = Internals.shape(a)[a.dim() - 2], n = Internals.shape(a)[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(Internals.shape(a)));
             if (out.numel() == 0) return;
-            Tensor src = dense(a, a.shape);
+            Tensor src = dense(a, Internals.shape(a));
             for (int t = 0; t < count; t++) {
-                int info = k(out).gesvd(m, n, src.storage.array, src.offset + t * m * n, n, out.storage.array, out.offset + t * k, null, 0, 1, k,
+                int info = k(out).gesvd(m, n, Internals.storage(src).array, Internals.offset(src) + t * m * n, n, Internals.storage(out).array, Internals.offset(out) + t * k, null, 0, 1, k,
                         null, 0, 1, k);
                 svdConverged(name(), a, t, info);
             }
@@ -894,7 +894,7 @@ public final class LinalgOps {
         @Override public int[] shape(Tensor[] in) {
             if (hermitian) square(name(), in[0]);
             else matrix(name(), in[0]);
-            return with(batch(in[0].shape), in[0].shape[in[0].dim() - 1], in[0].shape[in[0].dim() - 2]);
+            return with(batch(Internals.shape(in[0])), Internals.shape(in[0])[in[0].dim() - 1], Internals.shape(in[0])[in[0].dim() - 2]);
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
@@ -910,39 +910,39 @@ public final class LinalgOps {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
-            int m = a.shape[a.dim() - 2], n = a.shape[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(a.shape));
+            int m = Internals.shape(a)[a.dim() - 2], n = Internals.shape(a)[a.dim() - 1], k = Math.min(m, n), count = Shapes.numel(batch(Internals.shape(a)));
             ArrayKernels kk = k(out);
-            kk.fill(0, out.storage.array, out.offset, out.numel());
+            kk.fill(0, Internals.storage(out).array, Internals.offset(out), out.numel());
             if (out.numel() == 0) return;
-            Tensor src = dense(a, a.shape);
+            Tensor src = dense(a, Internals.shape(a));
             // the factors in doubles' worth of storage of this dtype: U [m, k], s [k], Vᵀ [k, n]
             Tensor u = Tensor.zeros(a.dtype(), m, k), vt = Tensor.zeros(a.dtype(), k, n), sv = Tensor.zeros(a.dtype(), Math.max(k, 1));
             for (int t = 0; t < count; t++) {
-                int so = src.offset + t * m * n;
+                int so = Internals.offset(src) + t * m * n;
                 if (hermitian) {
-                    kk.copy(src.storage.array, so, u.storage.array, 0, n * n);
-                    int info = kk.syev(true, n, u.storage.array, 0, n, sv.storage.array, 0);
+                    kk.copy(Internals.storage(src).array, so, Internals.storage(u).array, 0, n * n);
+                    int info = kk.syev(true, n, Internals.storage(u).array, 0, n, Internals.storage(sv).array, 0);
                     if (info != 0) {
                         throw new ArithmeticException(name() + ": " + element(a, t) + "The algorithm failed to converge because the input "
                                 + "matrix is ill-conditioned or has too many repeated eigenvalues (error code: " + info + ").");
                     }
                     // A = V diag(λ) Vᵀ: pinv = V diag(1/λ) Vᵀ, so take "U" = V, "Vᵀ" = Vᵀ and s = λ with |λ| for the cutoff
-                    kk.transpose(u.storage.array, 0, n, n, n, vt.storage.array, 0, n);
+                    kk.transpose(Internals.storage(u).array, 0, n, n, n, Internals.storage(vt).array, 0, n);
                 } else {
-                    int info = kk.gesvd(m, n, src.storage.array, so, n, sv.storage.array, 0, u.storage.array, 0, k, k, vt.storage.array, 0, n, k);
+                    int info = kk.gesvd(m, n, Internals.storage(src).array, so, n, Internals.storage(sv).array, 0, Internals.storage(u).array, 0, k, k, Internals.storage(vt).array, 0, n, k);
                     svdConverged(name(), a, t, info);
                 }
                 double smax = 0;
-                for (int i = 0; i < k; i++) smax = Math.max(smax, Math.abs(sv.storage.get(i)));
+                for (int i = 0; i < k; i++) smax = Math.max(smax, Math.abs(Internals.storage(sv).get(i)));
                 double cutoff = Math.max(atol, rtol * smax);
                 // X = diag(1/s) Vᵀ with the small ones zeroed, then pinv = Xᵀ Uᵀ
                 for (int i = 0; i < k; i++) {
-                    double si = sv.storage.get(i);
+                    double si = Internals.storage(sv).get(i);
                     double r = Math.abs(si) > cutoff ? 1 / si : 0;
-                    for (int j = 0; j < n; j++) vt.storage.set(i * n + j, vt.storage.get(i * n + j) * r);
+                    for (int j = 0; j < n; j++) Internals.storage(vt).set(i * n + j, Internals.storage(vt).get(i * n + j) * r);
                 }
-                kk.gemmBatched(true, true, 1, n, m, k, 1, vt.storage.array, 0, 0, n, u.storage.array, 0, 0, k, 0, out.storage.array,
-                        out.offset + t * n * m, 0, m);
+                kk.gemmBatched(true, true, 1, n, m, k, 1, Internals.storage(vt).array, 0, 0, n, Internals.storage(u).array, 0, 0, k, 0, Internals.storage(out).array,
+                        Internals.offset(out) + t * n * m, 0, m);
             }
         }
     }
@@ -950,7 +950,7 @@ public final class LinalgOps {
     // ------------------------------------------------------------------ diagonals
 
     /** The length of the {@code offset} diagonal of a rows x cols matrix (0 when it lies outside). */
-    static int diagLength(int rows, int cols, int offset) {
+    public static int diagLength(int rows, int cols, int offset) {
         long len = offset >= 0 ? Math.min(rows, (long) cols - offset) : Math.min((long) rows + offset, cols);
         return (int) Math.max(0, len);
     }
@@ -978,9 +978,9 @@ public final class LinalgOps {
         }
         @Override public int[] shape(Tensor[] in) {
             int[] d = dims(in[0]);
-            int[] rest = without(in[0].shape, d[0], d[1]);
+            int[] rest = without(Internals.shape(in[0]), d[0], d[1]);
             int[] r = Arrays.copyOf(rest, rest.length + 1);
-            r[rest.length] = diagLength(in[0].shape[d[0]], in[0].shape[d[1]], offset);
+            r[rest.length] = diagLength(Internals.shape(in[0])[d[0]], Internals.shape(in[0])[d[1]], offset);
             return r;
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
@@ -993,7 +993,7 @@ public final class LinalgOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor a = in[0];
             int[] d = dims(a);
-            int len = out.shape[out.dim() - 1];
+            int len = Internals.shape(out)[out.dim() - 1];
             if (out.numel() == 0) return;
             // A with dims d1, d2 moved last, as a strided view: element (t, i, i + offset)
             int[] perm = new int[a.dim()];
@@ -1004,7 +1004,7 @@ public final class LinalgOps {
             int count = out.numel() / len, r0 = Math.max(0, -offset), c0 = Math.max(0, offset);
             for (int t = 0; t < count; t++) {
                 for (int i = 0; i < len; i++) {
-                    out.storage.set(out.offset + t * len + i, p.storage.get(p.offset + elementOffset(p, t, r0 + i, c0 + i)));
+                    Internals.storage(out).set(Internals.offset(out) + t * len + i, Internals.storage(p).get(Internals.offset(p) + elementOffset(p, t, r0 + i, c0 + i)));
                 }
             }
         }
@@ -1029,7 +1029,7 @@ public final class LinalgOps {
             Tensor x = in[0];
             if (x.dim() < 1) throw new IllegalArgumentException("diag_embed: expected a tensor with at least 1 dimension, got a 0-d tensor");
             int[] d = dims(x);
-            int len = x.shape[x.dim() - 1];
+            int len = Internals.shape(x)[x.dim() - 1];
             int r = rows < 0 ? Math.addExact(len, Math.abs(offset)) : rows, c = cols < 0 ? r : cols;
             if (diagLength(r, c, offset) != len) {
                 throw new IllegalArgumentException("diag_embed: a diagonal of " + len + " elements does not fit offset " + offset + " of "
@@ -1039,7 +1039,7 @@ public final class LinalgOps {
             for (int i = 0, j = 0; i < outShape.length; i++) {
                 if (i == d[0]) outShape[i] = r;
                 else if (i == d[1]) outShape[i] = c;
-                else outShape[i] = x.shape[j++];
+                else outShape[i] = Internals.shape(x)[j++];
             }
             return outShape;
         }
@@ -1047,9 +1047,9 @@ public final class LinalgOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g.op(new Diagonal(offset, dim1, dim2))}; }
         @Override public Variable jvp(Op.Saved s, Variable[] t) { return t[0].op(this); }
         @Override public void forward(Tensor[] in, Tensor out) {
-            Tensor x = dense(in[0], in[0].shape);
+            Tensor x = dense(in[0], Internals.shape(in[0]));
             ArrayKernels kk = k(out);
-            kk.fill(0, out.storage.array, out.offset, out.numel());
+            kk.fill(0, Internals.storage(out).array, Internals.offset(out), out.numel());
             if (x.numel() == 0) return;
             int[] d = dims(in[0]);
             int[] perm = new int[out.dim()];
@@ -1057,10 +1057,10 @@ public final class LinalgOps {
             perm[out.dim() - 2] = d[0];
             perm[out.dim() - 1] = d[1];
             Tensor p = out.permute(perm);
-            int len = x.shape[x.dim() - 1], count = x.numel() / len, r0 = Math.max(0, -offset), c0 = Math.max(0, offset);
+            int len = Internals.shape(x)[x.dim() - 1], count = x.numel() / len, r0 = Math.max(0, -offset), c0 = Math.max(0, offset);
             for (int t = 0; t < count; t++) {
                 for (int i = 0; i < len; i++) {
-                    p.storage.set(p.offset + elementOffset(p, t, r0 + i, c0 + i), x.storage.get(x.offset + t * len + i));
+                    Internals.storage(p).set(Internals.offset(p) + elementOffset(p, t, r0 + i, c0 + i), Internals.storage(x).get(Internals.offset(x) + t * len + i));
                 }
             }
         }
