@@ -74,12 +74,13 @@ public final class VectorFloatGemm implements FloatGemmKernels {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * Most m*n*k the unpacked path takes (about 50^3). Measured one thread, f32, AVX-512
-     * ({@code SmallGemmBench}, 2026-11-25): unpacked 0.20 µs vs packed 0.72 µs at 32x16x16 NN,
-     * 0.67 vs 0.82 at 32^3, 2.1 vs 3.5 at 48^3, even at 64^3: packing and the plan cost more than
-     * the packed micro-kernel saves below that.
+     * Most m*n*k the unpacked path takes (64^3). Measured one thread, f32, AVX-512
+     * ({@code SmallGemmBench}, 2026-11-25, Xeon): unpacked 0.20 µs vs packed 0.72 µs at 32x16x16
+     * NN, 0.67 vs 0.82 at 32^3, 2.1 vs 3.5 at 48^3; 2026-12-02, Zen 5, with the 8 x 2-vector
+     * unpacked tile: 64^3 2.4 vs 3.2-3.3 µs, 96^3 9.1 vs 9.9 (within the noise), 128^3 23.8 vs
+     * 21.8 (packed ahead).
      */
-    static final long SMALL_MNK = 1L << 17;
+    static final long SMALL_MNK = 1L << 18;
 
     /**
      * True when {@link #gemm} takes the unpacked path: one k chunk (so each element rounds
@@ -134,7 +135,11 @@ public final class VectorFloatGemm implements FloatGemmKernels {
         // through the tile and update() (no call takes a vector: one that is not inlined boxes it).
         for (; i + MR <= m; i += MR) {
             int a0 = aOff + i * aX, ci = cOff + i * ldc;
-            for (int j = 0; j < n; j += L) {
+            int j = 0;
+            // two whole vectors of C per tile where they fit: 16 chains hide the FMA latency
+            // better than 8 and load each broadcast of A once for both (see SMALL_MNK)
+            for (; j + 2 * L <= n; j += 2 * L) unpacked8x2(k, alpha, a, a0, aX, aP, b, bOff + j, ldb, beta, c, ci + j, ldc);
+            for (; j < n; j += L) {
                 FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
                 for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     FloatVector bv = FloatVector.fromArray(SPECIES, b, bi);
@@ -196,6 +201,66 @@ public final class VectorFloatGemm implements FloatGemmKernels {
                 c0.intoArray(tile, 0);
                 update(tile, 1, n - j, alpha, beta, c, ci + j, ldc);
             }
+        }
+    }
+
+    /**
+     * Rows [0, 8) x two whole vectors of columns of an unpacked product: op(A) row r at
+     * {@code a[a0 + r*aX + p*aP]}, op(B) row p at {@code b[bOff + p*ldb]}, C at {@code c[ci]}.
+     * A method of its own: inlined into {@link #unpacked}, the 16 accumulators took C2 past its
+     * budget and every vector was boxed (~320 KB per 32^3 call).
+     */
+    private static void unpacked8x2(int k, float alpha, float[] a, int a0, int aX, int aP, float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(SPECIES), av = FloatVector.broadcast(SPECIES, alpha);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0, bi = bOff, ap = a0; p < k; p++, bi += ldb, ap += aP) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi), b1 = FloatVector.fromArray(SPECIES, b, bi + L);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + aX]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * aX]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * aX]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(SPECIES, a[ap + 4 * aX]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(SPECIES, a[ap + 5 * aX]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(SPECIES, a[ap + 6 * aX]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(SPECIES, a[ap + 7 * aX]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (beta == 0) {
+            c00.mul(av).intoArray(c, r0); c01.mul(av).intoArray(c, r0 + L);
+            c10.mul(av).intoArray(c, r1); c11.mul(av).intoArray(c, r1 + L);
+            c20.mul(av).intoArray(c, r2); c21.mul(av).intoArray(c, r2 + L);
+            c30.mul(av).intoArray(c, r3); c31.mul(av).intoArray(c, r3 + L);
+            c40.mul(av).intoArray(c, r4); c41.mul(av).intoArray(c, r4 + L);
+            c50.mul(av).intoArray(c, r5); c51.mul(av).intoArray(c, r5 + L);
+            c60.mul(av).intoArray(c, r6); c61.mul(av).intoArray(c, r6 + L);
+            c70.mul(av).intoArray(c, r7); c71.mul(av).intoArray(c, r7 + L);
+        } else {
+            c00.fma(av, FloatVector.fromArray(SPECIES, c, r0).mul(beta)).intoArray(c, r0);
+            c01.fma(av, FloatVector.fromArray(SPECIES, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c10.fma(av, FloatVector.fromArray(SPECIES, c, r1).mul(beta)).intoArray(c, r1);
+            c11.fma(av, FloatVector.fromArray(SPECIES, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.fma(av, FloatVector.fromArray(SPECIES, c, r2).mul(beta)).intoArray(c, r2);
+            c21.fma(av, FloatVector.fromArray(SPECIES, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.fma(av, FloatVector.fromArray(SPECIES, c, r3).mul(beta)).intoArray(c, r3);
+            c31.fma(av, FloatVector.fromArray(SPECIES, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c40.fma(av, FloatVector.fromArray(SPECIES, c, r4).mul(beta)).intoArray(c, r4);
+            c41.fma(av, FloatVector.fromArray(SPECIES, c, r4 + L).mul(beta)).intoArray(c, r4 + L);
+            c50.fma(av, FloatVector.fromArray(SPECIES, c, r5).mul(beta)).intoArray(c, r5);
+            c51.fma(av, FloatVector.fromArray(SPECIES, c, r5 + L).mul(beta)).intoArray(c, r5 + L);
+            c60.fma(av, FloatVector.fromArray(SPECIES, c, r6).mul(beta)).intoArray(c, r6);
+            c61.fma(av, FloatVector.fromArray(SPECIES, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
+            c70.fma(av, FloatVector.fromArray(SPECIES, c, r7).mul(beta)).intoArray(c, r7);
+            c71.fma(av, FloatVector.fromArray(SPECIES, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
         }
     }
 
