@@ -21,6 +21,20 @@ def gemm_rows(mm, mk, Ns, tag):
         r = bench(lambda: mm(A, B, C), repeat=5, min_time=0.3)
         emit(f"gemm_{tag}_{N}", r, gflops=2 * N**3 / r["med"] / 1e9)
 
+# GemmBench.Shapes: m x k x n and the form (NT: B stored n x k; TN: A stored k x m); "b32x" = 32 items
+GEMM_SHAPES = ["64x784x256NT", "256x64x784TN", "64x256x10NT", "64x10x256NN", "b32x64x64x64NN"]
+
+def gemm_shapes(rand, mm, t):
+    for shape in GEMM_SHAPES:
+        s, batch = (shape.split("x", 1)[1], int(shape[1:shape.index("x")])) if shape.startswith("b") else (shape, 0)
+        m, k, n = (int(v) for v in s[:-2].split("x"))
+        lead = (batch,) if batch else ()
+        A = t(rand(lead + (k, m))) if s[-2] == "T" else rand(lead + (m, k))
+        B = t(rand(lead + (n, k))) if s[-1] == "T" else rand(lead + (k, n))
+        C = rand(lead + (m, n))
+        r = bench(lambda: mm(A, B, C), repeat=5, min_time=0.3)
+        emit(f"gemm_{shape}", r, gflops=2 * max(batch, 1) * m * n * k / r["med"] / 1e9)
+
 if lib == "torch":
     import torch, torch.nn as nn, torch.nn.functional as F
     torch.set_num_threads(threads)
@@ -28,6 +42,8 @@ if lib == "torch":
     if "mm" in sections:
         for dt, tag, Ns in [(torch.float32, "f32", [64, 128, 256, 512, 1024]), (torch.float64, "f64", [512])]:
             gemm_rows(lambda A, B, C: torch.mm(A, B, out=C), lambda N: torch.rand(N, N, dtype=dt), Ns, tag)
+        gemm_shapes(lambda s: torch.rand(*s), lambda A, B, C: torch.bmm(A, B, out=C) if A.dim() == 3 else torch.mm(A, B, out=C),
+                    lambda x: x.transpose(-1, -2))
     if "bf16" in sections:  # AMX through oneDNN where the CPU has it: a ceiling Java cannot reach today
         gemm_rows(lambda A, B, C: torch.mm(A, B, out=C), lambda N: torch.rand(N, N, dtype=torch.bfloat16), [512, 1024], "bf16")
     if "elem" in sections:
@@ -158,6 +174,7 @@ if lib == "numpy":
     if "mm" in sections:
         for dt, tag, Ns in [(np.float32, "f32", [64, 128, 256, 512, 1024]), (np.float64, "f64", [512])]:
             gemm_rows(lambda A, B, C: np.matmul(A, B, out=C), lambda N: rng.random((N, N)).astype(dt), Ns, tag)
+        gemm_shapes(lambda s: rng.random(s).astype(f32), lambda A, B, C: np.matmul(A, B, out=C), lambda x: x.swapaxes(-1, -2))
     if "elem" in sections:
         n = 1_000_000
         a, b, c = rng.random(n, dtype=f32), rng.random(n, dtype=f32), np.empty(n, f32)

@@ -67,6 +67,10 @@ for t in threads:
         r = find(rows, "GemmBench.f32", n=n, threads=t)
         if r:
             table.append((f"f32 GEMM N={n}, {t} thr", "GFLOP/s", jmh_gflops(r), {"torch": tp.get(f"gemm_f32_{n}"), "numpy": np_.get(f"gemm_f32_{n}")}, True))
+    for shape in ["64x784x256NT", "256x64x784TN", "64x256x10NT", "64x10x256NN", "b32x64x64x64NN"]:
+        r = find(rows, "GemmBench.Shapes.shape", shape=shape, threads=t)
+        if r:
+            table.append((f"f32 GEMM {shape}, {t} thr", "GFLOP/s", jmh_gflops(r), {"torch": tp.get(f"gemm_{shape}"), "numpy": np_.get(f"gemm_{shape}")}, True))
     r = find(rows, "GemmBench.f64", n=512, threads=t)
     if r:
         table.append((f"f64 GEMM N=512, {t} thr", "GFLOP/s", jmh_gflops(r), {"torch": tp.get("gemm_f64_512"), "numpy": np_.get("gemm_f64_512")}, True))
@@ -96,8 +100,7 @@ def peer_value(p, unit):
     if p is None:
         return None
     if unit == "GFLOP/s":
-        n = int(p["name"].rsplit("_", 1)[1])
-        f = 2 * n ** 3 / 1e9
+        f = p["gflops"] * p["med_s"]  # GFLOP per call
         return p["gflops"], f / p["max_s"], f / p["min_s"]
     return p["med_s"] * 1e6, p["min_s"] * 1e6, p["max_s"] * 1e6
 

@@ -97,6 +97,70 @@ public class GemmBench {
         return x.cd;
     }
 
+    /**
+     * The products of a 784-256-10 MLP training step, batch 64, and one batched product, f32:
+     * {@code shape} is m x k x n with the form (NN, NT: B stored n x k, TN: A stored k x m),
+     * {@code b32x} in front for 32 items of one product ({@code gemmBatched}). The same shapes
+     * run in {@code peers.py} (section {@code mm}, names {@code gemm_<shape>}).
+     */
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+    @State(Scope.Benchmark)
+    public static class Shapes {
+        @Param({"64x784x256NT", "256x64x784TN", "64x256x10NT", "64x10x256NN", "b32x64x64x64NN"})
+        public String shape;
+
+        @Param({"1", "2"})
+        public int threads;
+
+        int batch, m, n, k, lda, ldb;
+        boolean transA, transB;
+        float[] a, b, c;
+        private int savedThreads;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            savedThreads = Simd.maxThreads();
+            Simd.setMaxThreads(threads);
+            String s = shape.startsWith("b") ? shape.substring(shape.indexOf('x') + 1) : shape;
+            batch = shape.startsWith("b") ? Integer.parseInt(shape.substring(1, shape.indexOf('x'))) : 1;
+            String[] d = s.substring(0, s.length() - 2).split("x");
+            m = Integer.parseInt(d[0]);
+            k = Integer.parseInt(d[1]);
+            n = Integer.parseInt(d[2]);
+            transA = s.charAt(s.length() - 2) == 'T';
+            transB = s.charAt(s.length() - 1) == 'T';
+            lda = transA ? m : k;
+            ldb = transB ? k : n;
+            SplittableRandom r = new SplittableRandom(3);
+            a = new float[batch * m * k];
+            b = new float[batch * k * n];
+            c = new float[batch * m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            Simd.setMaxThreads(savedThreads);
+        }
+
+        @Benchmark
+        public float[] shape(Flops f) {
+            if (batch == 1) {
+                FloatGemm.gemm(transA, transB, m, n, k, 1, a, 0, lda, b, 0, ldb, 0, c, 0, n);
+            } else {
+                FloatGemm.gemmBatched(transA, transB, batch, m, n, k, 1, a, 0, m * k, lda, b, 0, k * n, ldb,
+                        0, c, 0, m * n, n);
+            }
+            f.gflops += 2L * batch * m * n * k;
+            return c;
+        }
+    }
+
     /** The naive scalar twins on one thread, at the sizes where they finish in reasonable time. */
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -45,7 +45,12 @@ final class VectorFloatGemm implements FloatGemmKernels {
     static final int OWN_PACK_ROWS = 128;
     /** Most rows of C per task: its KC x MC block of packed A (96 KiB in f32) stays in L2. */
     static final int MC = 96;
-    /** Most columns of C per block: their KC rows of packed B (1 MiB, half of L2) are shared by the threads. */
+    /**
+     * Most columns of C per block: their KC rows of packed B (1 MiB) are shared by the threads.
+     * Blocks of half the L2 measured no faster on Zen 5 (1 MiB L2; f32 N = 1024: 207-222 vs
+     * 208-228 GFLOP/s on one thread, 323-362 vs 360-448 on two), as the A strips are packed again
+     * for every column block.
+     */
     static final int NC = Math.max(NR, (1 << 20) / (KC * Float.BYTES) / NR * NR);
 
     /** Buffers of one thread, grown on demand. */
@@ -69,12 +74,13 @@ final class VectorFloatGemm implements FloatGemmKernels {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * Most m*n*k the unpacked path takes (about 50^3). Measured one thread, f32, AVX-512
-     * ({@code SmallGemmBench}, 2026-11-25): unpacked 0.20 µs vs packed 0.72 µs at 32x16x16 NN,
-     * 0.67 vs 0.82 at 32^3, 2.1 vs 3.5 at 48^3, even at 64^3: packing and the plan cost more than
-     * the packed micro-kernel saves below that.
+     * Most m*n*k the unpacked path takes (64^3). Measured one thread, f32, AVX-512
+     * ({@code SmallGemmBench}, 2026-11-25, Xeon): unpacked 0.20 µs vs packed 0.72 µs at 32x16x16
+     * NN, 0.67 vs 0.82 at 32^3, 2.1 vs 3.5 at 48^3; 2026-12-02, Zen 5, with the 8 x 2-vector
+     * unpacked tile: 64^3 2.4 vs 3.2-3.3 µs, 96^3 9.1 vs 9.9 (within the noise), 128^3 23.8 vs
+     * 21.8 (packed ahead).
      */
-    static final long SMALL_MNK = 1L << 17;
+    static final long SMALL_MNK = 1L << 18;
 
     /**
      * True when {@link #gemm} takes the unpacked path: one k chunk (so each element rounds
@@ -129,7 +135,11 @@ final class VectorFloatGemm implements FloatGemmKernels {
         // through the tile and update() (no call takes a vector: one that is not inlined boxes it).
         for (; i + MR <= m; i += MR) {
             int a0 = aOff + i * aX, ci = cOff + i * ldc;
-            for (int j = 0; j < n; j += L) {
+            int j = 0;
+            // two whole vectors of C per tile where they fit: 16 chains hide the FMA latency
+            // better than 8 and load each broadcast of A once for both (see SMALL_MNK)
+            for (; j + 2 * L <= n; j += 2 * L) unpacked8x2(k, alpha, a, a0, aX, aP, b, bOff + j, ldb, beta, c, ci + j, ldc);
+            for (; j < n; j += L) {
                 FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
                 for (int p = 0, bi = bOff + j, ap = a0; p < k; p++, bi += ldb, ap += aP) {
                     FloatVector bv = FloatVector.fromArray(SPECIES, b, bi);
@@ -191,6 +201,66 @@ final class VectorFloatGemm implements FloatGemmKernels {
                 c0.intoArray(tile, 0);
                 update(tile, 1, n - j, alpha, beta, c, ci + j, ldc);
             }
+        }
+    }
+
+    /**
+     * Rows [0, 8) x two whole vectors of columns of an unpacked product: op(A) row r at
+     * {@code a[a0 + r*aX + p*aP]}, op(B) row p at {@code b[bOff + p*ldb]}, C at {@code c[ci]}.
+     * A method of its own: inlined into {@link #unpacked}, the 16 accumulators took C2 past its
+     * budget and every vector was boxed (~320 KB per 32^3 call).
+     */
+    private static void unpacked8x2(int k, float alpha, float[] a, int a0, int aX, int aP, float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(SPECIES), av = FloatVector.broadcast(SPECIES, alpha);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0, bi = bOff, ap = a0; p < k; p++, bi += ldb, ap += aP) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi), b1 = FloatVector.fromArray(SPECIES, b, bi + L);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + aX]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * aX]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * aX]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(SPECIES, a[ap + 4 * aX]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(SPECIES, a[ap + 5 * aX]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(SPECIES, a[ap + 6 * aX]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(SPECIES, a[ap + 7 * aX]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (beta == 0) {
+            c00.mul(av).intoArray(c, r0); c01.mul(av).intoArray(c, r0 + L);
+            c10.mul(av).intoArray(c, r1); c11.mul(av).intoArray(c, r1 + L);
+            c20.mul(av).intoArray(c, r2); c21.mul(av).intoArray(c, r2 + L);
+            c30.mul(av).intoArray(c, r3); c31.mul(av).intoArray(c, r3 + L);
+            c40.mul(av).intoArray(c, r4); c41.mul(av).intoArray(c, r4 + L);
+            c50.mul(av).intoArray(c, r5); c51.mul(av).intoArray(c, r5 + L);
+            c60.mul(av).intoArray(c, r6); c61.mul(av).intoArray(c, r6 + L);
+            c70.mul(av).intoArray(c, r7); c71.mul(av).intoArray(c, r7 + L);
+        } else {
+            c00.fma(av, FloatVector.fromArray(SPECIES, c, r0).mul(beta)).intoArray(c, r0);
+            c01.fma(av, FloatVector.fromArray(SPECIES, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c10.fma(av, FloatVector.fromArray(SPECIES, c, r1).mul(beta)).intoArray(c, r1);
+            c11.fma(av, FloatVector.fromArray(SPECIES, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.fma(av, FloatVector.fromArray(SPECIES, c, r2).mul(beta)).intoArray(c, r2);
+            c21.fma(av, FloatVector.fromArray(SPECIES, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.fma(av, FloatVector.fromArray(SPECIES, c, r3).mul(beta)).intoArray(c, r3);
+            c31.fma(av, FloatVector.fromArray(SPECIES, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c40.fma(av, FloatVector.fromArray(SPECIES, c, r4).mul(beta)).intoArray(c, r4);
+            c41.fma(av, FloatVector.fromArray(SPECIES, c, r4 + L).mul(beta)).intoArray(c, r4 + L);
+            c50.fma(av, FloatVector.fromArray(SPECIES, c, r5).mul(beta)).intoArray(c, r5);
+            c51.fma(av, FloatVector.fromArray(SPECIES, c, r5 + L).mul(beta)).intoArray(c, r5 + L);
+            c60.fma(av, FloatVector.fromArray(SPECIES, c, r6).mul(beta)).intoArray(c, r6);
+            c61.fma(av, FloatVector.fromArray(SPECIES, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
+            c70.fma(av, FloatVector.fromArray(SPECIES, c, r7).mul(beta)).intoArray(c, r7);
+            c71.fma(av, FloatVector.fromArray(SPECIES, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
         }
     }
 
@@ -278,7 +348,12 @@ final class VectorFloatGemm implements FloatGemmKernels {
             // At most OWN_PACK_ROWS rows on several threads: tasks over columns only, each packing
             // its own B panels (no pack phase, no packed B read from another core).
             ownPack = threads > 1 && tiles * MR <= OWN_PACK_ROWS;
-            int rowTiles = ownPack ? tiles : Math.max(1, Math.min(MC / MR, tiles / want));
+            // Row blocks of at most MC rows, as equal as whole tiles allow, and on several
+            // threads a multiple of the thread count: 512 rows on two threads as 5 x 96 + 32
+            // left one thread 288 rows and the other 224 (1.75x of one thread; 6 x ~88: ~1.9x)
+            int blocks = (tiles + MC / MR - 1) / (MC / MR);
+            if (threads > 1) blocks = Math.min(tiles, (Math.max(blocks, want) + threads - 1) / threads * threads);
+            int rowTiles = ownPack ? tiles : (tiles + blocks - 1) / blocks;
             taskRows = rowTiles * MR;
             rowBlocks = (tiles + rowTiles - 1) / rowTiles;
             for (int last = 0; last < 2; last++) {
@@ -377,8 +452,11 @@ final class VectorFloatGemm implements FloatGemmKernels {
                 int cols = Math.min(NR, nc - jr);
                 int ci = cOff + jc + jr;
                 for (int ir = i0; ir < i1; ir += MR) {
-                    kernel(kc, ap, (ir - i0) * kc, bp, buffer + jr * kc, tile);
-                    update(tile, Math.min(MR, i1 - ir), cols, alpha, betaQ, c, ci + ir * ldc, ldc);
+                    int rows = Math.min(MR, i1 - ir);
+                    // a whole tile is written to C by the kernel itself (no round trip through tile)
+                    boolean whole = rows == MR && cols == NR;
+                    kernel(kc, ap, (ir - i0) * kc, bp, buffer + jr * kc, tile, whole, alpha, betaQ, c, ci + ir * ldc, ldc);
+                    if (!whole) update(tile, rows, cols, alpha, betaQ, c, ci + ir * ldc, ldc);
                 }
             }
         }
@@ -458,8 +536,11 @@ final class VectorFloatGemm implements FloatGemmKernels {
     /**
      * The micro-kernel: {@code tile[r*NR + j] = sum_p ap[ai + p*MR + r] * bp[bi + p*NR + j]}, an
      * MR x NR block of sums over one k chunk, kept in 16 vector registers (of 32) while it runs.
+     * With {@code whole}, the sums go straight to C as {@link #update} would write them (the same
+     * operations, so the same bits) instead of to {@code tile}.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile,
+                               boolean whole, float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -490,6 +571,38 @@ final class VectorFloatGemm implements FloatGemmKernels {
             c70 = b0.fma(a7, c70); c71 = b1.fma(a7, c71);
             ai += MR;
             bi += NR;
+        }
+        if (whole) {
+            FloatVector av = FloatVector.broadcast(SPECIES, alpha);
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+            if (beta == 0) {
+                c00.mul(av).intoArray(c, r0); c01.mul(av).intoArray(c, r0 + L);
+                c10.mul(av).intoArray(c, r1); c11.mul(av).intoArray(c, r1 + L);
+                c20.mul(av).intoArray(c, r2); c21.mul(av).intoArray(c, r2 + L);
+                c30.mul(av).intoArray(c, r3); c31.mul(av).intoArray(c, r3 + L);
+                c40.mul(av).intoArray(c, r4); c41.mul(av).intoArray(c, r4 + L);
+                c50.mul(av).intoArray(c, r5); c51.mul(av).intoArray(c, r5 + L);
+                c60.mul(av).intoArray(c, r6); c61.mul(av).intoArray(c, r6 + L);
+                c70.mul(av).intoArray(c, r7); c71.mul(av).intoArray(c, r7 + L);
+            } else {
+                c00.fma(av, FloatVector.fromArray(SPECIES, c, r0).mul(beta)).intoArray(c, r0);
+                c01.fma(av, FloatVector.fromArray(SPECIES, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+                c10.fma(av, FloatVector.fromArray(SPECIES, c, r1).mul(beta)).intoArray(c, r1);
+                c11.fma(av, FloatVector.fromArray(SPECIES, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+                c20.fma(av, FloatVector.fromArray(SPECIES, c, r2).mul(beta)).intoArray(c, r2);
+                c21.fma(av, FloatVector.fromArray(SPECIES, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+                c30.fma(av, FloatVector.fromArray(SPECIES, c, r3).mul(beta)).intoArray(c, r3);
+                c31.fma(av, FloatVector.fromArray(SPECIES, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+                c40.fma(av, FloatVector.fromArray(SPECIES, c, r4).mul(beta)).intoArray(c, r4);
+                c41.fma(av, FloatVector.fromArray(SPECIES, c, r4 + L).mul(beta)).intoArray(c, r4 + L);
+                c50.fma(av, FloatVector.fromArray(SPECIES, c, r5).mul(beta)).intoArray(c, r5);
+                c51.fma(av, FloatVector.fromArray(SPECIES, c, r5 + L).mul(beta)).intoArray(c, r5 + L);
+                c60.fma(av, FloatVector.fromArray(SPECIES, c, r6).mul(beta)).intoArray(c, r6);
+                c61.fma(av, FloatVector.fromArray(SPECIES, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
+                c70.fma(av, FloatVector.fromArray(SPECIES, c, r7).mul(beta)).intoArray(c, r7);
+                c71.fma(av, FloatVector.fromArray(SPECIES, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
+            }
+            return;
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
