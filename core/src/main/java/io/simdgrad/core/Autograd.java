@@ -287,7 +287,7 @@ public final class Autograd {
                     Slot sm = slots.get(m);
                     Variable gi = grads[i];
                     if (gi != null) {
-                        gi = sumTo(gi, n.inputShape(i));
+                        gi = gi.sumToSize(n.inputShape(i));
                         if (gi.dtype() != n.inputDtype(i)) gi = gi.to(n.inputDtype(i));
                         sm.add(gi);
                     }
@@ -390,17 +390,4 @@ public final class Autograd {
         return a.add(b);
     }
 
-    /** Sums a broadcast gradient back to {@code shape}: over leading dims, and over dims that were 1. */
-    static Variable sumTo(Variable g, int[] shape) {
-        int[] gs = g.data().shape;
-        if (Arrays.equals(gs, shape)) return g;
-        int lead = gs.length - shape.length;
-        Variable r = g;
-        for (int i = 0; i < lead; i++) r = r.sum(0);
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] == 1 && r.data().shape[i] != 1) r = r.sum(i, true);
-        }
-        if (!Arrays.equals(r.data().shape, shape)) r = r.reshape(shape);
-        return r;
-    }
 }

@@ -41,16 +41,6 @@ final class InternalAccess implements Internals.Access {
     }
 
     @Override
-    public Variable apply(Op op, Variable... in) {
-        return Autograd.apply(op, in);
-    }
-
-    @Override
-    public Variable sumTo(Variable g, int[] shape) {
-        return Autograd.sumTo(g, shape);
-    }
-
-    @Override
     public Variable jvpElementwise(Op op, Op.Saved s, Variable[] tangents) {
         return ForwardAD.elementwise(op, s, tangents);
     }

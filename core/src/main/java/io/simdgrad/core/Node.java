@@ -223,4 +223,18 @@ public final class Node implements Op.Saved {
     public String toString() {
         return "<" + name + " object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
     }
+
+    /** Op name to PyTorch's node name ({@code mul} to {@code MulBackward0}), built once per name: every recorded op asks. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> BACKWARD_NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** PyTorch's name of the backward node of the op named {@code opName}: {@code mul} gives {@code MulBackward0}. */
+    public static String backwardName(String opName) {
+        String r = BACKWARD_NAMES.get(opName);
+        if (r != null) return r;
+        r = Character.toUpperCase(opName.charAt(0)) + opName.substring(1) + "Backward0";
+        // op names are a small fixed set, but ops outside core could make many: bound the cache
+        if (BACKWARD_NAMES.size() < 1024) BACKWARD_NAMES.putIfAbsent(opName, r);
+        return r;
+    }
 }

@@ -1,7 +1,6 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.engine.Dispatch;
-import io.simdgrad.core.ops.Ops;
 
 /**
  * One op definition: its name, its shape and dtype rule, and its forward computation into a
@@ -73,6 +72,15 @@ public interface Op {
         return null;
     }
 
+    /**
+     * Whether the in-place form may write into a tensor whose elements share memory (an
+     * expanded view): true for {@code fill}, whose writes all store one value, as PyTorch's
+     * {@code fill_} allows; other in-place ops refuse such a target.
+     */
+    default boolean overlappingTargetAllowed() {
+        return false;
+    }
+
     /** Attributes for printing, e.g. {@code dim=1, keepdim=True}; empty when there are none. */
     default String attributes() {
         return "";
@@ -82,7 +90,7 @@ public interface Op {
 
     /** PyTorch's name of the backward node this op records, e.g. {@code AddBackward0}. */
     default String gradFnName(Tensor[] in) {
-        return Ops.backwardName(name());
+        return Node.backwardName(name());
     }
 
     /** False for ops whose result carries no gradient (comparisons, argmax). */

@@ -176,6 +176,30 @@ public interface OpMethods<T extends OpMethods<T>> {
     default T sum(int dim, boolean keepdim) { return op(new Ops.Reduce(Ops.ReduceKind.SUM, dim, keepdim)); }
     /** Sum over {@code dim}, dropping it. */
     default T sum(int dim) { return sum(dim, false); }
+    /**
+     * Summed down to {@code shape}, the reverse of broadcasting {@code shape} to this shape
+     * (torch.Tensor.sum_to_size): leading dims are summed away, dims of size 1 in {@code shape}
+     * are summed with keepdim; itself when the shapes are equal. Autograd sums broadcast
+     * gradients back to their inputs with it.
+     *
+     * @throws IllegalArgumentException when {@code shape} does not broadcast to this shape
+     */
+    default T sumToSize(int... shape) {
+        int[] s = shape();
+        if (java.util.Arrays.equals(s, shape)) return self();
+        int lead = s.length - shape.length;
+        boolean ok = lead >= 0;
+        for (int i = 0; ok && i < shape.length; i++) ok = shape[i] == s[lead + i] || shape[i] == 1;
+        if (!ok) {
+            throw new IllegalArgumentException("sumToSize: size " + Shapes.str(shape) + " is not expandable to size " + Shapes.str(s));
+        }
+        T r = self();
+        for (int i = 0; i < lead; i++) r = r.sum(0);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1 && s[lead + i] != 1) r = r.sum(i, true);
+        }
+        return r.dim() == shape.length ? r : r.reshape(shape);
+    }
     /** Mean of all elements (0-d). */
     default T mean() { return op(new Ops.Reduce(Ops.ReduceKind.MEAN, Ops.ALL, false)); }
     /** Mean over {@code dim}. */

@@ -132,8 +132,7 @@ public final class Dispatch {
      * broadcast to it, not the other way round).
      */
     public static Tensor inPlace(Op op, Tensor self, Tensor... rest) {
-        // fill is idempotent: writing one value twice is harmless, so PyTorch's fill_ skips this check too
-        if (!(op instanceof Ops.Fill) && !self.isContiguous() && Shapes.internalOverlap(Internals.shape(self), Internals.strides(self))) {
+        if (!op.overlappingTargetAllowed() && !self.isContiguous() && Shapes.internalOverlap(Internals.shape(self), Internals.strides(self))) {
             throw new IllegalArgumentException(inPlaceName(op) + ": unsupported operation: more than one element of the "
                     + "written-to tensor refers to a single memory location. Please clone() the tensor before performing the "
                     + "operation. (shape " + Shapes.str(Internals.shape(self)) + ", strides " + Shapes.str(Internals.strides(self)) + ")");

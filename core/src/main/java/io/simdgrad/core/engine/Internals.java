@@ -34,10 +34,6 @@ public final class Internals {
 
         Node gradEdge(Variable v);
 
-        Variable apply(Op op, Variable... in);
-
-        Variable sumTo(Variable g, int[] shape);
-
         Variable jvpElementwise(Op op, Op.Saved s, Variable[] tangents);
 
         Variable jvpLinear(Op op, Op.Saved s, Variable[] tangents);
@@ -112,16 +108,6 @@ public final class Internals {
     /** The autograd node gradients of {@code v} flow into (its grad_fn, or its accumulator). */
     public static Node variableGradEdge(Variable v) {
         return A.gradEdge(v);
-    }
-
-    /** Runs {@code op} on the variables' data and records it for backward and forward mode. */
-    public static Variable autogradApply(Op op, Variable... in) {
-        return A.apply(op, in);
-    }
-
-    /** {@code g} summed down to {@code shape} (the reverse of broadcasting). */
-    public static Variable autogradSumTo(Variable g, int[] shape) {
-        return A.sumTo(g, shape);
     }
 
     /** The JVP of an elementwise op. */

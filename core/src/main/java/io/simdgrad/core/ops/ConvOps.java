@@ -155,9 +155,9 @@ public final class ConvOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
             Variable gx = s.needsGrad(0)
-                    ? Internals.autogradApply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), g, s.input(1))
+                    ? Variable.apply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), g, s.input(1))
                     : null;
-            Variable gw = s.needsGrad(1) ? Internals.autogradApply(new ConvWeight(dims, h, w, groups), s.input(0), g) : null;
+            Variable gw = s.needsGrad(1) ? Variable.apply(new ConvWeight(dims, h, w, groups), s.input(0), g) : null;
             return new Variable[] {gx, gw};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
@@ -210,8 +210,8 @@ public final class ConvOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return true; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            Variable gy = s.needsGrad(0) ? Internals.autogradApply(new Conv(dims, h, w, groups), g, s.input(1)) : null;
-            Variable gw = s.needsGrad(1) ? Internals.autogradApply(new ConvWeight(dims, h, w, groups), g, s.input(0)) : null;
+            Variable gy = s.needsGrad(0) ? Variable.apply(new Conv(dims, h, w, groups), g, s.input(1)) : null;
+            Variable gw = s.needsGrad(1) ? Variable.apply(new ConvWeight(dims, h, w, groups), g, s.input(0)) : null;
             return new Variable[] {gy, gw};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
@@ -260,9 +260,9 @@ public final class ConvOps {
         @Override public Variable[] vjp(Op.Saved s, Variable d) {
             int[] xs = s.inputShape(0);
             Variable gx = s.needsGrad(0)
-                    ? Internals.autogradApply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), s.input(1), d)
+                    ? Variable.apply(new ConvTranspose(dims, h, w, groups, dims == 1 ? 1 : xs[2], xs[xs.length - 1]), s.input(1), d)
                     : null;
-            Variable ggy = s.needsGrad(1) ? Internals.autogradApply(new Conv(dims, h, w, groups), s.input(0), d) : null;
+            Variable ggy = s.needsGrad(1) ? Variable.apply(new Conv(dims, h, w, groups), s.input(0), d) : null;
             return new Variable[] {gx, ggy};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
@@ -306,7 +306,7 @@ public final class ConvOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Internals.autogradApply(new Fold(h, w, xs[2], xs[3]), g)};
+            return new Variable[] {Variable.apply(new Fold(h, w, xs[2], xs[3]), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in[0]);
@@ -352,7 +352,7 @@ public final class ConvOps {
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Internals.autogradApply(new Unfold(h, w), g)};
+            return new Variable[] {Variable.apply(new Unfold(h, w), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             ConvGeometry g = geometry(in[0]);

@@ -157,7 +157,7 @@ public final class IndexOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] shape = s.inputShape(0);
             Variable gi = squeeze && shape.length > 0 ? g.unsqueeze(Shapes.dim(name(), dim, shape.length)) : g;
-            return new Variable[] {Internals.autogradApply(new ScatterAdd(dim, shape), s.input(1), gi), null};
+            return new Variable[] {Variable.apply(new ScatterAdd(dim, shape), s.input(1), gi), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0], idx = in[1];
@@ -375,7 +375,7 @@ public final class IndexOps {
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
-            return new Variable[] {Internals.autogradApply(new IndexAdd(dim, s.inputShape(0), skip), s.input(1), g), null};
+            return new Variable[] {Variable.apply(new IndexAdd(dim, s.inputShape(0), skip), s.input(1), g), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous(), idx = in[1].contiguous();
@@ -814,7 +814,7 @@ public final class IndexOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             Variable mask = s.input(1);
             return new Variable[] {s.needsGrad(0) ? g.maskedFill(mask, 0) : null, null,
-                    s.needsGrad(2) ? Internals.autogradApply(new MaskedGather(s.inputShape(2)), g, mask) : null};
+                    s.needsGrad(2) ? Variable.apply(new MaskedGather(s.inputShape(2)), g, mask) : null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor m = maskLike(name(), in[1], Internals.shape(in[0])), src = in[2].contiguous();
@@ -852,7 +852,7 @@ public final class IndexOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
             Variable zeros = new Variable(Tensor.zeros(gg.dtype(), s.inputShape(0)));
-            return new Variable[] {Internals.autogradApply(new MaskedScatter(), zeros, s.input(1), gg), null};
+            return new Variable[] {Variable.apply(new MaskedScatter(), zeros, s.input(1), gg), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor m = maskLike(name(), in[1], Internals.shape(in[0])), g = in[0].contiguous();
@@ -891,7 +891,7 @@ public final class IndexOps {
             int[] b = Shapes.broadcast(name(), mask.shape(), xs);
             Variable zeros = new Variable(Tensor.zeros(g.dtype(), b));
             // the gradient of the broadcast input; the engine sums it back to x's shape
-            return new Variable[] {Internals.autogradApply(new MaskedScatter(), zeros, mask, g), null};
+            return new Variable[] {Variable.apply(new MaskedScatter(), zeros, mask, g), null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             int[] b = Shapes.broadcast(name(), Internals.shape(in[1]), Internals.shape(in[0]));

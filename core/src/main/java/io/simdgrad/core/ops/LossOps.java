@@ -132,7 +132,7 @@ public final class LossOps {
         @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             // d l / d x: -g w[t] (scaled for mean) at each kept target, 0 elsewhere; the weights get no gradient (as in PyTorch)
-            Variable gx = Internals.autogradApply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), withWeight(s, g));
+            Variable gx = Variable.apply(new NllLossBackward(reduction, ignoreIndex, s.inputShape(0)), withWeight(s, g));
             return weighted(s) ? new Variable[] {gx, null, null} : new Variable[] {gx, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {
@@ -192,7 +192,7 @@ public final class LossOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i >= 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            Variable r = Internals.autogradApply(new NllLoss(reduction, ignoreIndex), withWeight(s, gg));
+            Variable r = Variable.apply(new NllLoss(reduction, ignoreIndex), withWeight(s, gg));
             return weighted(s) ? new Variable[] {r, null, null} : new Variable[] {r, null};
         }
         @Override public void forward(Tensor[] in, Tensor out) {

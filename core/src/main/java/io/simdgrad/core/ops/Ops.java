@@ -42,19 +42,6 @@ public final class Ops {
         }
     };
 
-    /** Op name to PyTorch's node name ({@code mul} to {@code MulBackward0}), built once per name: every recorded op asks. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> BACKWARD_NAMES =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    public static String backwardName(String opName) {
-        String r = BACKWARD_NAMES.get(opName);
-        if (r != null) return r;
-        r = Character.toUpperCase(opName.charAt(0)) + opName.substring(1) + "Backward0";
-        // op names are a small fixed set, but ops outside core could make many: bound the cache
-        if (BACKWARD_NAMES.size() < 1024) BACKWARD_NAMES.putIfAbsent(opName, r);
-        return r;
-    }
-
     private static String lower(Enum<?> e) {
         return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }
@@ -550,6 +537,8 @@ public final class Ops {
 
     /** Every element set to a constant (in place on its input). */
     public record Fill(double value) implements Op {
+        /** Writing one value twice is harmless, so PyTorch's fill_ allows an expanded target too. */
+        @Override public boolean overlappingTargetAllowed() { return true; }
         @Override public String name() { return "fill"; }
         @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
@@ -949,8 +938,8 @@ public final class Ops {
                     ? b2.matmul(g2.transpose(-1, -2)).transpose(-1, -2) : g2.matmul(b2.transpose(-1, -2));
             Variable gb = !s.needsGrad(1) ? null : twoD && storedTransposed(b)
                     ? g2.transpose(-1, -2).matmul(a2).transpose(-1, -2) : a2.transpose(-1, -2).matmul(g2);
-            if (ga != null && a.dim() == 1) ga = Internals.autogradSumTo(ga, a2.shape()).reshape(a.shape());
-            if (gb != null && b.dim() == 1) gb = Internals.autogradSumTo(gb, b2.shape()).reshape(b.shape());
+            if (ga != null && a.dim() == 1) ga = ga.sumToSize(a2.shape()).reshape(a.shape());
+            if (gb != null && b.dim() == 1) gb = gb.sumToSize(b2.shape()).reshape(b.shape());
             return new Variable[] {ga, gb};
         }
         @Override public Variable jvp(Op.Saved s, Variable[] t) { return bilinear(this, s, t); }

@@ -157,7 +157,7 @@ public final class PoolOps {
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
             int hh = dims == 1 ? 1 : xs[xs.length - 2];
-            return new Variable[] {Internals.autogradApply(new PlaneScatter(dims, hh, xs[xs.length - 1]), g, s.input(1)), null};
+            return new Variable[] {Variable.apply(new PlaneScatter(dims, hh, xs[xs.length - 1]), g, s.input(1)), null};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] p = gatherShape(name(), dims, in[0], in[1]);
@@ -191,7 +191,7 @@ public final class PoolOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public boolean savesInput(int i) { return i == 1; }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            return new Variable[] {Internals.autogradApply(new PlaneGather(dims), gg, s.input(1)), null};
+            return new Variable[] {Variable.apply(new PlaneGather(dims), gg, s.input(1)), null};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] q = planes(name(), dims, in[0]);
@@ -288,7 +288,7 @@ public final class PoolOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Internals.autogradApply(new AvgPoolBackward(dims, windows, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
+            return new Variable[] {Variable.apply(new AvgPoolBackward(dims, windows, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] o = windows.out(name(), dims, Internals.shape(in[0])), p = planes(name(), dims, in[0]);
@@ -323,7 +323,7 @@ public final class PoolOps {
         }
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
-            return new Variable[] {Internals.autogradApply(new AvgPool(dims, windows), gg)};
+            return new Variable[] {Variable.apply(new AvgPool(dims, windows), gg)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] p = planes(name(), dims, in[0]);
@@ -417,7 +417,7 @@ public final class PoolOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             int[] xs = s.inputShape(0);
-            return new Variable[] {Internals.autogradApply(new PadBackward(this, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
+            return new Variable[] {Variable.apply(new PadBackward(this, dims == 1 ? 1 : xs[xs.length - 2], xs[xs.length - 1]), g)};
         }
         int[] rows(int h) { return dims == 1 ? new int[] {0} : padMap(mode, h, top, bottom); }
         int[] cols(int w) { return padMap(mode, w, left, right); }
@@ -451,7 +451,7 @@ public final class PoolOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public Variable[] vjp(Op.Saved s, Variable gg) {
             Pad p = pad;
-            return new Variable[] {Internals.autogradApply(new Pad(p.dims(), p.left(), p.right(), p.top(), p.bottom(), p.mode(), 0), gg)};
+            return new Variable[] {Variable.apply(new Pad(p.dims(), p.left(), p.right(), p.top(), p.bottom(), p.mode(), 0), gg)};
         }
         @Override public Kernel bind(Tensor[] in, Tensor out) {
             int[] q = planes(name(), pad.dims(), in[0]);

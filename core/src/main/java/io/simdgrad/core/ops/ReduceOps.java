@@ -1,6 +1,7 @@
 package io.simdgrad.core.ops;
 
 import io.simdgrad.core.DType;
+import io.simdgrad.core.Node;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
@@ -130,7 +131,7 @@ public final class ReduceOps {
                 case LOGSUMEXP -> "LogsumexpBackward0";
                 case NORM -> "LinalgVectorNormBackward0";
                 case MEDIAN -> "MedianBackward0";
-                default -> Ops.backwardName(name());
+                default -> Node.backwardName(name());
             };
         }
         @Override public boolean differentiable() {
