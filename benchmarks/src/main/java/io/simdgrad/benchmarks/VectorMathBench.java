@@ -81,6 +81,13 @@ public class VectorMathBench {
         return s.out;
     }
 
+    /** The scalar twin (what the vector kernel ran for SILU before it had a vector loop). */
+    @Benchmark
+    public float[] unaryTwin(Unary s) {
+        FloatElementwise.scalar().unary(s.op, s.a, 0, s.out, 0, s.n);
+        return s.out;
+    }
+
     @Benchmark
     public float[] unaryJdkLanewise(Unary s) {
         JdkLanewise.unary(s.op, s.a, s.out, s.n);

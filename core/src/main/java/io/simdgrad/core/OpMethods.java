@@ -638,6 +638,21 @@ public interface OpMethods<T extends OpMethods<T>> {
         return training ? mul(op(mask)) : self();
     }
 
+    // --- three-operand pointwise ops (ElementwiseOps.Ternary)
+
+    /** {@code this + weight * (end - this)}, broadcasting all three (torch.lerp); exact at weight 0 and 1. */
+    default T lerp(T end, T weight) { return op(new ElementwiseOps.Ternary(ElementwiseOps.TernaryKind.LERP, 1), end, weight); }
+    /** {@code this + weight * (end - this)} with a constant weight (torch.lerp). */
+    default T lerp(T end, double weight) { return op(new ElementwiseOps.LerpScalar(weight), end); }
+    /** {@code this + tensor1 * tensor2}, broadcasting (torch.addcmul). */
+    default T addcmul(T tensor1, T tensor2) { return addcmul(tensor1, tensor2, 1); }
+    /** {@code this + value * tensor1 * tensor2}, broadcasting (torch.addcmul). */
+    default T addcmul(T tensor1, T tensor2, double value) { return op(new ElementwiseOps.Ternary(ElementwiseOps.TernaryKind.ADDCMUL, value), tensor1, tensor2); }
+    /** {@code this + tensor1 / tensor2}, broadcasting (torch.addcdiv). */
+    default T addcdiv(T tensor1, T tensor2) { return addcdiv(tensor1, tensor2, 1); }
+    /** {@code this + value * tensor1 / tensor2}, broadcasting (torch.addcdiv). */
+    default T addcdiv(T tensor1, T tensor2, double value) { return op(new ElementwiseOps.Ternary(ElementwiseOps.TernaryKind.ADDCDIV, value), tensor1, tensor2); }
+
     /** This object as {@code T}. */
     T self();
     // --- linear algebra: the views the generic methods of Linalg use (each class has them)

@@ -172,7 +172,26 @@ class GradCheckProperties {
             op("remainder", r -> modPair(r, Variable::remainder)),
             op("fmod(double)", r -> unary(r, OFF_INTEGERS, x -> x.fmod(-1.0))),
             op("remainder(double)", r -> unary(r, OFF_INTEGERS, x -> x.remainder(-1.0))),
-            op("nanToNum", r -> unary(r, ANY, Variable::nanToNum)));
+            op("nanToNum", r -> unary(r, ANY, Variable::nanToNum)),
+            op("lerp", r -> ternary(r, ANY, ANY, ANY, Variable::lerp)),
+            op("lerp(double)", r -> {
+                double w = new double[] {0.3, 0.8, -0.6, 1.7}[r.nextInt(4)]; // both of torch's branches
+                return binary(r, ANY, ANY, (a, b) -> a.lerp(b, w));
+            }),
+            op("addcmul", r -> ternary(r, ANY, ANY, ANY, (a, b, c) -> a.addcmul(b, c, -0.7))),
+            op("addcdiv", r -> ternary(r, ANY, ANY, NONZERO, (a, b, c) -> a.addcdiv(b, c, 1.3))));
+
+    interface TernaryFn {
+        Variable apply(Variable a, Variable b, Variable c);
+    }
+
+    /** Three operands: a broadcast pair and a third broadcastable to their result. */
+    static Case ternary(Random r, Values va, Values vb, Values vc, TernaryFn f) {
+        int[][] ab = broadcastPair(r);
+        int[] out = Naive.broadcastShape(ab[0], ab[1]);
+        int[] cs = r.nextBoolean() ? out : TensorProperties.broadcastable(r, out);
+        return make("", xs -> f.apply(xs.get(0), xs.get(1), xs.get(2)), leaf(r, va, ab[0]), leaf(r, vb, ab[1]), leaf(r, vc, cs));
+    }
 
 
     /** fmod/remainder on equal shapes: b away from 0, a / b at least 0.15 away from an integer (off the jumps). */

@@ -67,6 +67,7 @@ class OpListTest {
             classes.add(op.getClass());
             if (op instanceof Ops.Unary u) kinds.add("unary " + u.kind());
             if (op instanceof Ops.Binary b) kinds.add("binary " + b.kind());
+            if (op instanceof ElementwiseOps.Ternary t) kinds.add("ternary " + t.kind());
         }
 
         @Override public void onInPlace(Op op, Tensor self, Tensor[] rest) {
@@ -109,6 +110,7 @@ class OpListTest {
         }
         for (UnaryOp k : UnaryOp.values()) if (!rec.kinds.contains("unary " + k) && !MASK_KINDS.contains(k)) missing.add("unary " + k);
         for (BinaryOp k : BinaryOp.values()) if (!rec.kinds.contains("binary " + k)) missing.add("binary " + k);
+        for (ElementwiseOps.TernaryKind k : ElementwiseOps.TernaryKind.values()) if (!rec.kinds.contains("ternary " + k)) missing.add("ternary " + k);
         assertTrue(missing.isEmpty(), "op definitions with no line in GradCheckProperties' tables (add one, or mark them here with a reason): "
                 + missing);
         for (Class<?> c : NOT_DIFFERENTIABLE.keySet()) assertTrue(opClasses().contains(c), "stale entry " + c);

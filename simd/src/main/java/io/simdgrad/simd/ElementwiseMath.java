@@ -161,6 +161,11 @@ final class ElementwiseMath {
 
     /** SiLU (swish), x * sigmoid(x) (torch's silu). */
     static double silu(double x) {
+        // below -700 e^x is subnormal (few digits) and 1 + e^x is 1: x e^(x/2) e^(x/2), the last product rounded once
+        if (x < -700) {
+            double h = Math.exp(0.5 * x);
+            return x * h * h;
+        }
         return x * sigmoid(x);
     }
 

@@ -90,7 +90,7 @@ final class FloatVectorMath {
 
     /** {@code out[outOff+i] = e^a[aOff+i]} for {@code i < n} (the last {@code n mod L} in scalar code). */
     static void exp(float[] a, int aOff, float[] out, int outOff, int n) {
-        expLoop(a, aOff, 0, false, out, outOff, n);
+        expLoop(a, aOff, 0, false, false, out, outOff, n);
     }
 
     /**
@@ -99,12 +99,23 @@ final class FloatVectorMath {
      * tree ({@code reduceLanes(ADD)} leaves the order open, and C2's differs from the interpreter's).
      */
     static float expShifted(float[] a, int aOff, float shift, float[] out, int outOff, int n) {
-        return expLoop(a, aOff, shift, false, out, outOff, n);
+        return expLoop(a, aOff, shift, false, false, out, outOff, n);
     }
 
     /** {@code out[outOff+i] = sigmoid(a[aOff+i])} as {@link ScalarFloatElementwise#sigmoid}: e = exp(-|x|) never overflows. */
     static void sigmoid(float[] a, int aOff, float[] out, int outOff, int n) {
-        expLoop(a, aOff, 0, true, out, outOff, n);
+        expLoop(a, aOff, 0, true, false, out, outOff, n);
+    }
+
+    /**
+     * {@code out[outOff+i] = silu(a[aOff+i]) = x sigmoid(x)} as {@link ElementwiseMath#silu}: for
+     * x &lt; 0, {@code x e / (1 + e)} with x multiplied into e before its scaling by 2^k (so a
+     * subnormal e loses no digits), for x &ge; 0 {@code x / (1 + e)}; e = exp(-|x|) is clamped
+     * 8 lower than exp's (x e^x is still a subnormal a little below exp's 0), and below that the
+     * result is {@code x * 0} (-0, or NaN for -inf, as the twin).
+     */
+    static void silu(float[] a, int aOff, float[] out, int outOff, int n) {
+        expLoop(a, aOff, 0, true, true, out, outOff, n);
     }
 
     /*
@@ -130,7 +141,7 @@ final class FloatVectorMath {
      * {@code (bias + 2) ln2} it is +inf; NaN stays NaN. Whole vectors only, the rest in scalar code:
      * masked loads and stores cost more than the function on some CPUs (AVX2 on AMD Zen 2).
      */
-    private static float expLoop(float[] a, int aOff, float shift, boolean sigmoid, float[] out, int outOff, int n) {
+    private static float expLoop(float[] a, int aOff, float shift, boolean sigmoid, boolean silu, float[] out, int outOff, int n) {
         FloatVector sum = FloatVector.zero(S);
         // y = x - shift, or -|x| for sigmoid (shift 0): the sign bit set by an OR, not a branch
         // (vectors merged at a branch were boxed by C2)
@@ -139,7 +150,9 @@ final class FloatVectorMath {
         // pushed C2 past its inlining node budget (NodeCountInliningCutoff), and the call left
         // returned a boxed vector
         FloatVector vShift = splat(shift);
-        FloatVector vLO = splat(EXP_LO);
+        FloatVector vLO = splat(silu ? EXP_LO - 8 : EXP_LO);
+        // silu multiplies x into the numerator; sigmoid and exp multiply by 1 (exact: the same bits)
+        VectorMask<Float> notSilu = S.maskAll(!silu);
         FloatVector vHI = splat(EXP_HI);
         FloatVector vLOG2E = splat(LOG2E);
         FloatVector vMAGIC = splat(MAGIC);
@@ -164,7 +177,8 @@ final class FloatVectorMath {
             FloatVector y = (FloatVector) x.sub(vShift).viewAsIntegralLanes().lanewise(OR, signOr).reinterpretShape(S, 0);
             // clamp by compare and blend (NaN compares false and stays): Java's NaN-aware max and
             // min cost several instructions each
-            y = y.blend(vLO, y.compare(LT, vLO)).blend(vHI, y.compare(GT, vHI));
+            VectorMask<Float> below = y.compare(LT, vLO);
+            y = y.blend(vLO, below).blend(vHI, y.compare(GT, vHI));
             FloatVector t = y.fma(vLOG2E, vMAGIC);
             FloatVector k = t.sub(vMAGIC);
             FloatVector r = k.fma(vNegLN2_HI, y);
@@ -182,11 +196,14 @@ final class FloatVectorMath {
             var k1 = kb.lanewise(ASHR, 1);
             var s1 = k1.lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
             var s2 = kb.sub(k1).lanewise(ADD, BIAS).lanewise(LSHL, P - 1);
-            FloatVector e = p.mul((FloatVector) s1.reinterpretShape(S, 0)).mul((FloatVector) s2.reinterpretShape(S, 0));
+            FloatVector ps1 = p.mul((FloatVector) s1.reinterpretShape(S, 0));
+            FloatVector e = ps1.mul((FloatVector) s2.reinterpretShape(S, 0));
             sum = sum.add(e);
             if (sigmoid) {
                 FloatVector d = e.add(1);
-                e.div(d).blend(vOne.div(d), x.compare(GE, (float) 0)).intoArray(out, outOff + i);
+                FloatVector factor = x.blend(vOne, notSilu);
+                FloatVector num = ps1.mul(factor).mul((FloatVector) s2.reinterpretShape(S, 0)).blend(factor.mul((float) 0), below);
+                num.div(d).blend(factor.div(d), x.compare(GE, (float) 0)).intoArray(out, outOff + i);
             } else if (out != null) {
                 e.intoArray(out, outOff + i);
             }
@@ -196,7 +213,7 @@ final class FloatVectorMath {
         // the tail in scalar code (Math.exp is the same in every tier), added in order
         for (int i = bound; i < n; i++) {
             float e = (float) Math.exp(sigmoid ? -Math.abs(a[aOff + i]) : a[aOff + i] - shift);
-            if (out != null) out[outOff + i] = sigmoid ? ScalarFloatElementwise.sigmoid(a[aOff + i]) : e;
+            if (out != null) out[outOff + i] = silu ? (float) ElementwiseMath.silu(a[aOff + i]) : sigmoid ? ScalarFloatElementwise.sigmoid(a[aOff + i]) : e;
             total += e;
         }
         return total;

@@ -176,6 +176,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
             case RECIPROCAL -> { for (int i = 0; i < bound; i += L) one.div(v(a, aOff + i)).intoArray(out, outOff + i); }
             case TANH -> FloatVectorMath.tanh(a, aOff, out, outOff, bound);
             case SIGMOID -> FloatVectorMath.sigmoid(a, aOff, out, outOff, bound);
+            case SILU -> FloatVectorMath.silu(a, aOff, out, outOff, bound);
             case RELU -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i); }
             case SIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i); }
             case COS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i); }
@@ -199,7 +200,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
                 }
             }
             // no Vector API operation, or none that rounds as the twin (which computes in double): the twin does it all
-            case GELU, GELU_TANH, SILU, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2, ERF, ERFC, ERFINV,
+            case GELU, GELU_TANH, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2, ERF, ERFC, ERFINV,
                     ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC -> bound = 0;
         }
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);

@@ -45,6 +45,7 @@ class FloatElementwiseProperties {
         return switch (op) {
             case EXP, LOG, TANH, SIN, COS -> 1;
             case SIGMOID -> 2;
+            case SILU -> 3;
             case LOG1P, EXPM1, LOG10, TAN, ASIN, ACOS, ATAN, SINH, COSH -> 2;
             default -> 0;
         };

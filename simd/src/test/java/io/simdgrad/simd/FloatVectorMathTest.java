@@ -18,12 +18,13 @@ import net.jqwik.api.Provide;
  * interesting range, every binary exponent with many significands (subnormals included), the
  * special values, and random values near the places where the method changes (the clamps, the
  * multiples of ln2/2 where the reduction's k steps, tanh's switch to 1, the subnormal edge).
- * The bounds are {@link FloatElementwiseProperties#ulps(UnaryOp)}: 1 ulp (2 for sigmoid);
+ * silu ({@code x sigmoid(x)}, exp's loop with x multiplied in) is checked the same way.
+ * The bounds are {@link FloatElementwiseProperties#ulps(UnaryOp)}: 1 ulp (2 for sigmoid, 3 for silu);
  * special values (NaN, infinities, signed zeros) must match exactly.
  */
 class FloatVectorMathTest {
     private static final FloatElementwiseKernels V = FloatElementwise.vector();
-    private static final UnaryOp[] OPS = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID};
+    private static final UnaryOp[] OPS = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU};
     private static final int P = Float.PRECISION;
     private static final float LN2 = (float) Math.log(2);
 
@@ -38,6 +39,7 @@ class FloatVectorMathTest {
             case EXP -> new float[] {-(bias + P + 4) * LN2, (bias + 4) * LN2};
             case LOG -> new float[] {0, 4};
             case TANH, SIGMOID -> new float[] {-(P + 6) * LN2, (P + 6) * LN2};
+            case SILU -> new float[] {-(bias + P + 16) * LN2, (P + 6) * LN2}; // to past its clamp, 8 below exp's
             default -> throw new AssertionError(op);
         };
     }
