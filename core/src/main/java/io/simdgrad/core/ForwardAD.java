@@ -253,7 +253,7 @@ public final class ForwardAD {
             Variable dot = null;
             for (int i = 0; i < t.length; i++) {
                 if (t[i] == null || i >= g.length || g[i] == null) continue;
-                Variable gi = g[i].sumToSize(s.inputShape(i));
+                Variable gi = Arrays.equals(g[i].data().shape, s.inputShape(i)) ? g[i] : g[i].sumToSize(s.inputShape(i));
                 if (gi.dtype() != t[i].dtype()) gi = gi.to(t[i].dtype());
                 Variable term = gi.mul(t[i]).sum();
                 dot = dot == null ? term : dot.add(term);

@@ -83,7 +83,7 @@ public final class FloatReductions {
      * n >= 1).
      */
     public static float reduce(ReduceOp kind, float[] a, int off, int stride, int n) {
-        String name = kind.kernelName(stride == 1 ? "" : "Strided");
+        String name = kind.kernelName(stride == 1 ? ReduceOp.FLAT : ReduceOp.STRIDED, false);
         if (kind == ReduceOp.SUM) {
             if (stride == 1) Checks.range(name, "a", a.length, off, n);
             else Checks.strided(name, "a", a.length, off, stride, n);
@@ -102,7 +102,7 @@ public final class FloatReductions {
      */
     public static int argReduce(ReduceOp kind, float[] a, int off, int stride, int n) {
         boolean max = argKind(kind);
-        nonEmpty("arg" + kind.kernelName(stride == 1 ? "" : "Strided"), a, off, stride, n);
+        nonEmpty(kind.kernelName(stride == 1 ? ReduceOp.FLAT : ReduceOp.STRIDED, true), a, off, stride, n);
         return parallel(n) ? chunkArg(a, off, stride, n, max) : argExtreme(max, a, off, stride, n);
     }
 
@@ -127,7 +127,7 @@ public final class FloatReductions {
      * unless rows == 0). Modifies {@code out[outOff, outOff+rows)}.
      */
     public static void reduceRows(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkRows(kind.kernelName("Rows"), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
+        checkRows(kind.kernelName(ReduceOp.ROWS, false), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
         if (!parallel((long) rows * cols)) rows(kind, a, off, rows, cols, ld, out, outOff);
         else overRows(rows, cols, (s, e) -> rows(kind, a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
@@ -139,7 +139,7 @@ public final class FloatReductions {
      * as in {@link #reduceRows} (rows >= 1 unless cols == 0). Modifies {@code out[outOff, outOff+cols)}.
      */
     public static void reduceColumns(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, float[] out, int outOff) {
-        checkColumns(kind.kernelName("Columns"), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
+        checkColumns(kind.kernelName(ReduceOp.COLUMNS, false), a, off, rows, cols, ld, out.length, outOff, kind != ReduceOp.SUM);
         if (!parallel((long) rows * cols)) columns(kind, a, off, rows, cols, ld, out, outOff);
         else overColumns(rows, cols, (s, e) -> columns(kind, a, off + s, rows, e - s, ld, out, outOff + s));
     }
@@ -147,7 +147,7 @@ public final class FloatReductions {
     /** {@code out[outOff + r] =} the column of the first largest (MAX) or smallest (MIN) element, or first NaN, of row r. */
     public static void argReduceRows(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         boolean max = argKind(kind);
-        checkRows("arg" + kind.kernelName("Rows"), a, off, rows, cols, ld, out.length, outOff, true);
+        checkRows(kind.kernelName(ReduceOp.ROWS, true), a, off, rows, cols, ld, out.length, outOff, true);
         if (!parallel((long) rows * cols)) argRows(max, a, off, rows, cols, ld, out, outOff);
         else overRows(rows, cols, (s, e) -> argRows(max, a, off + s * ld, e - s, cols, ld, out, outOff + s));
     }
@@ -155,7 +155,7 @@ public final class FloatReductions {
     /** {@code out[outOff + c] =} the row of the first largest (MAX) or smallest (MIN) element, or first NaN, of column c. */
     public static void argReduceColumns(ReduceOp kind, float[] a, int off, int rows, int cols, int ld, int[] out, int outOff) {
         boolean max = argKind(kind);
-        checkColumns("arg" + kind.kernelName("Columns"), a, off, rows, cols, ld, out.length, outOff, true);
+        checkColumns(kind.kernelName(ReduceOp.COLUMNS, true), a, off, rows, cols, ld, out.length, outOff, true);
         if (!parallel((long) rows * cols)) argColumns(max, a, off, rows, cols, ld, out, outOff);
         else overColumns(rows, cols, (s, e) -> argColumns(max, a, off + s, rows, e - s, ld, out, outOff + s));
     }
