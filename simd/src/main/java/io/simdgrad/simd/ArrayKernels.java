@@ -90,6 +90,9 @@ public interface ArrayKernels {
     /** Row-wise {@code log(sum(exp(row)))}. */
     void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo);
 
+    /** See {@link FloatGemm#updatesOnce}: whether a GEMM with inner dimension k adds into C in one pass. */
+    boolean gemmUpdatesOnce(int k);
+
     /** See {@link FloatGemm#gemmBatched}. */
     void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                      Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,

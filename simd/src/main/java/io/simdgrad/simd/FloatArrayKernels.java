@@ -68,6 +68,7 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo) {
         FloatReductions.logSumExpRows((float[]) a, off, rows, cols, lda, (float[]) out, oo);
     }
+    @Override public boolean gemmUpdatesOnce(int k) { return FloatGemm.updatesOnce(k); }
     @Override public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                                       Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,
                                       double beta, Object c, int cOff, int strideC, int ldc) {

@@ -10,6 +10,7 @@ import io.simdgrad.core.Variable;
 import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.engine.Internals;
 import io.simdgrad.core.engine.Storage;
+import io.simdgrad.simd.ArrayKernels;
 import io.simdgrad.simd.BinaryOp;
 import io.simdgrad.simd.CompareOp;
 import io.simdgrad.simd.FloatGemm;
@@ -1025,7 +1026,7 @@ public final class Ops {
          * the condition under which a compiled graph may fuse the two.
          */
         public static boolean exactForUpdate(DType dtype, int k) {
-            return dtype == DType.FLOAT32 ? FloatGemm.updatesOnce(k) : io.simdgrad.simd.DoubleGemm.updatesOnce(k);
+            return (dtype == DType.FLOAT32 ? ArrayKernels.FLOAT : ArrayKernels.DOUBLE).gemmUpdatesOnce(k);
         }
 
         @Override public String name() { return "addmm"; }
