@@ -86,6 +86,11 @@ class IndexFixturesTest {
         fn("kl_div_log_target", x -> Functional.klDiv(x.get(0), x.get(1), Reduction.MEAN, true));
         fn("cosine_similarity", x -> Functional.cosineSimilarity(x.get(0), x.get(1), 1, 1e-8));
         fn("margin_ranking_loss", x -> Functional.marginRankingLoss(x.get(0), x.get(1), x.get(2), 0.3, Reduction.MEAN));
+        for (Reduction red : Reduction.values()) {
+            fn("cosine_embedding_loss_" + red.name().toLowerCase(java.util.Locale.ROOT),
+                    x -> Functional.cosineEmbeddingLoss(x.get(0), x.get(1), x.get(2), -0.2, red));
+        }
+        fn("cosine_embedding_loss_unbatched", x -> Functional.cosineEmbeddingLoss(x.get(0), x.get(1), x.get(2), 0.1, Reduction.MEAN));
     }
 
     @TestFactory
