@@ -71,6 +71,8 @@ class ConvTorchFixturesTest {
         CASES.put("adaptive_max_pool2d_unbatched", x -> Functional.adaptiveMaxPool2d(x.get(0), a(2, 3)));
         CASES.put("pad_circular", x -> Functional.pad(x.get(0), a(2, 3, 1, 2), "circular", 0));
         CASES.put("pad_circular_1d", x -> Functional.pad(x.get(0), a(4, 1), "circular", 0));
+        CASES.put("adaptive_max_pool2d_indices",
+                x -> new Variable(Functional.adaptiveMaxPool2dWithIndices(x.get(0), a(3, 2)).indices().to(DType.FLOAT64)).add(x.get(0).sum().mul(0.0)));
 
         ERRORS.put("conv2d_kernel_too_large", () -> Functional.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)));
         ERRORS.put("conv1d_kernel_too_large", () -> Functional.conv1d(z(2, 4, 2), z(6, 4, 3), null, 1, 0, 1, 1));
