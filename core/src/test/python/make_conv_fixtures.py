@@ -107,6 +107,7 @@ case("pad_circular_1d", lambda x: F.pad(x, (4, 1), mode="circular"), [randn(2, 2
 # the int64 indices themselves (as float64 values; 0 * x keeps the case differentiable), over ties
 case("adaptive_max_pool2d_indices", lambda x: F.adaptive_max_pool2d(x, (3, 2), return_indices=True)[1].to(D) + 0 * x.sum(),
      [ints(0, 2, 2, 1, 5, 4)])
+case("adaptive_max_pool1d", lambda x: F.adaptive_max_pool1d(x, 4), [randn(2, 3, 10)])
 
 z = lambda *s: torch.zeros(*s, dtype=D)
 error("conv2d_kernel_too_large", lambda: F.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)))

@@ -71,6 +71,7 @@ class ConvTorchFixturesTest {
         CASES.put("adaptive_max_pool2d_unbatched", x -> Functional.adaptiveMaxPool2d(x.get(0), a(2, 3)));
         CASES.put("pad_circular", x -> Functional.pad(x.get(0), a(2, 3, 1, 2), "circular", 0));
         CASES.put("pad_circular_1d", x -> Functional.pad(x.get(0), a(4, 1), "circular", 0));
+        CASES.put("adaptive_max_pool1d", x -> Functional.adaptiveMaxPool1dWithIndices(x.get(0), 4).values());
         CASES.put("adaptive_max_pool2d_indices",
                 x -> new Variable(Functional.adaptiveMaxPool2dWithIndices(x.get(0), a(3, 2)).indices().to(DType.FLOAT64)).add(x.get(0).sum().mul(0.0)));
 
