@@ -6,7 +6,7 @@ make_grad_fixtures.py (case/input/out/gout/grad/vec/gg records), plus the error 
 on purpose: which element of a tied window gets the gradient is a convention finite differences cannot
 see. ConvTorchFixturesTest computes each case, by name, with simdgrad.
 
-Run with the PyTorch 2.13 venv: /tmp/peers12/bin/python core/src/test/python/make_conv_fixtures.py
+Run with the PyTorch 2.13 venv: /tmp/peers/bin/python core/src/test/python/make_conv_fixtures.py
 """
 import os
 
@@ -55,11 +55,14 @@ def case(name, fn, inputs, second=False):
     records.append("\n".join(lines))
 
 
-def error(name, fn):
+def error(name, fn, prefix=""):
+    """prefix: torch's function name heading the message, which simdgrad's camelCase op name replaces."""
     try:
         fn()
     except (RuntimeError, NotImplementedError) as e:
-        records.append("error %s : %s" % (name, str(e).split("\n")[0]))
+        text = str(e).split("\n")[0]
+        assert text.startswith(prefix), text
+        records.append("error %s : %s" % (name, text[len(prefix):]))
         return
     raise AssertionError(name + " did not fail")
 
@@ -95,6 +98,16 @@ case("pad_replicate", lambda x: F.pad(x, (3, 1, 0, 2), mode="replicate"), [randn
 case("pad_reflect_1d", lambda x: F.pad(x, (3, 2), mode="reflect"), [randn(2, 2, 5)])
 case("unfold", lambda x: F.unfold(x, (2, 3), dilation=(1, 2), padding=(1, 0), stride=(2, 1)), [randn(2, 2, 5, 6)])
 case("fold", lambda x: F.fold(x, (5, 6), (2, 3), dilation=(1, 2), padding=(1, 0), stride=(2, 1)), [randn(2, 12, 6)])
+# adaptive max pooling: random values (no ties) in overlapping windows (7 -> 3, 5 -> 4), and a tied case
+case("adaptive_max_pool2d", lambda x: F.adaptive_max_pool2d(x, (3, 4)), [randn(2, 2, 7, 5)], second=True)
+case("adaptive_max_pool2d_ties", lambda x: F.adaptive_max_pool2d(x, 2), [ints(0, 2, 1, 2, 5, 5)])
+case("adaptive_max_pool2d_unbatched", lambda x: F.adaptive_max_pool2d(x, (2, 3)), [randn(3, 4, 6)])
+case("pad_circular", lambda x: F.pad(x, (2, 3, 1, 2), mode="circular"), [randn(2, 2, 3, 3)])
+case("pad_circular_1d", lambda x: F.pad(x, (4, 1), mode="circular"), [randn(2, 2, 4)])
+# the int64 indices themselves (as float64 values; 0 * x keeps the case differentiable), over ties
+case("adaptive_max_pool2d_indices", lambda x: F.adaptive_max_pool2d(x, (3, 2), return_indices=True)[1].to(D) + 0 * x.sum(),
+     [ints(0, 2, 2, 1, 5, 4)])
+case("adaptive_max_pool1d", lambda x: F.adaptive_max_pool1d(x, 4), [randn(2, 3, 10)])
 
 z = lambda *s: torch.zeros(*s, dtype=D)
 error("conv2d_kernel_too_large", lambda: F.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)))
@@ -114,6 +127,9 @@ error("avg_pool2d_too_small", lambda: F.avg_pool2d(z(1, 1, 2, 2), 3))
 error("pad_length_odd", lambda: F.pad(z(1, 1, 3, 3), (1, 1, 1)))
 error("unfold_too_small", lambda: F.unfold(z(1, 1, 2, 2), 3))
 error("fold_blocks", lambda: F.fold(z(1, 9, 5), (4, 4), 3))
+error("adaptive_max_pool2d_empty", lambda: F.adaptive_max_pool2d(z(1, 1, 0, 3), 2), "adaptive_max_pool2d(): ")
+error("adaptive_max_pool2d_rank", lambda: F.adaptive_max_pool2d(z(4, 4), 2), "adaptive_max_pool2d(): ")
+error("pad_circular_wrap", lambda: F.pad(z(1, 1, 3, 3), (4, 0, 0, 0), mode="circular"))
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:

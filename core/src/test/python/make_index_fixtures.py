@@ -109,6 +109,11 @@ case("kl_div_log_target", lambda x, t: F.kl_div(x, t, reduction="mean", log_targ
      [torch.log_softmax(randn(3, 4), 1)])
 case("cosine_similarity", lambda a, b: F.cosine_similarity(a, b, dim=1), [randn(3, 4), randn(1, 4)])
 case("margin_ranking_loss", lambda a, b, y: F.margin_ranking_loss(a, b, y, margin=0.3), [randn(5), randn(5)], [idx(1, -1, 1, 1, -1)])
+# targets 1, -1 and 0 (which PyTorch's where-masks give zero loss); a margin that some negative pairs exceed and some do not
+for red in ("none", "mean", "sum"):
+    case("cosine_embedding_loss_" + red, lambda a, b, y, red=red: F.cosine_embedding_loss(a, b, y, margin=-0.2, reduction=red),
+         [randn(6, 4), randn(6, 4)], [idx(1, -1, 1, -1, 0, -1)])
+case("cosine_embedding_loss_unbatched", lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.1), [randn(5), randn(5)], [torch.tensor(-1.0, dtype=D)])
 
 with open(OUT, "w") as f:
     f.write("# PyTorch %s, written by core/src/test/python/make_index_fixtures.py\n\n" % torch.__version__)
@@ -138,6 +143,7 @@ errors = {
     "batch_norm_running": lambda: F.batch_norm(torch.ones(2, 4, 3), torch.zeros(3), torch.ones(3), training=True),
     "batch_norm_one_value": lambda: F.batch_norm(torch.ones(1, 4), torch.zeros(4), torch.ones(4), training=True),
     "cross_entropy_weight": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), weight=torch.ones(2)),
+    "cosine_embedding_loss_rank": lambda: F.cosine_embedding_loss(torch.ones(3, 4, 2), torch.ones(3, 4, 2), torch.ones(3)),
     "cross_entropy_smoothing": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), label_smoothing=1.5),
 }
 lines = []

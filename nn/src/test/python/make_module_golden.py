@@ -24,7 +24,7 @@ MODELS = {
     "convs": nn.Sequential(nn.Conv2d(4, 8, 3, stride=2, padding=0, dilation=2, groups=2, bias=False), nn.AvgPool2d(2),
                            nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((2, 3)), nn.BatchNorm1d(5, eps=1e-3, momentum=0.2),
                            nn.LeakyReLU(), nn.LeakyReLU(0.2), nn.SiLU(), nn.Dropout(), nn.MaxPool2d(3, 1, 1, 2, True),
-                           nn.Unflatten(1, (1, 28, 28))),
+                           nn.Unflatten(1, (1, 28, 28)), nn.AdaptiveMaxPool2d(3), nn.AdaptiveMaxPool2d((2, 4))),
     "transformerish": nn.Sequential(nn.Embedding(100, 16), nn.LayerNorm(16), nn.Linear(16, 32), nn.GELU(), nn.GELU("tanh"),
                                     nn.Linear(32, 16), nn.LayerNorm((4, 16), eps=1e-6, elementwise_affine=False),
                                     nn.Embedding(10, 4, padding_idx=0)),

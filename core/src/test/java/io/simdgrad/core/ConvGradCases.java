@@ -150,15 +150,20 @@ final class ConvGradCases {
                 return make("out=" + oh + "x" + ow, v -> Functional.adaptiveAvgPool2d(v.get(0), new int[] {oh, ow}),
                         leaf(r, ANY, 1 + r.nextInt(2), 1 + r.nextInt(2), h, w));
             }),
+            op("adaptiveMaxPool2d", r -> { // distinct values: no ties, so finite differences see one argmax per window
+                int h = 1 + r.nextInt(5), w = 1 + r.nextInt(5), oh = 1 + r.nextInt(h + 1), ow = 1 + r.nextInt(w + 1);
+                return make("out=" + oh + "x" + ow, v -> Functional.adaptiveMaxPool2d(v.get(0), new int[] {oh, ow}),
+                        leaf(r, DISTINCT, 1 + r.nextInt(2), 1 + r.nextInt(2), h, w));
+            }),
             op("pad", r -> {
-                String mode = new String[] {"constant", "reflect", "replicate"}[r.nextInt(3)];
+                String mode = new String[] {"constant", "reflect", "replicate", "circular"}[r.nextInt(4)];
                 int h = 1 + r.nextInt(3), w = 1 + r.nextInt(3);
                 boolean two = r.nextBoolean();
                 int lo = mode.equals("constant") ? -1 : 0;
                 int[] pads = new int[two ? 4 : 2];
                 for (int i = 0; i < pads.length; i++) {
                     int size = i < 2 ? w : h;
-                    int max = mode.equals("reflect") ? size - 1 : 2;
+                    int max = mode.equals("reflect") ? size - 1 : mode.equals("circular") ? size : 2;
                     pads[i] = mode.equals("constant") ? lo + r.nextInt(4) : r.nextInt(max + 1);
                 }
                 if (mode.equals("constant")) { // keep the output non-empty

@@ -66,6 +66,14 @@ class ConvTorchFixturesTest {
         CASES.put("pad_reflect_1d", x -> Functional.pad(x.get(0), a(3, 2), "reflect", 0));
         CASES.put("unfold", x -> Functional.unfold(x.get(0), a(2, 3), a(1, 2), a(1, 0), a(2, 1)));
         CASES.put("fold", x -> Functional.fold(x.get(0), a(5, 6), a(2, 3), a(1, 2), a(1, 0), a(2, 1)));
+        CASES.put("adaptive_max_pool2d", x -> Functional.adaptiveMaxPool2d(x.get(0), a(3, 4)));
+        CASES.put("adaptive_max_pool2d_ties", x -> Functional.adaptiveMaxPool2d(x.get(0), a(2)));
+        CASES.put("adaptive_max_pool2d_unbatched", x -> Functional.adaptiveMaxPool2d(x.get(0), a(2, 3)));
+        CASES.put("pad_circular", x -> Functional.pad(x.get(0), a(2, 3, 1, 2), "circular", 0));
+        CASES.put("pad_circular_1d", x -> Functional.pad(x.get(0), a(4, 1), "circular", 0));
+        CASES.put("adaptive_max_pool1d", x -> Functional.adaptiveMaxPool1dWithIndices(x.get(0), 4).values());
+        CASES.put("adaptive_max_pool2d_indices",
+                x -> new Variable(Functional.adaptiveMaxPool2dWithIndices(x.get(0), a(3, 2)).indices().to(DType.FLOAT64)).add(x.get(0).sum().mul(0.0)));
 
         ERRORS.put("conv2d_kernel_too_large", () -> Functional.conv2d(z(1, 1, 2, 2), z(1, 1, 3, 3)));
         ERRORS.put("conv1d_kernel_too_large", () -> Functional.conv1d(z(2, 4, 2), z(6, 4, 3), null, 1, 0, 1, 1));
@@ -85,6 +93,9 @@ class ConvTorchFixturesTest {
         ERRORS.put("pad_length_odd", () -> Functional.pad(z(1, 1, 3, 3), a(1, 1, 1)));
         ERRORS.put("unfold_too_small", () -> Functional.unfold(z(1, 1, 2, 2), a(3), a(1), a(0), a(1)));
         ERRORS.put("fold_blocks", () -> Functional.fold(z(1, 9, 5), a(4, 4), a(3), a(1), a(0), a(1)));
+        ERRORS.put("adaptive_max_pool2d_empty", () -> Functional.adaptiveMaxPool2d(z(1, 1, 0, 3), a(2)));
+        ERRORS.put("adaptive_max_pool2d_rank", () -> Functional.adaptiveMaxPool2d(z(4, 4), a(2)));
+        ERRORS.put("pad_circular_wrap", () -> Functional.pad(z(1, 1, 3, 3), a(4, 0, 0, 0), "circular", 0));
     }
 
     @TestFactory

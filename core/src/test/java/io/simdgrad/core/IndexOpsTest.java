@@ -260,6 +260,8 @@ class IndexOpsTest {
                 true, 0.1, 1e-5));
         m.put("cross_entropy_weight", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), Tensor.ones(2),
                 Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 0));
+        m.put("cosine_embedding_loss_rank", () -> Functional.cosineEmbeddingLoss(new Variable(Tensor.ones(3, 4, 2)), new Variable(Tensor.ones(3, 4, 2)),
+                new Variable(Tensor.ones(3)), 0, Reduction.MEAN));
         m.put("cross_entropy_smoothing", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), null,
                 Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 1.5));
         return m;

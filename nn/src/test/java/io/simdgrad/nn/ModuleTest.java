@@ -44,7 +44,8 @@ class ModuleTest {
                 new Flatten(), new Dropout(0.25, g), new Linear(8 * 14 * 14, 10, g)));
         m.put("convs", new Sequential(new Conv2d(4, 8, 3, 2, 0, 2, 2, false, DType.FLOAT32, g), new AvgPool2d(2), new AdaptiveAvgPool2d(1),
                 new AdaptiveAvgPool2d(2, 3), new BatchNorm1d(5, 1e-3, 0.2, true, true, DType.FLOAT32), new LeakyReLU(), new LeakyReLU(0.2),
-                new SiLU(), new Dropout(), new MaxPool2d(3, 1, 1, 2, false), new Unflatten(1, 1, 28, 28)));
+                new SiLU(), new Dropout(), new MaxPool2d(3, 1, 1, 2, false), new Unflatten(1, 1, 28, 28),
+                new AdaptiveMaxPool2d(3), new AdaptiveMaxPool2d(2, 4)));
         m.put("transformerish", new Sequential(new Embedding(100, 16, g), new LayerNorm(16), new Linear(16, 32, g), new GELU(), new GELU("tanh"),
                 new Linear(32, 16, g), new LayerNorm(new int[] {4, 16}, 1e-6, false, DType.FLOAT32),
                 new Embedding(10, 4, 0, DType.FLOAT32, g)));

@@ -549,6 +549,33 @@ public final class Functional {
         return reduce(y.neg().mul(x1.sub(x2)).add(margin).relu(), reduction);
     }
 
+    /**
+     * The cosine embedding loss, PyTorch's {@code F.cosine_embedding_loss}: with
+     * {@code cos = sum(x1 x2) / sqrt((sum(x1^2) + 1e-12) (sum(x2^2) + 1e-12))} over the last dim,
+     * {@code 1 - cos} where {@code y == 1}, {@code max(0, cos - margin)} where {@code y == -1}, else 0.
+     * x1, x2: {@code [N, D]} with y {@code [N]}, or {@code [D]} with a scalar y.
+     */
+    public static Variable cosineEmbeddingLoss(Variable x1, Variable x2, Variable y, double margin, Reduction reduction) {
+        if (x1 == null || x2 == null || y == null || reduction == null) throw new NullPointerException("cosineEmbeddingLoss: an argument is null");
+        int td = y.dim();
+        if (td > 1) throw new IllegalArgumentException("cosineEmbeddingLoss: 0D or 1D target tensor expected, multi-target not supported");
+        if (x1.dim() != td + 1 || x2.dim() != td + 1) {
+            throw new IllegalArgumentException("cosineEmbeddingLoss: " + td + "D target tensor expects " + (td + 1) + "D input tensors, but found inputs with sizes "
+                    + Shapes.str(x1.shape()) + " and " + Shapes.str(x2.shape()) + ".");
+        }
+        if (!java.util.Arrays.equals(x1.shape(), x2.shape()) || (td == 1 && y.size(0) != x1.size(0))) {
+            throw new IllegalArgumentException("cosineEmbeddingLoss: expected inputs of one shape and a target of their leading size, got "
+                    + Shapes.str(x1.shape()) + ", " + Shapes.str(x2.shape()) + " and target " + Shapes.str(y.shape()));
+        }
+        Variable prod = x1.mul(x2).sum(td);
+        Variable m1 = x1.mul(x1).sum(td).add(1e-12), m2 = x2.mul(x2).sum(td).add(1e-12);
+        Variable cos = prod.div(m1.mul(m2).sqrt());
+        Variable zeros = new Variable(Tensor.zeros(cos.dtype(), cos.shape()));
+        Variable pos = Variable.where(y.eq(1), cos.neg().add(1), zeros);
+        Variable neg = Variable.where(y.eq(-1), cos.sub(margin).relu(), zeros);
+        return reduce(pos.add(neg), reduction);
+    }
+
     // --- convolution and pooling (ConvOps, PoolOps)
 
     /** Max pooling's values and the flat index within its plane of each maximum (PyTorch's {@code return_indices=True}). */
@@ -815,10 +842,41 @@ public final class Functional {
         return Variable.apply(new PoolOps.AvgPool(1, new PoolOps.Adaptive(1, outputSize)), input);
     }
 
+    private static MaxPoolResult adaptiveMaxPool(int dims, Variable input, int oh, int ow) {
+        Variable idx = Variable.apply(new PoolOps.AdaptiveMaxPoolIndices(dims, oh, ow), input);
+        return new MaxPoolResult(Variable.apply(new PoolOps.PlaneGather(dims), input, idx), idx.data());
+    }
+
+    /**
+     * Adaptive 2-D max pooling, PyTorch's {@code F.adaptive_max_pool2d}: output (oh, ow), the
+     * largest element of window (i, j) = {@code [floor(i H / oh), ceil((i + 1) H / oh)) x [floor(j W / ow), ceil((j + 1) W / ow))};
+     * the first of equal maxima gets the gradient, a NaN wins.
+     */
+    public static Variable adaptiveMaxPool2d(Variable input, int[] outputSize) {
+        return adaptiveMaxPool2dWithIndices(input, outputSize).values();
+    }
+
+    /** {@link #adaptiveMaxPool2d} also returning the indices ({@code return_indices=True}): flat within each H x W plane. */
+    public static MaxPoolResult adaptiveMaxPool2dWithIndices(Variable input, int[] outputSize) {
+        if (input == null) throw new NullPointerException("adaptiveMaxPool2d: input is null");
+        if (input.dim() != 3 && input.dim() != 4) {
+            throw new IllegalArgumentException("adaptiveMaxPool2d: Expected 3D or 4D tensor, but got: " + Shapes.str(input.shape()));
+        }
+        int[] o = pair("adaptiveMaxPool2d", "outputSize", outputSize, 2);
+        return adaptiveMaxPool(2, input, o[0], o[1]);
+    }
+
+    /** Adaptive 1-D max pooling with indices, PyTorch's {@code F.adaptive_max_pool1d(input, outputSize, return_indices=True)}. */
+    public static MaxPoolResult adaptiveMaxPool1dWithIndices(Variable input, int outputSize) {
+        checkPoolRank("adaptiveMaxPool1d", input, 1);
+        return adaptiveMaxPool(1, input, 1, outputSize);
+    }
+
     /**
      * Pads the last one or two dims, PyTorch's {@code F.pad}: {@code pad = (left, right)} or
      * {@code (left, right, top, bottom)}; mode "constant" (with {@code value}; negative pads
-     * crop), "reflect" (mirrored without the edge, pads smaller than the size) or "replicate" (edge repeated).
+     * crop), "reflect" (mirrored without the edge, pads smaller than the size), "replicate" (edge repeated)
+     * or "circular" (wrapped around: {@code x[(i - left) mod W]}, pads at most the size).
      */
     public static Variable pad(Variable input, int[] pad, String mode, double value) {
         if (input == null || pad == null || mode == null) throw new NullPointerException("pad: input, pad or mode is null");

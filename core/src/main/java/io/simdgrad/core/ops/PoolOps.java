@@ -118,6 +118,66 @@ public final class PoolOps {
         @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
     }
 
+    /**
+     * The flat index {@code iy * W + ix} within its plane of the largest element of each adaptive
+     * window, PyTorch's {@code adaptive_max_pool1d/2d} indices: window i of an axis is
+     * {@code [floor(i in / out), ceil((i + 1) in / out))} (as {@link Adaptive}); the first of equal
+     * maxima, the last NaN. int64, no gradient; the values are {@link PlaneGather} at these indices.
+     */
+    public record AdaptiveMaxPoolIndices(int dims, int outH, int outW) implements Op {
+        @Override public String name() { return "adaptiveMaxPool" + dims + "d"; }
+        @Override public String attributes() { return "out=" + (dims == 1 ? "" : outH + "x") + outW; }
+        @Override public boolean differentiable() { return false; }
+        int[] out(Tensor x) {
+            checkFloat(name(), x);
+            int[] s = Internals.shape(x);
+            for (int d = Math.max(s.length - dims - 1, 0); d < s.length; d++) {
+                if (s[d] == 0) {
+                    throw new IllegalArgumentException(name() + ": Expected input to have non-zero size for non-batch dimensions, but input has sizes "
+                            + Shapes.str(s) + " with dimension " + d + " being empty");
+                }
+            }
+            return new Adaptive(outH, outW).out(name(), dims, Internals.shape(x));
+        }
+        @Override public int[] shape(Tensor[] in) {
+            int[] o = out(in[0]);
+            return withSpatial(Internals.shape(in[0]), dims, o[0], o[1]);
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public Kernel bind(Tensor[] in, Tensor out) {
+            int[] o = out(in[0]), p = planes(name(), dims, in[0]);
+            Adaptive a = new Adaptive(outH, outW);
+            AxisWindows wh = a.axis(true, p[1], o[0]), ww = a.axis(false, p[2], o[1]);
+            return (i, out1) -> {
+                Tensor x = i[0].contiguous();
+                var xs = Internals.storage(x);
+                int x0 = Internals.offset(x), hw = p[1] * p[2];
+                long[] dst = Internals.storage(out1).l;
+                int k = Internals.offset(out1);
+                for (int pl = 0; pl < p[0]; pl++) {
+                    int base = x0 + pl * hw;
+                    for (int oy = 0; oy < o[0]; oy++) {
+                        for (int ox = 0; ox < o[1]; ox++) {
+                            int best = -1;
+                            double m = Double.NEGATIVE_INFINITY;
+                            for (int iy = wh.start()[oy]; iy < wh.end()[oy]; iy++) {
+                                for (int ix = ww.start()[ox]; ix < ww.end()[ox]; ix++) {
+                                    double v = xs.get(base + iy * p[2] + ix);
+                                    if (best < 0 || v > m || Double.isNaN(v)) {
+                                        m = v;
+                                        best = iy * p[2] + ix;
+                                    }
+                                }
+                            }
+                            dst[k++] = best;
+                        }
+                    }
+                }
+            };
+        }
+        @Override public void forward(Tensor[] in, Tensor out) { bind(in, out).run(in, out); }
+    }
+
     static int[] gatherShape(String op, int dims, Tensor x, Tensor idx) {
         checkFloat(op, x);
         if (idx.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": expected int64 indices, got " + idx.dtype());
@@ -343,12 +403,12 @@ public final class PoolOps {
 
     /** PyTorch's padding modes ({@code F.pad}'s {@code mode}). */
     public enum PadMode {
-        CONSTANT, REFLECT, REPLICATE;
+        CONSTANT, REFLECT, REPLICATE, CIRCULAR;
 
-        /** The mode named as PyTorch spells it ({@code "constant"}, {@code "reflect"}, {@code "replicate"}). */
+        /** The mode named as PyTorch spells it ({@code "constant"}, {@code "reflect"}, {@code "replicate"}, {@code "circular"}). */
         public static PadMode of(String name) {
             for (PadMode m : values()) if (m.name().toLowerCase(Locale.ROOT).equals(name)) return m;
-            throw new IllegalArgumentException("pad: Unrecognised padding mode " + name + " (expected constant, reflect or replicate)");
+            throw new IllegalArgumentException("pad: Unrecognised padding mode " + name + " (expected constant, reflect, replicate or circular)");
         }
     }
 
@@ -362,6 +422,7 @@ public final class PoolOps {
                 case CONSTANT -> s >= 0 && s < in ? s : -1;
                 case REPLICATE -> Math.min(Math.max(s, 0), in - 1);
                 case REFLECT -> s < 0 ? -s : s >= in ? 2 * (in - 1) - s : s;
+                case CIRCULAR -> Math.floorMod(s, in);
             };
         }
         return m;
@@ -370,7 +431,9 @@ public final class PoolOps {
     /**
      * PyTorch's {@code F.pad} of the last one or two dims: {@code (left, right)} on the last,
      * {@code (top, bottom)} on the one before (negative constant pads crop). Constant fills with
-     * {@code value}; reflect mirrors without repeating the edge (pads smaller than the size); replicate repeats it.
+     * {@code value}; reflect mirrors without repeating the edge (pads smaller than the size); replicate repeats it;
+     * circular wraps around, {@code out[i] = x[(i - before) mod size]} (PyTorch's {@code mode="circular"}; pads in
+     * {@code [0, size]}: PyTorch's results for negative circular pads read outside the cropped input).
      */
     public record Pad(int dims, int left, int right, int top, int bottom, PadMode mode, double value) implements Op {
         @Override public String name() { return "pad"; }
@@ -383,6 +446,7 @@ public final class PoolOps {
                 case CONSTANT -> "ConstantPadNdBackward0";
                 case REFLECT -> "ReflectionPad" + dims + "DBackward0";
                 case REPLICATE -> "ReplicationPad" + dims + "DBackward0";
+                case CIRCULAR -> "CopySlices";
             };
         }
         int[] check(int[] shape) {
@@ -392,6 +456,14 @@ public final class PoolOps {
                 int[][] sides = dims == 1 ? new int[][] {{left, right, r - 1}} : new int[][] {{left, right, r - 1}, {top, bottom, r - 2}};
                 for (int[] sd : sides) {
                     int size = shape[sd[2]];
+                    if (mode == PadMode.CIRCULAR) {
+                        if (sd[0] > size || sd[1] > size) throw new IllegalArgumentException("pad: Padding value causes wrapping around more than once.");
+                        if (sd[0] < 0 || sd[1] < 0) {
+                            throw new IllegalArgumentException("pad: circular padding needs pads >= 0, got padding (" + sd[0] + ", " + sd[1]
+                                    + ") at dimension " + sd[2] + " of input " + Shapes.str(shape));
+                        }
+                        continue;
+                    }
                     boolean ok = mode == PadMode.REFLECT ? sd[0] < size && sd[1] < size && sd[0] >= 0 && sd[1] >= 0
                             : size > 0 && sd[0] >= 0 && sd[1] >= 0;
                     if (!ok) {
