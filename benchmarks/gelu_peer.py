@@ -1,6 +1,6 @@
 """PyTorch's side of GeluBench: F.gelu forward + backward, f32 [2048, 512], eager.
 
-Run: /tmp/peers12/bin/python benchmarks/gelu_peer.py THREADS
+Run: /tmp/peers/bin/python benchmarks/gelu_peer.py THREADS
 Prints one line per form: median, min and max milliseconds per call over 30 timed calls.
 """
 import sys
