@@ -90,6 +90,14 @@ public interface ArrayKernels {
     /** Row-wise {@code log(sum(exp(row)))}. */
     void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo);
 
+    /**
+     * {@code out[o + (b·width + i)·inner + j] = a[ao + (b·size + idx[io + (b·width + i)·inner + j])·inner + j]}
+     * for {@code b < outer, i < width, j < inner}: torch.gather along the middle dim of contiguous
+     * {@code [outer, size, inner]} data with an index of shape {@code [outer, width, inner]}
+     * (indices already checked to lie in {@code [0, size)}).
+     */
+    void gatherAlong(Object a, int ao, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner);
+
     /** See {@link FloatGemm#updatesOnce}: whether a GEMM with inner dimension k adds into C in one pass. */
     boolean gemmUpdatesOnce(int k);
 

@@ -45,8 +45,15 @@ public final class IndexOps {
 
     /** Checks every element of {@code idx} lies in {@code [0, size)} (or is {@code skip}), before any write. */
     private static void checkAll(String op, Tensor idx, int dim, int size, long skip) {
-        Walk w = new Walk(Internals.shape(idx), idx);
         long[] l = Internals.storage(idx).l;
+        if (idx.isContiguous()) {
+            for (int i = Internals.offset(idx), end = i + idx.numel(); i < end; i++) {
+                long v = l[i];
+                if ((v < 0 || v >= size) && v != skip) throw outOfBounds(op, v, dim, size);
+            }
+            return;
+        }
+        Walk w = new Walk(Internals.shape(idx), idx);
         for (int i = 0, n = idx.numel(); i < n; i++, w.next()) {
             long v = l[w.off[0]];
             if ((v < 0 || v >= size) && v != skip) throw outOfBounds(op, v, dim, size);
@@ -200,12 +207,14 @@ public final class IndexOps {
         Storage s = Internals.storage(x), o = Internals.storage(out);
         long[] iv = Internals.storage(idx).l;
         int xo = Internals.offset(x), io = Internals.offset(idx), oo = Internals.offset(out);
+        if (s.k != null) {
+            s.k.gatherAlong(s.array, xo, iv, io, o.array, oo, outer, width, size, inner);
+            return;
+        }
         for (int b = 0; b < outer; b++) {
             for (int i = 0; i < width; i++) {
                 int small = (b * width + i) * inner;
-                for (int j = 0; j < inner; j++) {
-                    copyElement(s, xo + (b * size + (int) iv[io + small + j]) * inner + j, o, oo + small + j);
-                }
+                for (int j = 0; j < inner; j++) copyElement(s, xo + (b * size + (int) iv[io + small + j]) * inner + j, o, oo + small + j);
             }
         }
     }
