@@ -1,6 +1,7 @@
 package io.simdgrad.core;
 
 import io.simdgrad.core.engine.Dispatch;
+import io.simdgrad.core.engine.Internals;
 
 /**
  * One op definition: its name, its shape and dtype rule, and its forward computation into a
@@ -27,6 +28,16 @@ public interface Op {
 
     /** Computes the result of {@code in} into {@code out}; inputs are left unchanged. */
     void forward(Tensor[] in, Tensor out);
+
+    /**
+     * The result as an abstract value, for building and checking graphs without data: a tensor
+     * of the result's shape and dtype over a storage that holds no elements
+     * ({@link Internals#abstractValue}). View ops return their view of {@code in[0]}, which
+     * shares its (abstract) storage, so the memory they alias stays visible.
+     */
+    default Tensor abstractResult(Tensor[] in, int[] shape, DType dtype) {
+        return Internals.abstractValue(dtype, shape);
+    }
 
     /**
      * The forward bound to the layouts of {@code in} and {@code out} (see {@link Kernel}): what

@@ -391,7 +391,7 @@ public final class Graph {
             Tensor[] ph = new Tensor[in.length];
             for (int i = 0; i < in.length; i++) ph[i] = placeholder(in[i]);
             Value out = node(op, in, op.shape(ph), op.dtype(ph), false);
-            placeholders.put(out, op instanceof ViewOps.ViewOp v ? v.view(ph[0]) : Internals.abstractValue(out.dtype, out.shape));
+            placeholders.put(out, op.abstractResult(ph, out.shape, out.dtype));
             return out;
         }
 
@@ -478,7 +478,7 @@ public final class Graph {
                         if (!Arrays.equals(shape, n.out.shape) || dtype != n.out.dtype) {
                             p.add(n + ": the op's shape rule gives " + new Value(-1, shape, dtype, Kind.NODE, null).type());
                         }
-                        result = n.inPlace ? in[0] : n.isView() ? ((ViewOps.ViewOp) n.op).view(in[0]) : Internals.abstractValue(n.out.dtype, n.out.shape);
+                        result = n.inPlace ? in[0] : n.op.abstractResult(in, n.out.shape, n.out.dtype);
                     } catch (RuntimeException e) {
                         p.add(n + ": the op's shape rule fails: " + e.getMessage());
                     }
