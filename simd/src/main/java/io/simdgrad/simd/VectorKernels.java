@@ -14,6 +14,8 @@ final class VectorKernels {
     static final DoubleLayoutKernels DOUBLE_LAYOUT = new VectorDoubleLayout();
     static final FloatReductionKernels FLOAT_REDUCTIONS = new VectorFloatReductions();
     static final DoubleReductionKernels DOUBLE_REDUCTIONS = new VectorDoubleReductions();
+    static final FloatNormKernels FLOAT_NORM = new VectorFloatNorm();
+    static final DoubleNormKernels DOUBLE_NORM = new VectorDoubleNorm();
     static final FloatGemmKernels FLOAT_GEMM = new VectorFloatGemm();
     static final DoubleGemmKernels DOUBLE_GEMM = new VectorDoubleGemm();
 
