@@ -8,6 +8,7 @@ import io.simdgrad.core.ops.Fused;
 import io.simdgrad.core.ops.IndexOps;
 import io.simdgrad.core.ops.LinalgOps;
 import io.simdgrad.core.ops.LossOps;
+import io.simdgrad.core.ops.NormOps;
 import io.simdgrad.core.ops.Ops;
 import io.simdgrad.core.ops.PoolOps;
 import io.simdgrad.core.ops.ReduceOps;
@@ -48,6 +49,7 @@ class OpListTest {
             Ops.CopyInto.class, "in-place copy_; its gradient-carrying form is contiguous/copy",
             Ops.Addmm.class, "compile-time fusion of addScaled(matmul) in graphs (PassesTest checks it equals the two steps)",
             LossOps.NllLossBackward.class, "the gradient of nllLoss; gradgradcheck of nllLoss differentiates it",
+            Ops.LogSoftmaxBackward.class, "logSoftmax's first-order gradient (gradcheck of logSoftmax runs it; gradgradcheck the op-written form)",
             Fused.class, "compile-time fusion of elementwise chains (FusionTest checks it equals the ops one by one)"));
 
     private static Map<Class<?>, String> merged(Map<Class<?>, String> a, Map<Class<?>, String> b) {
@@ -81,7 +83,7 @@ class OpListTest {
     static List<Class<?>> opClasses() {
         List<Class<?>> r = new ArrayList<>();
         for (Class<?> holder : new Class<?>[] {Ops.class, ViewOps.class, LossOps.class, ElementwiseOps.class, IndexOps.class, LinalgOps.class,
-                ReduceOps.class, SortOps.class, ScanOps.class, ConvOps.class, PoolOps.class}) {
+                ReduceOps.class, SortOps.class, ScanOps.class, ConvOps.class, PoolOps.class, NormOps.class}) {
             for (Class<?> c : holder.getDeclaredClasses()) {
                 if (Op.class.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) r.add(c);
             }

@@ -90,6 +90,16 @@ public interface ArrayKernels {
     /** Row-wise {@code log(sum(exp(row)))}. */
     void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo);
 
+    /** See {@link FloatElementwise#geluBackward}. */
+    void geluBackward(boolean tanh, Object x, int xo, Object g, int go, Object out, int oo, int n);
+
+    /** See {@link FloatNorm#layerNormRows}. */
+    void layerNormRows(Object x, int xo, int rows, int cols, Object w, int wo, Object b, int bo, double eps, Object y, int yo);
+
+    /** See {@link FloatNorm#layerNormBackwardRows}. */
+    void layerNormBackwardRows(Object g, int go, Object x, int xo, int rows, int cols, Object w, int wo, double eps,
+                               Object dx, int dxo, Object dw, int dwo, Object db, int dbo);
+
     /**
      * {@code out[o + (b·width + i)·inner + j] = a[ao + (b·size + idx[io + (b·width + i)·inner + j])·inner + j]}
      * for {@code b < outer, i < width, j < inner}: torch.gather along the middle dim of contiguous

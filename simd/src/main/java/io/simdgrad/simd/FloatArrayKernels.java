@@ -45,6 +45,17 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void axpy(double alpha, Object x, int xo, Object y, int yo, int n) {
         FloatElementwise.axpy((float) alpha, (float[]) x, xo, (float[]) y, yo, n);
     }
+    @Override public void geluBackward(boolean tanh, Object x, int xo, Object g, int go, Object out, int oo, int n) {
+        FloatElementwise.geluBackward(tanh, (float[]) x, xo, (float[]) g, go, (float[]) out, oo, n);
+    }
+    @Override public void layerNormRows(Object x, int xo, int rows, int cols, Object w, int wo, Object b, int bo, double eps, Object y, int yo) {
+        FloatNorm.layerNormRows((float[]) x, xo, rows, cols, (float[]) w, wo, (float[]) b, bo, (float) eps, (float[]) y, yo);
+    }
+    @Override public void layerNormBackwardRows(Object g, int go, Object x, int xo, int rows, int cols, Object w, int wo, double eps,
+                                                Object dx, int dxo, Object dw, int dwo, Object db, int dbo) {
+        FloatNorm.layerNormBackwardRows((float[]) g, go, (float[]) x, xo, rows, cols, (float[]) w, wo, (float) eps,
+                (float[]) dx, dxo, (float[]) dw, dwo, (float[]) db, dbo);
+    }
     @Override public double reduce(ReduceOp op, Object a, int off, int n) { return FloatReductions.reduce(op, (float[]) a, off, 1, n); }
     @Override public double dot(Object a, int ao, Object b, int bo, int n) { return FloatReductions.dot((float[]) a, ao, (float[]) b, bo, n); }
     @Override public double sumSquares(Object a, int off, int n) { return FloatReductions.sumSquares((float[]) a, off, n); }

@@ -9,6 +9,7 @@ import io.simdgrad.core.Variable;
 import io.simdgrad.core.ops.ConvOps;
 import io.simdgrad.core.ops.IndexOps;
 import io.simdgrad.core.ops.LossOps;
+import io.simdgrad.core.ops.NormOps;
 import io.simdgrad.core.ops.PoolOps;
 import io.simdgrad.core.ops.Shapes;
 
@@ -265,15 +266,17 @@ public final class Functional {
      * Layer normalisation over the trailing dims {@code normalizedShape}, PyTorch's
      * {@code F.layer_norm}: {@code (x - E[x]) / sqrt(Var[x] + eps) * weight + bias}, the mean and
      * the biased variance over those dims; weight and bias (of {@code normalizedShape}) may be null.
+     * One op ({@link NormOps.LayerNorm}) with fused forward and backward kernels.
      */
     public static Variable layerNorm(Variable x, int[] normalizedShape, Variable weight, Variable bias, double eps) {
         int m = trailing("layerNorm", x, normalizedShape);
         affineShape("layerNorm", "weight", weight, normalizedShape);
         affineShape("layerNorm", "bias", bias, normalizedShape);
-        int outer = m == 0 ? 0 : x.numel() / m;
-        Variable y = standardize(x.reshape(outer, m), eps).reshape(x.shape());
-        if (weight != null) y = y.mul(weight);
-        return bias == null ? y : y.add(bias);
+        java.util.List<Variable> in = new java.util.ArrayList<>(3);
+        in.add(x);
+        if (weight != null) in.add(weight);
+        if (bias != null) in.add(bias);
+        return Variable.apply(new NormOps.LayerNorm(normalizedShape, eps, weight != null, bias != null), in.toArray(new Variable[0]));
     }
 
     /**
