@@ -140,6 +140,17 @@ final class ElementwiseMath {
         return 0.5 * x * (expMinusSquare(z) * (erfcScaledTail(z) - TWO_OVER_SQRT_PI * dz));
     }
 
+    /** gelu's derivative Phi(x) + x phi(x), Phi = erfc(-x/sqrt 2)/2 (torch's gelu_backward, approximate="none"). */
+    static double geluDerivative(double x) {
+        return 0.5 * erfc(-x * SQRT1_2) + x * Math.exp(-0.5 * x * x) * (TWO_OVER_SQRT_PI * SQRT1_2 * 0.5);
+    }
+
+    /** The derivative of {@link #geluTanh}: sigmoid(w) (1 + x (1 - sigmoid(w)) w'), w' = 2 sqrt(2/pi) (1 + 3 0.044715 x^2). */
+    static double geluTanhDerivative(double x) {
+        double w = 2 * SQRT_2_OVER_PI * (x + GELU_K * x * x * x), sg = sigmoid(w);
+        return sg * (1 + x * sigmoid(-w) * (2 * SQRT_2_OVER_PI * (1 + 3 * GELU_K * x * x)));
+    }
+
     /**
      * GELU's tanh approximation x/2 * (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)
      * (gelu(approximate="tanh")), as x * sigmoid(2u), the same function without the cancellation

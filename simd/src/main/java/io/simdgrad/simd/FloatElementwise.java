@@ -34,12 +34,15 @@ import java.util.Objects;
  *   <tr><td>SIGMOID</td><td>2</td><td>2 (one ulp from exp, one from the division)</td></tr>
  *   <tr><td>SILU</td><td>not yet measured (the twin tests and FloatVectorMathTest's sweeps hold the bound)</td><td>3 (exp's loop,
  *   x multiplied in before the 2^k scaling, one division; plain arithmetic, the same bits in every tier)</td></tr>
+ *   <tr><td>GELU (32-bit)</td><td>6 in the random tests</td><td>8 ({@code FloatVectorMath.gelu}: the fit of
+ *   {@code fit_gelu.py}, 1.8e-9 relative, exp's loop on the split -x^2/2, about six roundings; plain arithmetic, the
+ *   same bits in every tier); {@link #geluBackward} 8 ulps of the terms' size</td></tr>
  *   <tr><td>ATAN2</td><td>not yet measured</td><td>2 (the JDK specifies 2 ulps for {@link Math#atan2})</td></tr>
  *   <tr><td>HYPOT</td><td>not yet measured</td><td>2 (plain arithmetic: four roundings, the same bits in every tier)</td></tr>
  *   <tr><td>LOG1P, EXPM1, LOG10, TAN, ASIN, ACOS, ATAN, SINH, COSH</td><td>not yet measured (the twin tests
  *   hold the bound)</td><td>2 (the JDK's lanewise operations: tier-variant, like SIN and COS)</td></tr>
  *   <tr><td>SIGN, ISNAN, ISINF, ISFINITE; {@link #unaryParam} LEAKY_RELU, NAN_TO_NUM</td><td>0</td><td>0 (blends)</td></tr>
- *   <tr><td>every other new kind (GELU, GELU_TANH, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2,
+ *   <tr><td>every other new kind (GELU for 64-bit elements, GELU_TANH, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2,
  *   ERF, ERFC, ERFINV, ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC, FMOD, REMAINDER; ELU, SOFTPLUS)</td>
  *   <td>0</td><td>0: no Vector API operation yet, the vector kernel runs the scalar twin (the same bits in every
  *   tier); the twins' functions Math lacks ({@code ElementwiseMath}) are within 1 to 3 ulps of the exact
@@ -186,6 +189,23 @@ public final class FloatElementwise {
         if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.sigmoidBackward(y, yOff, g, gOff, out, outOff, n);
         else split(n, (s, e) -> IMPL.sigmoidBackward(y, yOff + s, g, gOff + s, out, outOff + s, e - s));
     }
+
+    /**
+     * gelu backward from its input x: {@code out[outOff+i] = g[gOff+i] * (Phi(x) + x phi(x))}
+     * (PyTorch's {@code gelu_backward}, approximate="none"), or with {@code tanh} the derivative of
+     * the tanh form (approximate="tanh"); within {@link #GELU_BACKWARD_ULPS}
+     * of the twin's value, which is computed in double and rounded once.
+     */
+    public static void geluBackward(boolean tanh, float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        check("geluBackward", null, "x", x.length, xOff, n);
+        check("geluBackward", null, "g", g.length, gOff, n);
+        check("geluBackward", null, "out", out.length, outOff, n);
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.geluBackward(tanh, x, xOff, g, gOff, out, outOff, n);
+        else split(n, (s, e) -> IMPL.geluBackward(tanh, x, xOff + s, g, gOff + s, out, outOff + s, e - s));
+    }
+
+    /** The bound of {@link #geluBackward} against its twin, in ulps of the result (or of g where the result is tiny). */
+    public static final int GELU_BACKWARD_ULPS = 8;
 
     /** Tanh backward from its output y: {@code out[outOff+i] = g[gOff+i] * (1 - y[yOff+i]^2)}, 1 - y^2 by one fma. */
     public static void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {

@@ -43,6 +43,13 @@ public interface FloatElementwiseKernels {
     /** {@code out[i] = g[i] * y[i] * (1 - y[i])}, evaluated left to right. */
     void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
+    /**
+     * gelu's backward from its input x: {@code out[outOff+i] = g[gOff+i] * gelu'(x)}, for the exact form
+     * {@code Phi(x) + x phi(x)} (Phi and phi the standard normal CDF and density), for the tanh form
+     * ({@code tanh}) the derivative of {@code x sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3))}.
+     */
+    void geluBackward(boolean tanh, float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n);
+
     /** {@code out[i] = g[i] * fma(-y[i], y[i], 1)}, i.e. {@code g * (1 - y^2)} with {@code 1 - y^2} rounded once. */
     void tanhBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 

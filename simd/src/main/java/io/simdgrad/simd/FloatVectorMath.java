@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.OR;
@@ -339,5 +340,205 @@ final class FloatVectorMath {
             var signed = th.viewAsIntegralLanes().lanewise(OR, x.viewAsIntegralLanes().lanewise(AND, SIGN_BIT));
             ((FloatVector) signed.reinterpretShape(S, 0)).intoArray(out, outOff + i);
         }
+    }
+
+    /**
+     * gelu: beyond |x| = GELU_T the result is x or x * 0 (below -14.5 it rounds to -0 already); the
+     * derivative below -GELU_T (under 1e-54) is taken as 0, so g gelu'(x) differs from the twin there
+     * only for |g| above about 1e9.
+     */
+    private static final float GELU_T = 16;
+    /** 1 / sqrt(2 pi). */
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+    /** F(tau) of the gelu fit, lowest power first ({@code simd/src/main/python/fit_gelu.py}: relative error 1.8e-9). */
+    private static final float F0 = (float) 0.09973557027853852, F1 = (float) 0.09973550918640492, F2 = (float) 0.09350551488692746,
+            F3 = (float) 0.08096057596175144, F4 = (float) 0.06433856752356036, F5 = (float) 0.03776762316477462,
+            F6 = (float) 0.04595091844841462, F7 = (float) -0.052965691929412625, F8 = (float) 0.10076870402471808,
+            F9 = (float) -0.11752549427990207, F10 = (float) 0.05842763515980136, F11 = (float) -0.0106994324385268;
+
+    /**
+     * gelu and its backward for 32-bit elements, in plain vector arithmetic: with t = |x|,
+     * {@code Q(t) = Phi(-t) = tau F(tau) e^(-t^2/2)}, {@code tau = 1 / (1 + t/4)}, F the degree-11
+     * fit of {@code fit_gelu.py} (relative error 1.8e-9), and {@code e^(-t^2/2)} from exp's loop
+     * with t^2/2 split into its rounded value and the fma residual (so the square's rounding does
+     * not grow with t). {@code Phi(x) = Q} for x &lt; 0, {@code 1 - Q} otherwise. Forward
+     * ({@code g == null}): {@code out = x Phi(x)}, for x &lt; 0 with {@code x tau F} multiplied into
+     * e^r before its 2^k scaling (subnormal results keep their digits); backward:
+     * {@code out = g (Phi(x) + x e^(-x^2/2) / sqrt(2 pi))}. Returns how many elements it computed:
+     * the whole vectors of n, or none for 64-bit elements (the fit is for 24-bit significands; the
+     * twin computes them).
+     */
+    static int gelu(float[] a, int aOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        if (WIDE) return 0;
+        boolean backward = g != null;
+        FloatVector vT = splat(GELU_T);
+        FloatVector vLOG2E = splat(LOG2E);
+        FloatVector vMAGIC = splat(MAGIC);
+        FloatVector vNegLN2_HI = splat(-LN2_HI);
+        FloatVector vNegLN2_LO = splat(-LN2_LO);
+        FloatVector vE7 = splat(E7);
+        FloatVector vE6 = splat(E6);
+        FloatVector vE5 = splat(E5);
+        FloatVector vE4 = splat(E4);
+        FloatVector vE3 = splat(E3);
+        FloatVector vE2 = splat(E2);
+        FloatVector vF11 = splat(F11);
+        FloatVector vF10 = splat(F10);
+        FloatVector vF9 = splat(F9);
+        FloatVector vF8 = splat(F8);
+        FloatVector vF7 = splat(F7);
+        FloatVector vF6 = splat(F6);
+        FloatVector vF5 = splat(F5);
+        FloatVector vF4 = splat(F4);
+        FloatVector vF3 = splat(F3);
+        FloatVector vF2 = splat(F2);
+        FloatVector vF1 = splat(F1);
+        FloatVector vF0 = splat(F0);
+        FloatVector vQuarter = splat((float) 0.25);
+        FloatVector vInvSqrt2Pi = splat(INV_SQRT_2PI);
+        FloatVector vOne = splat(1);
+        FloatVector vZero = splat(0);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector t = x.abs();
+            t = t.blend(vT, t.compare(GT, vT));
+            FloatVector sq = t.mul(t);
+            // -t^2/2 = y - lo exactly: y rounded, lo the fma residual (halving is exact)
+            FloatVector y = sq.mul((float) -0.5);
+            FloatVector lo = t.fma(t, sq.neg()).mul((float) 0.5);
+            // no clamp: t <= GELU_T keeps y >= -128, whose 2^k is two normal powers of two
+            FloatVector tk = y.fma(vLOG2E, vMAGIC);
+            FloatVector k = tk.sub(vMAGIC);
+            FloatVector r = k.fma(vNegLN2_HI, y);
+            r = k.fma(vNegLN2_LO, r).sub(lo);
+            FloatVector q = vE7.fma(r, vE6).fma(r, vE5).fma(r, vE4).fma(r, vE3).fma(r, vE2);
+            FloatVector p = r.mul(q).fma(r, r).add(vOne);
+            var kb = tk.viewAsIntegralLanes().lanewise(SUB, MAGIC_BITS);
+            var k1 = kb.lanewise(ASHR, 1);
+            FloatVector s1 = (FloatVector) k1.lanewise(ADD, BIAS).lanewise(LSHL, P - 1).reinterpretShape(S, 0);
+            FloatVector s2 = (FloatVector) kb.sub(k1).lanewise(ADD, BIAS).lanewise(LSHL, P - 1).reinterpretShape(S, 0);
+            FloatVector tau = vOne.div(t.fma(vQuarter, vOne));
+            FloatVector f = vF11.fma(tau, vF10).fma(tau, vF9).fma(tau, vF8).fma(tau, vF7).fma(tau, vF6).fma(tau, vF5)
+                    .fma(tau, vF4).fma(tau, vF3).fma(tau, vF2).fma(tau, vF1).fma(tau, vF0).mul(tau);
+            VectorMask<Float> negative = x.compare(LT, vZero);
+            FloatVector e = p.mul(s1).mul(s2);
+            FloatVector big = f.mul(e);
+            if (backward) {
+                // Phi + x phi; at +-inf x * e is inf * 0 = NaN, as the op-written gradient gives. For x < 0,
+                // g (tau F + x / sqrt(2 pi)) multiplied into e^r before its 2^k scaling: a result near
+                // or below the smallest normal keeps its digits
+                FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+                FloatVector u = p.mul(x.fma(vInvSqrt2Pi, f)).mul(s1);
+                // g last for |g| < 1, before 2^k2 otherwise: no under- or overflow the result does not have
+                FloatVector neg = u.mul(s2).mul(gv).blend(u.mul(gv).mul(s2), gv.abs().compare(GE, vOne));
+                // below -GELU_T, gelu'(x) < 1e-54 is taken as 0 (g * x * 0: NaN at -inf, as the op-written gradient);
+                // a NaN x gives x itself (the sign of a NaN made from several depends on operand order, which C2 may swap)
+                x.mul(e).fma(vInvSqrt2Pi, vOne.sub(big)).mul(gv).blend(neg, negative)
+                        .blend(gv.mul(x.mul((float) 0)), x.compare(LT, vT.neg())).blend(x, x.test(IS_NAN)).intoArray(out, outOff + i);
+            } else {
+                FloatVector neg = p.mul(x.mul(f)).mul(s1).mul(s2);
+                // x (1 - Q), not x - x Q: gelu(-0) is -0
+                FloatVector res = x.mul(vOne.sub(big)).blend(neg, negative);
+                res = res.blend(x, x.compare(GT, vT)).blend(x.mul((float) 0), x.compare(LT, vT.neg()));
+                res.blend(x, x.test(IS_NAN)).intoArray(out, outOff + i);
+            }
+        }
+        return bound;
+    }
+
+    /** gelu tanh: beyond |x| = GELU_TANH_X the result is x or x * 0 (below -10.9 it rounds to -0 already). */
+    private static final float GELU_TANH_X = 12;
+    /** 2 sqrt(2/pi) and 0.044715 as float and the part below it. */
+    private static final float GT_C = (float) (2 * Math.sqrt(2 / Math.PI)), GT_K = (float) 0.044715;
+    private static final float GT_C_LO = (float) (2 * Math.sqrt(2 / Math.PI) - GT_C + 2 * -4.98465440455546e-17),
+            GT_K_LO = (float) (0.044715 - GT_K);
+
+    /**
+     * gelu's tanh form and its backward for 32-bit elements, in plain vector arithmetic, as
+     * {@link ElementwiseMath#geluTanh}: {@code x sigmoid(w)}, {@code w = 2 sqrt(2/pi) (x + 0.044715 x^3)}
+     * formed as a float w plus its rounding error wl (fma residuals of the square, the cube, the
+     * products and a two-sum), and {@code sigmoid(w + wl) = sigmoid(w) (1 + (1 - sigmoid(w)) wl)}
+     * (sigmoid's condition number is about |w| for negative w). {@code e = e^-|w|} from exp's loop,
+     * x (or g) multiplied in before the 2^k scaling. Backward:
+     * {@code g sigmoid (1 + x (1 - sigmoid) w')}, {@code w' = 2 sqrt(2/pi) (1 + 3 0.044715 x^2)}.
+     * Returns the whole vectors of n done, none for 64-bit elements (the twin computes them).
+     */
+    static int geluTanh(float[] a, int aOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        if (WIDE) return 0;
+        boolean backward = g != null;
+        FloatVector vX = splat(GELU_TANH_X);
+        FloatVector vC = splat(GT_C);
+        FloatVector vK = splat(GT_K);
+        FloatVector vCLo = splat(GT_C_LO);
+        FloatVector vKLo = splat(GT_K_LO);
+        FloatVector vLOG2E = splat(LOG2E);
+        FloatVector vMAGIC = splat(MAGIC);
+        FloatVector vNegLN2_HI = splat(-LN2_HI);
+        FloatVector vNegLN2_LO = splat(-LN2_LO);
+        FloatVector vE7 = splat(E7);
+        FloatVector vE6 = splat(E6);
+        FloatVector vE5 = splat(E5);
+        FloatVector vE4 = splat(E4);
+        FloatVector vE3 = splat(E3);
+        FloatVector vE2 = splat(E2);
+        FloatVector vOne = splat(1);
+        FloatVector vZero = splat(0);
+        FloatVector vThreeK = splat(3 * GT_K);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, aOff + i);
+            FloatVector x = x0.blend(vX, x0.compare(GT, vX)).blend(vX.neg(), x0.compare(LT, vX.neg()));
+            FloatVector x2 = x.mul(x), x2l = x.fma(x, x2.neg());
+            FloatVector x3 = x2.mul(x), x3l = x2.fma(x, x3.neg()).add(x2l.mul(x));
+            FloatVector k3 = vK.mul(x3), k3l = vK.fma(x3, k3.neg()).add(vK.mul(x3l)).add(vKLo.mul(x3));
+            FloatVector t = x.add(k3), bb = t.sub(x);
+            FloatVector tl = x.sub(t.sub(bb)).add(k3.sub(bb)).add(k3l);
+            FloatVector w = vC.mul(t), wl = vC.fma(t, w.neg()).add(vC.mul(tl)).add(vCLo.mul(t));
+            // no clamp: |x| <= GELU_TANH_X keeps y >= -143, whose 2^k is two normal powers of two
+            FloatVector y = w.abs().neg();
+            FloatVector tk = y.fma(vLOG2E, vMAGIC);
+            FloatVector k = tk.sub(vMAGIC);
+            FloatVector r = k.fma(vNegLN2_HI, y);
+            r = k.fma(vNegLN2_LO, r);
+            FloatVector q = vE7.fma(r, vE6).fma(r, vE5).fma(r, vE4).fma(r, vE3).fma(r, vE2);
+            FloatVector p = r.mul(q).fma(r, r).add(vOne);
+            var kb = tk.viewAsIntegralLanes().lanewise(SUB, MAGIC_BITS);
+            var k1 = kb.lanewise(ASHR, 1);
+            FloatVector s1 = (FloatVector) k1.lanewise(ADD, BIAS).lanewise(LSHL, P - 1).reinterpretShape(S, 0);
+            FloatVector s2 = (FloatVector) kb.sub(k1).lanewise(ADD, BIAS).lanewise(LSHL, P - 1).reinterpretShape(S, 0);
+            FloatVector e = p.mul(s1).mul(s2);
+            FloatVector d = e.add(vOne);
+            VectorMask<Float> negative = w.compare(LT, vZero);
+            // 1 - sigmoid(w): e / d for w >= 0, 1 / d for w < 0
+            FloatVector rest = e.blend(vOne, negative).div(d);
+            FloatVector corr = rest.fma(wl, vOne);
+            // what multiplies sigmoid(w): x (forward) or g (1 + x (1 - sigmoid) w') (backward)
+            FloatVector res;
+            if (backward) {
+                FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+                FloatVector h = x.mul(rest).fma(vThreeK.fma(x2, vOne).mul(vC), vOne).mul(corr);
+                // sigmoid's division before g (g may be near the largest float)
+                FloatVector u = p.mul(h).mul(s1).div(d);
+                // g last for |g| < 1, before 2^k2 otherwise: no under- or overflow the result does not have
+                FloatVector neg = u.mul(s2).mul(gv).blend(u.mul(gv).mul(s2), gv.abs().compare(GE, vOne));
+                res = h.div(d).mul(gv).blend(neg, negative);
+            } else {
+                FloatVector factor = x.mul(corr);
+                FloatVector neg = p.mul(factor).mul(s1).mul(s2).div(d);
+                res = factor.div(d).blend(neg, negative);
+            }
+            VectorMask<Float> high = x0.compare(GT, vX), low = x0.compare(LT, vX.neg());
+            if (backward) {
+                // g (1 + x * 0), g * x * 0: g or 0 for finite x, NaN at +-inf as the op-written gradient
+                FloatVector gv = FloatVector.fromArray(S, g, gOff + i), z = x0.mul((float) 0);
+                res = res.blend(gv.add(gv.mul(z)), high).blend(gv.mul(z), low);
+            } else {
+                res = res.blend(x0, high).blend(x0.mul((float) 0), low);
+            }
+            // a NaN lane gives x itself (the sign of a NaN made from several depends on operand order)
+            res.blend(x0, x0.test(IS_NAN)).intoArray(out, outOff + i);
+        }
+        return bound;
     }
 }

@@ -197,6 +197,14 @@ final class ScalarFloatElementwise implements FloatElementwiseKernels {
     }
 
     @Override
+    public void geluBackward(boolean tanh, float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            double d = tanh ? ElementwiseMath.geluTanhDerivative(x[xOff + i]) : ElementwiseMath.geluDerivative(x[xOff + i]);
+            out[outOff + i] = (float) (g[gOff + i] * d);
+        }
+    }
+
+    @Override
     public void sigmoidBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
         assert yOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
         for (int i = 0; i < n; i++) {

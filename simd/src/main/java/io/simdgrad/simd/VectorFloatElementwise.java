@@ -200,7 +200,9 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
                 }
             }
             // no Vector API operation, or none that rounds as the twin (which computes in double): the twin does it all
-            case GELU, GELU_TANH, MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2, ERF, ERFC, ERFINV,
+            case GELU -> bound = FloatVectorMath.gelu(a, aOff, null, 0, out, outOff, bound);
+            case GELU_TANH -> bound = FloatVectorMath.geluTanh(a, aOff, null, 0, out, outOff, bound);
+            case MISH, HARDSWISH, HARDSIGMOID, LOGSIGMOID, LOG2, EXP2, ERF, ERFC, ERFINV,
                     ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC -> bound = 0;
         }
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
@@ -308,6 +310,13 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
             v(g, gOff + i).mul(yi).mul(one.sub(yi)).intoArray(out, outOff + i);
         }
         TAIL.sigmoidBackward(y, yOff + bound, g, gOff + bound, out, outOff + bound, n - bound);
+    }
+
+    @Override
+    public void geluBackward(boolean tanh, float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        assert xOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        int bound = tanh ? FloatVectorMath.geluTanh(x, xOff, g, gOff, out, outOff, n) : FloatVectorMath.gelu(x, xOff, g, gOff, out, outOff, n);
+        TAIL.geluBackward(tanh, x, xOff + bound, g, gOff + bound, out, outOff + bound, n - bound);
     }
 
     @Override

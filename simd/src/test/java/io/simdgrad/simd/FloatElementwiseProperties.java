@@ -4,6 +4,7 @@ import static io.simdgrad.simd.FloatElementwiseSamples.array;
 import static io.simdgrad.simd.FloatElementwiseSamples.assertClose;
 import static io.simdgrad.simd.FloatElementwiseSamples.copy;
 import static io.simdgrad.simd.FloatElementwiseSamples.value;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitrary;
@@ -46,6 +47,9 @@ class FloatElementwiseProperties {
             case EXP, LOG, TANH, SIN, COS -> 1;
             case SIGMOID -> 2;
             case SILU -> 3;
+            // 32-bit: FloatVectorMath.gelu's fit and roundings; 64-bit: the twin itself
+            case GELU -> 8;
+            case GELU_TANH -> 8;
             case LOG1P, EXPM1, LOG10, TAN, ASIN, ACOS, ATAN, SINH, COSH -> 2;
             default -> 0;
         };
@@ -328,6 +332,45 @@ class FloatElementwiseProperties {
                 default -> k.tanhBackward(z[0], yOff, z[1], gOff, z[o], oOff, n);
             }
         });
+    }
+
+    /**
+     * geluBackward against its twin (double, rounded once): within GELU_BACKWARD_ULPS ulps of
+     * {@code |g| (Phi(x) + |x| phi(x))}, the size of the terms (gelu' has a zero near x = -0.75,
+     * where the result's own ulp is no measure), and 0 below x = -16; inputs from the samples, from [-20, 20] and NaN/inf.
+     */
+    @Property(tries = 200)
+    void geluBackwardWithinItsBoundOfTheTwin(@ForAll("lengths") int n, @ForAll("offsets") int xOff, @ForAll boolean tanh, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = array(r, xOff + n), g = array(r, n), out = new float[n], twin = new float[n];
+        if (r.nextBoolean()) for (int i = 0; i < n; i++) x[xOff + i] = (float) r.nextDouble(-20, 20);
+        FloatElementwise.vector().geluBackward(tanh, x, xOff, g, 0, out, 0, n);
+        FloatElementwise.scalar().geluBackward(tanh, x, xOff, g, 0, twin, 0, n);
+        for (int i = 0; i < n; i++) {
+            double xi = x[xOff + i], size = Math.abs(g[i]) * (tanh ? geluTanhTermSize(xi)
+                    : 0.5 * ElementwiseMath.erfc(-xi * Math.sqrt(0.5)) + Math.abs(xi) * Math.exp(-xi * xi / 2) / Math.sqrt(2 * Math.PI));
+            boolean same = Float.compare(out[i], twin[i]) == 0 || (Float.isNaN(out[i]) && Float.isNaN(twin[i]));
+            // the last n mod lanes elements are the twin's
+            if (same) continue;
+            if (tanh && Math.abs(xi) > 12) {
+                // beyond 12: g or 0 (NaN at infinities)
+                assertTrue(Float.isNaN(out[i]) || out[i] == (xi > 0 ? g[i] : 0), "geluBackward tanh(" + xi + ") * " + g[i] + " = " + out[i]);
+                continue;
+            }
+            if (!tanh && xi < -16) {
+                // FloatVectorMath.gelu takes gelu'(x) < 1e-54 as 0 there
+                assertTrue(out[i] == 0 || (Float.isNaN(out[i]) && (Double.isInfinite(xi) || !Float.isFinite(g[i]))), "geluBackward(" + xi + ") * " + g[i] + " = " + out[i]);
+                continue;
+            }
+            double err = Math.abs((double) out[i] - twin[i]), tol = FloatElementwise.GELU_BACKWARD_ULPS * Math.ulp((float) size);
+            assertTrue(err <= tol, "geluBackward(" + xi + ") * " + g[i] + " = " + out[i] + ", twin " + twin[i] + " (tolerance " + tol + ")");
+        }
+    }
+
+    /** sigmoid(w) (1 + |x| (1 - sigmoid(w)) w'): the size of the tanh form's gradient terms. */
+    private static double geluTanhTermSize(double x) {
+        double c = 2 * Math.sqrt(2 / Math.PI), w = c * (x + 0.044715 * x * x * x), sg = ElementwiseMath.sigmoid(w);
+        return sg * (1 + Math.abs(x) * ElementwiseMath.sigmoid(-w) * c * (1 + 3 * 0.044715 * x * x));
     }
 
     @Property(tries = 250)

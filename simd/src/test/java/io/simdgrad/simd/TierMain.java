@@ -35,7 +35,7 @@ public final class TierMain {
         VectorDoubleElementwise de = new VectorDoubleElementwise();
         VectorFloatReductions fr = new VectorFloatReductions();
         VectorDoubleReductions dr = new VectorDoubleReductions();
-        UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID};
+        UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU, UnaryOp.GELU_TANH};
         StringBuilder out = new StringBuilder();
         for (int rep = 0; rep <= warm; rep++) {
             out.setLength(0);
@@ -43,8 +43,10 @@ public final class TierMain {
                 fe.unary(op, f, 0, fo, 0, n);
                 de.unary(op, d, 0, dOut, 0, n);
                 out.append("float ").append(op).append(' ').append(hash(fo)).append('\n');
-                out.append("double ").append(op).append(' ').append(hash(dOut)).append('\n');
+                // the double gelu kernels are the twin (ElementwiseMath, Math.exp in double): not tier-stable, not listed
+                if (op != UnaryOp.GELU && op != UnaryOp.GELU_TANH) out.append("double ").append(op).append(' ').append(hash(dOut)).append('\n');
             }
+            fusedKernels(fe, f, fo, out);
             // rows of 7 (one masked vector) and of 130 (vector loop and tail)
             for (int cols : new int[] {7, 130}) {
                 int rows = n / cols;
@@ -60,6 +62,23 @@ public final class TierMain {
             }
         }
         System.out.print(out);
+    }
+
+    /** The hashes of geluBackward and of the layer norm kernels (a method of its own: main's compiled form stays as it was). */
+    private static void fusedKernels(VectorFloatElementwise fe, float[] f, float[] fo, StringBuilder out) {
+        for (boolean tanh : new boolean[] {false, true}) {
+            fe.geluBackward(tanh, f, 0, f, 0, fo, 0, f.length);
+            out.append("geluBackward ").append(tanh).append(' ').append(hash(fo)).append('\n');
+        }
+        // layer norm rows of 130 (vector loop and tail): forward, then dx, dw, db
+        VectorFloatNorm fn = new VectorFloatNorm();
+        // finite rows (NaN payloads are not specified)
+        float[] w = new float[130], dw = new float[130], db = new float[130], xs = new float[260];
+        java.util.Arrays.fill(w, (float) 0.75);
+        for (int i = 0; i < xs.length; i++) xs[i] = (float) ((i * 37 % 101) / 17.0 - 2); // not Math.sin: its last bit may depend on the tier
+        fn.layerNormRows(xs, 130, 1, 130, w, 0, w, 0, (float) 1e-5, fo, 0, null, 0);
+        fn.layerNormBackwardRows(xs, 0, xs, 130, 1, 130, w, 0, (float) 1e-5, fo, 130, dw, 0, db, 0);
+        out.append("layerNorm ").append(hash(fo)).append(' ').append(hash(dw)).append(' ').append(hash(db)).append('\n');
     }
 
     private static long hash(float[] a) {

@@ -1,5 +1,6 @@
 package io.simdgrad.core.ops;
 
+import io.simdgrad.core.Autograd;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
@@ -42,13 +43,16 @@ public final class ElementwiseOps {
     static Variable unaryVjp(UnaryOp kind, Op.Saved s, Variable g) {
         return switch (kind) {
             case GELU -> {
-                // Phi(x) + x phi(x), Phi from erfc for accuracy at negative x
                 Variable x = s.input(0);
+                // without createGraph one pass of the fused kernel; with it (or in forward mode) the same gradient in ops
+                if (!Autograd.isGradEnabled()) yield Variable.apply(new GeluBackward(false), x, g);
+                // Phi(x) + x phi(x), Phi from erfc for accuracy at negative x
                 yield g.mul(x.mul(-SQRT1_2).erfc().mul(0.5).add(x.mul(x.square().mul(-0.5).exp().mul(INV_SQRT_2PI))));
             }
             case GELU_TANH -> {
                 // x * sigmoid(w), w = 2 sqrt(2/pi) (x + k x^3): sigmoid(w) + x sigmoid(w) (1 - sigmoid(w)) w'
                 Variable x = s.input(0);
+                if (!Autograd.isGradEnabled()) yield Variable.apply(new GeluBackward(true), x, g);
                 // x^2 * x, not pow(x, 3): the vector pow is the JDK's lanewise POW, most of this backward's time
                 Variable sg = x.add(x.square().mul(x).mul(GELU_K)).mul(2 * SQRT_2_OVER_PI).sigmoid();
                 Variable dw = x.square().mul(6 * SQRT_2_OVER_PI * GELU_K).add(2 * SQRT_2_OVER_PI);
@@ -170,6 +174,33 @@ public final class ElementwiseOps {
         @Override public boolean savesInput(int i) { return true; }
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
             return new Variable[] {g.mul(constant(between(s.input(0).data(), min, false, max, false)))};
+        }
+    }
+
+    /**
+     * gelu's first-order gradient as one pass, PyTorch's {@code gelu_backward} (approximate="none", or
+     * "tanh" with {@code tanh}): operands x and the output gradient g (same shape), {@code g gelu'(x)} by
+     * {@code simd}'s fused {@code geluBackward} kernel. Used by gelu's VJP without createGraph;
+     * with it the VJP is written with ops, so this op is not differentiable itself.
+     */
+    public record GeluBackward(boolean tanh) implements ElementwiseOp {
+        @Override public String name() { return "geluBackward"; }
+        @Override public String attributes() { return tanh ? "approximate=tanh" : ""; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            if (!java.util.Arrays.equals(Internals.shape(in[0]), Internals.shape(in[1])) || !in[0].dtype().isFloatingPoint() || in[0].dtype() != in[1].dtype()) {
+                throw new IllegalArgumentException("geluBackward: expected an input and a gradient of one floating point dtype and shape, got "
+                        + in[0].dtype() + Shapes.str(Internals.shape(in[0])) + " and " + in[1].dtype() + Shapes.str(Internals.shape(in[1])));
+            }
+            return Internals.shape(in[0]).clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public void run(Storage[] s, int[] o, int[] st, int n) {
+            if (st[0] == 1 && st[1] == 1) {
+                s[2].k.geluBackward(tanh, s[0].array, o[0], s[1].array, o[1], s[2].array, o[2], n);
+            } else {
+                for (int i = 0; i < n; i++) s[2].k.geluBackward(tanh, s[0].array, o[0] + i * st[0], s[1].array, o[1] + i * st[1], s[2].array, o[2] + i, 1);
+            }
         }
     }
 

@@ -766,6 +766,10 @@ public final class Ops {
             Variable y = s.output();
             if (s.inputShape(0).length == 0) return new Variable[] {g.mul(0.0)};
             int d = Shapes.dim(name(), dim, s.inputShape(0).length);
+            // the last dim without createGraph: one pass per row (LogSoftmaxBackward); else the ops, differentiable again
+            if (log && d == s.inputShape(0).length - 1 && !Autograd.isGradEnabled()) {
+                return new Variable[] {Variable.apply(LogSoftmaxBackward.INSTANCE, g, y)};
+            }
             Variable r = log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
             return new Variable[] {r};
         }
@@ -798,6 +802,43 @@ public final class Ops {
             Storage s = Internals.storage(xp), o = Internals.storage(target);
             if (rows > 0) s.k.softmaxRows(log, s.array, Internals.offset(xp), rows, cols, cols, o.array, Internals.offset(target), cols);
             if (!direct) CopyInto.copy(target.permute(inverse(perm)), out);
+        }
+    }
+
+    /**
+     * The gradient of log-softmax over the last dim as one op, PyTorch's
+     * {@code _log_softmax_backward_data}: operands the output gradient g and the output y (same
+     * shape), {@code g - exp(y) sum(g)} per row, each row's exp, sum and update while it is in L1.
+     * Used by {@link Softmax}'s VJP without createGraph; with it the VJP is written with ops, so
+     * this op is not differentiable itself.
+     */
+    public static final class LogSoftmaxBackward implements Op {
+        /** The one instance. */
+        public static final LogSoftmaxBackward INSTANCE = new LogSoftmaxBackward();
+        private LogSoftmaxBackward() {}
+        @Override public String name() { return "logSoftmaxBackward"; }
+        @Override public boolean differentiable() { return false; }
+        @Override public int[] shape(Tensor[] in) {
+            if (!Arrays.equals(Internals.shape(in[0]), Internals.shape(in[1])) || in[0].dim() == 0 || !in[1].dtype().isFloatingPoint()
+                    || in[0].dtype() != in[1].dtype()) {
+                throw new IllegalArgumentException("logSoftmaxBackward: expected a gradient and an output of one floating point dtype and shape (at least 1-D), got "
+                        + in[0].dtype() + Shapes.str(Internals.shape(in[0])) + " and " + in[1].dtype() + Shapes.str(Internals.shape(in[1])));
+            }
+            return Internals.shape(in[1]).clone();
+        }
+        @Override public DType dtype(Tensor[] in) { return in[1].dtype(); }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor g = in[0].contiguous(), y = in[1].contiguous();
+            int cols = Internals.shape(y)[y.dim() - 1], rows = cols == 0 ? 0 : y.numel() / cols;
+            Storage gs = Internals.storage(g), ys = Internals.storage(y), o = Internals.storage(out);
+            ArrayKernels k = o.k;
+            int go = Internals.offset(g), yo = Internals.offset(y), oo = Internals.offset(out);
+            for (int r = 0; r < rows; r++, go += cols, yo += cols, oo += cols) {
+                double sum = k.reduce(ReduceOp.SUM, gs.array, go, cols);
+                k.unary(UnaryOp.EXP, ys.array, yo, o.array, oo, cols);
+                k.binaryScalar(BinaryOp.MUL, o.array, oo, -sum, o.array, oo, cols);
+                k.binary(BinaryOp.ADD, o.array, oo, gs.array, go, o.array, oo, cols);
+            }
         }
     }
 
