@@ -1,4 +1,7 @@
-"""PyTorch peers of IndexNormBench (same shapes, one thread): median microseconds per call."""
+"""PyTorch peers of IndexNormBench (same shapes): median microseconds per call.
+
+Run: /tmp/peers/bin/python benchmarks/index_peers.py THREADS
+"""
 import json
 import sys
 import time
@@ -16,11 +19,17 @@ table = torch.randn(30000, 512, generator=g, requires_grad=True)
 rows = torch.randint(0, 30000, (2048,), generator=g)
 src = torch.randn(1000, 1000, generator=g)
 index = torch.randint(0, 1000, (1000, 1000), generator=g)
+labels = torch.randint(0, 512, (2048,), generator=g)
 
 
 def layer_norm():
     y = F.layer_norm(x, (512,), w, b, 1e-5)
     return torch.autograd.grad(y, (x, w, b), gout)
+
+
+def log_softmax_nll():
+    loss = F.nll_loss(F.log_softmax(x, 1), labels)
+    return torch.autograd.grad(loss, (x,))
 
 
 def embedding():
@@ -45,5 +54,5 @@ def bench(fn, seconds=3.0):
     return times[len(times) // 2] * 1e6
 
 
-for name, fn in [("layerNormForwardBackward", layer_norm), ("embeddingForwardBackward", embedding), ("gather1e6", gather)]:
+for name, fn in [("layerNormForwardBackward", layer_norm), ("logSoftmaxNllForwardBackward", log_softmax_nll), ("embeddingForwardBackward", embedding), ("gather1e6", gather)]:
     print(json.dumps({"peer": "torch " + torch.__version__, "threads": torch.get_num_threads(), "workload": name, "median_us": round(bench(fn), 1)}))

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * gelu forward + backward, eager, f32 [2048, 512] (a transformer's batch·seq × width; issue 10's
  * Speed section), exact and tanh forms, at 1 and 2 threads. The peer is {@code gelu_peer.py}
- * (PyTorch's F.gelu forward + backward on the same shape), run beside it. Our gelu is a scalar
- * loop today (no vector erf yet), its backward a chain of vector ops.
+ * (PyTorch's F.gelu forward + backward on the same shape), run beside it. Exact gelu is a vector
+ * kernel with a one-pass backward; the tanh form is still the scalar twin and a chain of vector ops.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

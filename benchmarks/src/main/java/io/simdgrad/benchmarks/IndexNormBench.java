@@ -5,6 +5,7 @@ import io.simdgrad.core.Generator;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import io.simdgrad.core.nn.Functional;
+import io.simdgrad.simd.Simd;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,26 +13,32 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Issue 10's transformer-size workloads, eager, one thread: layerNorm forward + backward
- * (input, weight and bias gradients) and embedding forward + backward at batch·seq 2048 x 512
- * (f32; 30000-row table for the embedding), and gather over 1e6 elements. The PyTorch peers are
- * {@code benchmarks/index_peers.py} (same shapes, one thread).
+ * Issue 10's transformer-size workloads, eager: layerNorm forward + backward (input, weight and
+ * bias gradients), logSoftmax + nllLoss forward + backward and embedding forward + backward at
+ * batch·seq 2048 x 512 (f32; 512 classes for the loss, a 30000-row table for the embedding), and
+ * gather over 1e6 elements, on {@code threads} threads. The PyTorch peers are
+ * {@code benchmarks/index_peers.py THREADS} (same shapes).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dsimdgrad.threads=1"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @State(Scope.Thread)
 public class IndexNormBench {
+    @Param({"1", "2"})
+    int threads;
+
     Variable x, w, b, table;
-    Tensor gOut, rows, src, index;
+    Tensor gOut, rows, src, index, labels;
 
     @Setup
     public void setup() {
+        Simd.setMaxThreads(threads);
         Generator g = new Generator(1);
         x = new Variable(Tensor.randn(g, 2048, 512), true);
         w = new Variable(Tensor.ones(512), true);
@@ -41,6 +48,14 @@ public class IndexNormBench {
         rows = Tensor.randint(g, 0, 30000, 2048);
         src = Tensor.randn(g, 1000, 1000);
         index = Tensor.randint(g, 0, 1000, 1000, 1000);
+        labels = Tensor.randint(g, 0, 512, 2048);
+    }
+
+    /** nllLoss(logSoftmax(x, 1), labels) with mean reduction over [2048, 512] logits, then the logits' gradient. */
+    @Benchmark
+    public List<Variable> logSoftmaxNllForwardBackward() {
+        Variable loss = Functional.nllLoss(x.logSoftmax(1), labels);
+        return Autograd.grad(List.of(loss), List.of(x), null, false);
     }
 
     /** layerNorm over the last dim of [2048, 512], then the gradients of input, weight and bias. */
