@@ -485,13 +485,13 @@ public final class FloatLinalg {
             if (t == 0) continue;
             z[rk + k + 1] = 1;
             int r = n - k - 1, b = (k + 1) * n + k + 1; // the trailing r x r block B
-            for (int i = 0; i < r; i++) p[i] = t * dot(z, b + i * n, z, rk + k + 1, r);
+            for (int i = 0; i < r; i++) p[i] = t * FloatReductions.dot(z, b + i * n, z, rk + k + 1, r);
             float kk = t / 2 * dot(p, 0, z, rk + k + 1, r);
             for (int i = 0; i < r; i++) q[i] = Math.fma(-kk, z[rk + k + 1 + i], p[i]);
             for (int i = 0; i < r; i++) {
                 // B_i -= v_i q + q_i v
-                axpy(-z[rk + k + 1 + i], q, 0, z, b + i * n, r);
-                axpy(-q[i], z, rk + k + 1, z, b + i * n, r);
+                FloatElementwise.axpy(-z[rk + k + 1 + i], q, 0, z, b + i * n, r);
+                FloatElementwise.axpy(-q[i], z, rk + k + 1, z, b + i * n, r);
             }
         }
         int last = Math.max(0, n - 2);
@@ -501,15 +501,18 @@ public final class FloatLinalg {
         }
         float[] vt = null;
         if (vectors) {
-            // Q = H_0 ... H_{n-3} by backward accumulation, then Vᵀ := Qᵀ
-            float[] qm = new float[n * n];
-            for (int i = 0; i < n; i++) qm[i * n + i] = 1;
-            float[] work = new float[n];
-            for (int k = n - 3; k >= 0; k--) {
-                reflectLeft(n - k - 1, n - k - 1, tau[k], z, k * n + k + 1, 1, qm, (k + 1) * n + k + 1, n, work);
+            // Q = diag(1, Q'), Q' = H_0 ... H_{n-3} acting on indices 1.., is orgqr's Q of the reflectors laid out as
+            // geqrf leaves them (v_k down column k of G = z[0:n-1, 1:n]ᵀ): block reflectors, three GEMMs each
+            int r = n - 1;
+            float[] g = new float[r * r], qm = new float[r * r];
+            if (r > 0) {
+                FloatLayout.transpose(z, 1, r, r, n, g, 0, r);
+                orgqr(r, r, Math.max(0, n - 2), g, 0, r, tau, 0, qm, 0, r);
             }
-            vt = z; // z's reflectors are no longer needed
-            FloatLayout.transpose(qm, 0, n, n, n, vt, 0, n);
+            vt = z; // z's reflectors are no longer needed: Vᵀ := Qᵀ
+            java.util.Arrays.fill(vt, 0, n * n, (float) 0);
+            vt[0] = 1;
+            if (r > 0) FloatLayout.transpose(qm, 0, r, r, r, vt, n + 1, n);
         }
         int info = tql2(n, d, e, vt);
         if (info != 0) return info;
@@ -536,6 +539,7 @@ public final class FloatLinalg {
      */
     private static int tql2(int n, float[] d, float[] e, float[] vt) {
         float eps = Math.ulp((float) 1), f = 0, tst1 = 0;
+        float[] cs = new float[n], ss = new float[n];
         for (int l = 0; l < n; l++) {
             tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
             int m = l;
@@ -565,8 +569,11 @@ public final class FloatLinalg {
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    if (vt != null) rotateRows(vt, i * n, (i + 1) * n, n, c, s);
+                    cs[i] = c;
+                    ss[i] = s;
                 }
+                // the sweep's rotations in one pass over rows l..m of Vᵀ
+                if (vt != null) FloatElementwise.rotateRows(cs, ss, l, m - l, vt, l * n, n, n);
                 p = -s * s2 * c3 * el1 * e[l] / dl1;
                 e[l] = s * p;
                 d[l] = c * p;
@@ -575,15 +582,6 @@ public final class FloatLinalg {
             e[l] = 0;
         }
         return 0;
-    }
-
-    /** Rows x (at xo) and y (at yo) := (c x - s y, s x + c y). */
-    private static void rotateRows(float[] a, int xo, int yo, int n, float c, float s) {
-        for (int k = 0; k < n; k++) {
-            float x = a[xo + k], y = a[yo + k];
-            a[yo + k] = Math.fma(s, x, c * y);
-            a[xo + k] = Math.fma(c, x, -s * y);
-        }
     }
 
     // ------------------------------------------------------------------ singular value decomposition
@@ -682,7 +680,7 @@ public final class FloatLinalg {
         float tol = Math.ulp((float) 1) * Math.max(1, len);
         boolean rotated = true;
         int sweeps = 0;
-        float[] norms = new float[cnt];
+        float[] norms = new float[cnt], cs = new float[1], ss = new float[1];
         while (rotated) {
             if (++sweeps > MAX_SWEEPS) return 1;
             rotated = false;
@@ -699,10 +697,12 @@ public final class FloatLinalg {
                     float zeta = (beta - alpha) / (2 * gamma);
                     float t = (float) (Math.copySign(1, zeta) / (Math.abs(zeta) + Math.hypot(1, zeta)));
                     float c = (float) (1 / Math.sqrt(1 + (double) t * t)), sn = c * t;
-                    rotateRows(w, xi, xj, len, c, sn);
+                    cs[0] = c;
+                    ss[0] = sn;
+                    FloatElementwise.rotateRows(cs, ss, 0, 1, w, xi, xj - xi, len);
                     norms[i] = Math.max(0, alpha - t * gamma);
                     norms[j] = beta + t * gamma;
-                    if (rv != null) rotateRows(rv, i * cnt, j * cnt, cnt, c, sn);
+                    if (rv != null) FloatElementwise.rotateRows(cs, ss, 0, 1, rv, i * cnt, (j - i) * cnt, cnt);
                 }
             }
         }
