@@ -474,26 +474,7 @@ public final class FloatLinalg {
                 z[j * n + i] = v;
             }
         }
-        float[] p = new float[n], q = new float[n];
-        // z := H_k z H_k for k = 0 .. n-3; v_k (v_k[0] = 1 at column k+1) is kept in row k from column k+1
-        for (int k = 0; k + 2 < n; k++) {
-            int rk = k * n;
-            float t = householder(n - k - 1, z, rk + k + 1, 1);
-            d[k] = z[rk + k];
-            e[k] = z[rk + k + 1];
-            tau[k] = t;
-            if (t == 0) continue;
-            z[rk + k + 1] = 1;
-            int r = n - k - 1, b = (k + 1) * n + k + 1; // the trailing r x r block B
-            for (int i = 0; i < r; i++) p[i] = t * FloatReductions.dot(z, b + i * n, z, rk + k + 1, r);
-            float kk = t / 2 * dot(p, 0, z, rk + k + 1, r);
-            for (int i = 0; i < r; i++) q[i] = Math.fma(-kk, z[rk + k + 1 + i], p[i]);
-            for (int i = 0; i < r; i++) {
-                // B_i -= v_i q + q_i v
-                FloatElementwise.axpy(-z[rk + k + 1 + i], q, 0, z, b + i * n, r);
-                FloatElementwise.axpy(-q[i], z, rk + k + 1, z, b + i * n, r);
-            }
-        }
+        sytrd(n, z, d, e, tau);
         int last = Math.max(0, n - 2);
         for (int k = last; k < n; k++) {
             d[k] = z[k * n + k];
@@ -530,6 +511,62 @@ public final class FloatLinalg {
         System.arraycopy(d, 0, w, wOff, n);
         if (vt != null) FloatLayout.transpose(vt, 0, n, n, n, a, off, lda);
         return 0;
+    }
+
+    /**
+     * Reduces the full symmetric n x n matrix z (both triangles stored) to tridiagonal form
+     * {@code Qᵀ z Q}, {@code Q = H_0 ... H_{n-3}}, as LAPACK's {@code sytrd}/{@code latrd}: d[k] and
+     * e[k] (k < n-2) get the diagonal and off-diagonal, v_k is left in row k from column k+2
+     * (v_k[0] = 1 at column k+1 implied), tau[k] its factor. Blocked: within a panel of
+     * {@value #QB} reflectors only the panel's rows are updated (from the panel's V and W, with
+     * {@code z := z - V Wᵀ - W Vᵀ} in effect), and the rest of the matrix once per panel by two
+     * GEMMs, so half the flops run in GEMM; the other half is the product of the untouched trailing
+     * matrix with each new v (row dots).
+     */
+    private static void sytrd(int n, float[] z, float[] d, float[] e, float[] tau) {
+        int nb = QB;
+        // the panel's reflectors and W as rows of length n (zero before their first element)
+        float[] vt = new float[Math.multiplyExact(nb, n)], wt = new float[Math.multiplyExact(nb, n)];
+        float[] p = new float[n], y1 = new float[nb], y2 = new float[nb];
+        for (int k0 = 0; k0 + 2 < n; k0 += nb) {
+            int kb = Math.min(nb, n - 2 - k0), k1 = k0 + kb;
+            java.util.Arrays.fill(vt, 0, kb * n, (float) 0);
+            java.util.Arrays.fill(wt, 0, kb * n, (float) 0);
+            for (int j = 0; j < kb; j++) {
+                int i = k0 + j, ri = i * n, len = n - i;
+                // row i of z - V Wᵀ - W Vᵀ (the panel's earlier reflectors), from the diagonal on
+                for (int q = 0; q < j; q++) {
+                    FloatElementwise.axpy(-wt[q * n + i], vt, q * n + i, z, ri + i, len);
+                    FloatElementwise.axpy(-vt[q * n + i], wt, q * n + i, z, ri + i, len);
+                }
+                float t = householder(len - 1, z, ri + i + 1, 1);
+                d[i] = z[ri + i];
+                e[i] = z[ri + i + 1];
+                tau[i] = t;
+                int r = len - 1, vo = j * n + i + 1; // v_i = vt[j][i+1 ..], r long
+                vt[vo] = 1;
+                System.arraycopy(z, ri + i + 2, vt, vo + 1, r - 1);
+                if (t == 0) continue; // H = I: w = 0
+                // p = (z - V Wᵀ - W Vᵀ) v on the trailing block: z's part by row dots, the panel's by 2j dots and axpys
+                for (int c = 0; c < r; c++) p[c] = FloatReductions.dot(z, (i + 1 + c) * n + i + 1, vt, vo, r);
+                for (int q = 0; q < j; q++) {
+                    y1[q] = FloatReductions.dot(wt, q * n + i + 1, vt, vo, r);
+                    y2[q] = FloatReductions.dot(vt, q * n + i + 1, vt, vo, r);
+                }
+                for (int q = 0; q < j; q++) {
+                    FloatElementwise.axpy(-y1[q], vt, q * n + i + 1, p, 0, r);
+                    FloatElementwise.axpy(-y2[q], wt, q * n + i + 1, p, 0, r);
+                }
+                // w = t p - (t/2) (t p . v) v
+                for (int c = 0; c < r; c++) p[c] *= t;
+                float kk = t / 2 * FloatReductions.dot(p, 0, vt, vo, r);
+                for (int c = 0; c < r; c++) wt[vo + c] = Math.fma(-kk, vt[vo + c], p[c]);
+            }
+            // the trailing matrix from row and column k1: z -= V Wᵀ + W Vᵀ
+            int r = n - k1, at = k1 * n + k1;
+            FloatGemm.gemm(true, false, r, r, kb, (float) -1, vt, k1, n, wt, k1, n, (float) 1, z, at, n);
+            FloatGemm.gemm(true, false, r, r, kb, (float) -1, wt, k1, n, vt, k1, n, (float) 1, z, at, n);
+        }
     }
 
     /**
