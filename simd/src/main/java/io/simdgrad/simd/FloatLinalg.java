@@ -638,7 +638,10 @@ public final class FloatLinalg {
      * Vectors for zero singular values and the extra columns of a full U (rows of a full Vᵀ) are an
      * orthonormal completion by Householder QR. Signs of a pair (u_i, v_i) are arbitrary.
      *
-     * @return 0, or 1 when the rotations had not converged after {@value #MAX_SWEEPS} sweeps
+     * An infinite element makes every output NaN (as PyTorch's results are then).
+     *
+     * @return 0, 1 when the rotations had not converged after {@value #MAX_SWEEPS} sweeps, or -1
+     *         (nothing written) when A contains NaN
      */
     public static int gesvd(int m, int n, float[] a, int off, int lda, float[] s, int sOff,
                             float[] u, int uOff, int ldu, int uCols, float[] vt, int vtOff, int ldvt, int vtRows) {
@@ -652,6 +655,21 @@ public final class FloatLinalg {
         if (vt != null) {
             if (vtRows != k && vtRows != n) throw new IllegalArgumentException("gesvd: vtRows must be " + k + " or " + n + ", got " + vtRows);
             Checks.block("gesvd", "Vt", vt.length, vtOff, vtRows, n, ldvt);
+        }
+        // LAPACK's gesdd (PyTorch's driver) reports NaN input; an infinity gives NaN values, as torch returns them
+        boolean inf = false;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float v = a[off + i * lda + j];
+                if (v != v) return -1;
+                if (Float.isInfinite(v)) inf = true;
+            }
+        }
+        if (inf) {
+            java.util.Arrays.fill(s, sOff, sOff + k, Float.NaN);
+            if (u != null) for (int i = 0; i < m; i++) java.util.Arrays.fill(u, uOff + i * ldu, uOff + i * ldu + uCols, Float.NaN);
+            if (vt != null) for (int i = 0; i < vtRows; i++) java.util.Arrays.fill(vt, vtOff + i * ldvt, vtOff + i * ldvt + n, Float.NaN);
+            return 0;
         }
         boolean tall = m >= n;
         int len = Math.max(m, n); // the rows rotated: A's columns (tall) or rows (wide), k of them, each of length len
