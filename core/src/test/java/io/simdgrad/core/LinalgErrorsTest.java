@@ -31,6 +31,26 @@ class LinalgErrorsTest {
                 + "is not positive-definite (the leading minor of order 2 is not positive-definite).", () -> Linalg.cholesky(batch));
     }
 
+    /** PyTorch 2.13 (LAPACK gesdd) raises for NaN input in svd, svdvals and pinv, naming linalg.svd; an infinity gives NaN. */
+    @Test
+    void svdOfNonFiniteInput() {
+        for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor nan = Tensor.of(new double[] {1, 2, 3, Double.NaN, 5, 6}, 2, 3).to(dt);
+            String text = "The algorithm failed to converge because the input matrix contained non-finite values.";
+            fails(ArithmeticException.class, "linalg.svd: " + text, () -> Linalg.svd(nan, false));
+            fails(ArithmeticException.class, "linalg.svd: " + text, () -> Linalg.svd(nan, true));
+            fails(ArithmeticException.class, "linalg.svd: " + text, () -> Linalg.svdvals(nan));
+            fails(ArithmeticException.class, "linalg.svd: " + text, () -> Linalg.pinv(nan));
+            Tensor batch = Tensor.stack(java.util.List.of(Tensor.ones(dt, 2, 3), nan), 0);
+            fails(ArithmeticException.class, "linalg.svd: (Batch element 1): " + text, () -> Linalg.svdvals(batch));
+            Tensor inf = Tensor.of(new double[] {1, 2, Double.POSITIVE_INFINITY, 4}, 2, 2).to(dt);
+            Tensor s = Linalg.svdvals(inf);
+            for (int i = 0; i < 2; i++) assertEquals(Double.NaN, s.toDoubleArray()[i], "svdvals of an infinite input, as torch");
+            Tensor u = Linalg.svd(inf, false).U();
+            assertEquals(Double.NaN, u.toDoubleArray()[0]);
+        }
+    }
+
     @Test
     void singular() {
         Tensor b = Tensor.ones(DType.FLOAT64, 2, 1);

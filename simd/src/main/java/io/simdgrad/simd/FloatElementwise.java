@@ -224,6 +224,30 @@ public final class FloatElementwise {
         else split(n, (s, e) -> IMPL.axpy(alpha, x, xOff + s, y, yOff + s, e - s));
     }
 
+    /**
+     * Plane rotations of consecutive rows, LAPACK's {@code lasr('L', 'V', 'B')}: for
+     * {@code t = count-1} down to 0, rows t and t+1 of the row-major block at {@code a} (leading
+     * dimension {@code lda >= 1}, {@code cols} columns) become {@code (c_t r_t - s_t r_{t+1}, s_t r_t + c_t r_{t+1})}
+     * (each rounded as {@code fma(c, x, -s y)} and {@code fma(s, x, c y)}), with c_t, s_t at
+     * {@code c[csOff + t]}, {@code s[csOff + t]}. A sweep of the implicit QL/QR iteration in one
+     * pass over the rows (each row is read and written once, not once per rotation); one rotation of
+     * two rows {@code d} apart is {@code count = 1, lda = d}. Vector and scalar forms give the same bits.
+     */
+    public static void rotateRows(float[] c, float[] s, int csOff, int count, float[] a, int aOff, int lda, int cols) {
+        if (count < 0 || cols < 0 || lda < 1) {
+            throw new IllegalArgumentException("FloatElementwise.rotateRows: expected count >= 0, cols >= 0, lda >= 1, got count=" + count
+                    + ", cols=" + cols + ", lda=" + lda);
+        }
+        check("rotateRows", null, "c", c.length, csOff, count);
+        check("rotateRows", null, "s", s.length, csOff, count);
+        if (cols == 0) return;
+        check("rotateRows", null, "a", a.length, aOff, Math.addExact(Math.multiplyExact(count, lda), cols));
+        if (cols > lda && count > 0) {
+            throw new IllegalArgumentException("FloatElementwise.rotateRows: rows overlap: cols=" + cols + " > lda=" + lda);
+        }
+        IMPL.rotateRows(c, s, csOff, count, a, aOff, lda, cols);
+    }
+
     /** {@code out[outOff+i] = alpha * x[xOff+i]}. */
     public static void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
         check("scale", null, "x", x.length, xOff, n);

@@ -61,4 +61,13 @@ public interface FloatElementwiseKernels {
 
     /** {@code out[i] = v}. */
     void fill(float v, float[] out, int outOff, int n);
+
+    /**
+     * A sequence of plane rotations on rows, as LAPACK's {@code lasr} (left side, variable pivot,
+     * backward): for {@code t = count-1} down to 0, rows {@code r_t} and {@code r_{t+1}} (row i at
+     * {@code a[aOff + i*lda ..]}, {@code cols} elements) become
+     * {@code (fma(c_t, r_t, (-s_t) r_{t+1}), fma(s_t, r_t, c_t r_{t+1}))}, with {@code c_t = c[csOff + t]},
+     * {@code s_t = s[csOff + t]}. Each element is the same in every implementation.
+     */
+    void rotateRows(float[] c, float[] s, int csOff, int count, float[] a, int aOff, int lda, int cols);
 }

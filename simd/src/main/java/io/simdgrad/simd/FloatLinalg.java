@@ -474,26 +474,7 @@ public final class FloatLinalg {
                 z[j * n + i] = v;
             }
         }
-        float[] p = new float[n], q = new float[n];
-        // z := H_k z H_k for k = 0 .. n-3; v_k (v_k[0] = 1 at column k+1) is kept in row k from column k+1
-        for (int k = 0; k + 2 < n; k++) {
-            int rk = k * n;
-            float t = householder(n - k - 1, z, rk + k + 1, 1);
-            d[k] = z[rk + k];
-            e[k] = z[rk + k + 1];
-            tau[k] = t;
-            if (t == 0) continue;
-            z[rk + k + 1] = 1;
-            int r = n - k - 1, b = (k + 1) * n + k + 1; // the trailing r x r block B
-            for (int i = 0; i < r; i++) p[i] = t * dot(z, b + i * n, z, rk + k + 1, r);
-            float kk = t / 2 * dot(p, 0, z, rk + k + 1, r);
-            for (int i = 0; i < r; i++) q[i] = Math.fma(-kk, z[rk + k + 1 + i], p[i]);
-            for (int i = 0; i < r; i++) {
-                // B_i -= v_i q + q_i v
-                axpy(-z[rk + k + 1 + i], q, 0, z, b + i * n, r);
-                axpy(-q[i], z, rk + k + 1, z, b + i * n, r);
-            }
-        }
+        sytrd(n, z, d, e, tau);
         int last = Math.max(0, n - 2);
         for (int k = last; k < n; k++) {
             d[k] = z[k * n + k];
@@ -501,15 +482,18 @@ public final class FloatLinalg {
         }
         float[] vt = null;
         if (vectors) {
-            // Q = H_0 ... H_{n-3} by backward accumulation, then Vᵀ := Qᵀ
-            float[] qm = new float[n * n];
-            for (int i = 0; i < n; i++) qm[i * n + i] = 1;
-            float[] work = new float[n];
-            for (int k = n - 3; k >= 0; k--) {
-                reflectLeft(n - k - 1, n - k - 1, tau[k], z, k * n + k + 1, 1, qm, (k + 1) * n + k + 1, n, work);
+            // Q = diag(1, Q'), Q' = H_0 ... H_{n-3} acting on indices 1.., is orgqr's Q of the reflectors laid out as
+            // geqrf leaves them (v_k down column k of G = z[0:n-1, 1:n]ᵀ): block reflectors, three GEMMs each
+            int r = n - 1;
+            float[] g = new float[r * r], qm = new float[r * r];
+            if (r > 0) {
+                FloatLayout.transpose(z, 1, r, r, n, g, 0, r);
+                orgqr(r, r, Math.max(0, n - 2), g, 0, r, tau, 0, qm, 0, r);
             }
-            vt = z; // z's reflectors are no longer needed
-            FloatLayout.transpose(qm, 0, n, n, n, vt, 0, n);
+            vt = z; // z's reflectors are no longer needed: Vᵀ := Qᵀ
+            java.util.Arrays.fill(vt, 0, n * n, (float) 0);
+            vt[0] = 1;
+            if (r > 0) FloatLayout.transpose(qm, 0, r, r, r, vt, n + 1, n);
         }
         int info = tql2(n, d, e, vt);
         if (info != 0) return info;
@@ -530,12 +514,69 @@ public final class FloatLinalg {
     }
 
     /**
+     * Reduces the full symmetric n x n matrix z (both triangles stored) to tridiagonal form
+     * {@code Qᵀ z Q}, {@code Q = H_0 ... H_{n-3}}, as LAPACK's {@code sytrd}/{@code latrd}: d[k] and
+     * e[k] (k < n-2) get the diagonal and off-diagonal, v_k is left in row k from column k+2
+     * (v_k[0] = 1 at column k+1 implied), tau[k] its factor. Blocked: within a panel of
+     * {@value #QB} reflectors only the panel's rows are updated (from the panel's V and W, with
+     * {@code z := z - V Wᵀ - W Vᵀ} in effect), and the rest of the matrix once per panel by two
+     * GEMMs, so half the flops run in GEMM; the other half is the product of the untouched trailing
+     * matrix with each new v (row dots).
+     */
+    private static void sytrd(int n, float[] z, float[] d, float[] e, float[] tau) {
+        int nb = QB;
+        // the panel's reflectors and W as rows of length n (zero before their first element)
+        float[] vt = new float[Math.multiplyExact(nb, n)], wt = new float[Math.multiplyExact(nb, n)];
+        float[] p = new float[n], y1 = new float[nb], y2 = new float[nb];
+        for (int k0 = 0; k0 + 2 < n; k0 += nb) {
+            int kb = Math.min(nb, n - 2 - k0), k1 = k0 + kb;
+            java.util.Arrays.fill(vt, 0, kb * n, (float) 0);
+            java.util.Arrays.fill(wt, 0, kb * n, (float) 0);
+            for (int j = 0; j < kb; j++) {
+                int i = k0 + j, ri = i * n, len = n - i;
+                // row i of z - V Wᵀ - W Vᵀ (the panel's earlier reflectors), from the diagonal on
+                for (int q = 0; q < j; q++) {
+                    FloatElementwise.axpy(-wt[q * n + i], vt, q * n + i, z, ri + i, len);
+                    FloatElementwise.axpy(-vt[q * n + i], wt, q * n + i, z, ri + i, len);
+                }
+                float t = householder(len - 1, z, ri + i + 1, 1);
+                d[i] = z[ri + i];
+                e[i] = z[ri + i + 1];
+                tau[i] = t;
+                int r = len - 1, vo = j * n + i + 1; // v_i = vt[j][i+1 ..], r long
+                vt[vo] = 1;
+                System.arraycopy(z, ri + i + 2, vt, vo + 1, r - 1);
+                if (t == 0) continue; // H = I: w = 0
+                // p = (z - V Wᵀ - W Vᵀ) v on the trailing block: z's part by row dots, the panel's by 2j dots and axpys
+                for (int c = 0; c < r; c++) p[c] = FloatReductions.dot(z, (i + 1 + c) * n + i + 1, vt, vo, r);
+                for (int q = 0; q < j; q++) {
+                    y1[q] = FloatReductions.dot(wt, q * n + i + 1, vt, vo, r);
+                    y2[q] = FloatReductions.dot(vt, q * n + i + 1, vt, vo, r);
+                }
+                for (int q = 0; q < j; q++) {
+                    FloatElementwise.axpy(-y1[q], vt, q * n + i + 1, p, 0, r);
+                    FloatElementwise.axpy(-y2[q], wt, q * n + i + 1, p, 0, r);
+                }
+                // w = t p - (t/2) (t p . v) v
+                for (int c = 0; c < r; c++) p[c] *= t;
+                float kk = t / 2 * FloatReductions.dot(p, 0, vt, vo, r);
+                for (int c = 0; c < r; c++) wt[vo + c] = Math.fma(-kk, vt[vo + c], p[c]);
+            }
+            // the trailing matrix from row and column k1: z -= V Wᵀ + W Vᵀ
+            int r = n - k1, at = k1 * n + k1;
+            FloatGemm.gemm(true, false, r, r, kb, (float) -1, vt, k1, n, wt, k1, n, (float) 1, z, at, n);
+            FloatGemm.gemm(true, false, r, r, kb, (float) -1, wt, k1, n, vt, k1, n, (float) 1, z, at, n);
+        }
+    }
+
+    /**
      * The implicit QL iteration on the symmetric tridiagonal matrix with diagonal d and
      * off-diagonal e (e[i] between i and i+1, e[n-1] = 0): d becomes the eigenvalues; each
      * plane rotation of columns i, i+1 of V is applied to rows i, i+1 of {@code vt} (when not null).
      */
     private static int tql2(int n, float[] d, float[] e, float[] vt) {
         float eps = Math.ulp((float) 1), f = 0, tst1 = 0;
+        float[] cs = new float[n], ss = new float[n];
         for (int l = 0; l < n; l++) {
             tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
             int m = l;
@@ -565,8 +606,11 @@ public final class FloatLinalg {
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    if (vt != null) rotateRows(vt, i * n, (i + 1) * n, n, c, s);
+                    cs[i] = c;
+                    ss[i] = s;
                 }
+                // the sweep's rotations in one pass over rows l..m of Vᵀ
+                if (vt != null) FloatElementwise.rotateRows(cs, ss, l, m - l, vt, l * n, n, n);
                 p = -s * s2 * c3 * el1 * e[l] / dl1;
                 e[l] = s * p;
                 d[l] = c * p;
@@ -575,15 +619,6 @@ public final class FloatLinalg {
             e[l] = 0;
         }
         return 0;
-    }
-
-    /** Rows x (at xo) and y (at yo) := (c x - s y, s x + c y). */
-    private static void rotateRows(float[] a, int xo, int yo, int n, float c, float s) {
-        for (int k = 0; k < n; k++) {
-            float x = a[xo + k], y = a[yo + k];
-            a[yo + k] = Math.fma(s, x, c * y);
-            a[xo + k] = Math.fma(c, x, -s * y);
-        }
     }
 
     // ------------------------------------------------------------------ singular value decomposition
@@ -603,7 +638,10 @@ public final class FloatLinalg {
      * Vectors for zero singular values and the extra columns of a full U (rows of a full Vᵀ) are an
      * orthonormal completion by Householder QR. Signs of a pair (u_i, v_i) are arbitrary.
      *
-     * @return 0, or 1 when the rotations had not converged after {@value #MAX_SWEEPS} sweeps
+     * An infinite element makes every output NaN (as PyTorch's results are then).
+     *
+     * @return 0, 1 when the rotations had not converged after {@value #MAX_SWEEPS} sweeps, or -1
+     *         (nothing written) when A contains NaN
      */
     public static int gesvd(int m, int n, float[] a, int off, int lda, float[] s, int sOff,
                             float[] u, int uOff, int ldu, int uCols, float[] vt, int vtOff, int ldvt, int vtRows) {
@@ -617,6 +655,21 @@ public final class FloatLinalg {
         if (vt != null) {
             if (vtRows != k && vtRows != n) throw new IllegalArgumentException("gesvd: vtRows must be " + k + " or " + n + ", got " + vtRows);
             Checks.block("gesvd", "Vt", vt.length, vtOff, vtRows, n, ldvt);
+        }
+        // LAPACK's gesdd (PyTorch's driver) reports NaN input; an infinity gives NaN values, as torch returns them
+        boolean inf = false;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float v = a[off + i * lda + j];
+                if (v != v) return -1;
+                if (Float.isInfinite(v)) inf = true;
+            }
+        }
+        if (inf) {
+            java.util.Arrays.fill(s, sOff, sOff + k, Float.NaN);
+            if (u != null) for (int i = 0; i < m; i++) java.util.Arrays.fill(u, uOff + i * ldu, uOff + i * ldu + uCols, Float.NaN);
+            if (vt != null) for (int i = 0; i < vtRows; i++) java.util.Arrays.fill(vt, vtOff + i * ldvt, vtOff + i * ldvt + n, Float.NaN);
+            return 0;
         }
         boolean tall = m >= n;
         int len = Math.max(m, n); // the rows rotated: A's columns (tall) or rows (wide), k of them, each of length len
@@ -682,7 +735,7 @@ public final class FloatLinalg {
         float tol = Math.ulp((float) 1) * Math.max(1, len);
         boolean rotated = true;
         int sweeps = 0;
-        float[] norms = new float[cnt];
+        float[] norms = new float[cnt], cs = new float[1], ss = new float[1];
         while (rotated) {
             if (++sweeps > MAX_SWEEPS) return 1;
             rotated = false;
@@ -699,10 +752,12 @@ public final class FloatLinalg {
                     float zeta = (beta - alpha) / (2 * gamma);
                     float t = (float) (Math.copySign(1, zeta) / (Math.abs(zeta) + Math.hypot(1, zeta)));
                     float c = (float) (1 / Math.sqrt(1 + (double) t * t)), sn = c * t;
-                    rotateRows(w, xi, xj, len, c, sn);
+                    cs[0] = c;
+                    ss[0] = sn;
+                    FloatElementwise.rotateRows(cs, ss, 0, 1, w, xi, xj - xi, len);
                     norms[i] = Math.max(0, alpha - t * gamma);
                     norms[j] = beta + t * gamma;
-                    if (rv != null) rotateRows(rv, i * cnt, j * cnt, cnt, c, sn);
+                    if (rv != null) FloatElementwise.rotateRows(cs, ss, 0, 1, rv, i * cnt, (j - i) * cnt, cnt);
                 }
             }
         }

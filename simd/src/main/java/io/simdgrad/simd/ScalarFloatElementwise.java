@@ -239,4 +239,20 @@ final class ScalarFloatElementwise implements FloatElementwiseKernels {
         assert outOff >= 0 && n >= 0;
         for (int i = 0; i < n; i++) out[outOff + i] = v;
     }
+
+    @Override
+    public void rotateRows(float[] c, float[] s, int csOff, int count, float[] a, int aOff, int lda, int cols) {
+        assert csOff >= 0 && count >= 0 && aOff >= 0 && cols >= 0;
+        for (int j = 0; j < cols; j++) {
+            // the row below carries from one rotation to the next; each row is written once
+            float carry = a[aOff + count * lda + j];
+            for (int t = count - 1; t >= 0; t--) {
+                int x = aOff + t * lda + j;
+                float ct = c[csOff + t], st = s[csOff + t], v = a[x];
+                a[x + lda] = Math.fma(st, v, ct * carry);
+                carry = Math.fma(ct, v, -st * carry);
+            }
+            a[aOff + j] = carry;
+        }
+    }
 }

@@ -357,4 +357,42 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         for (int i = 0; i < bound; i += L) x.intoArray(out, outOff + i);
         TAIL.fill(value, out, outOff + bound, n - bound);
     }
+
+    @Override
+    public void rotateRows(float[] c, float[] s, int csOff, int count, float[] a, int aOff, int lda, int cols) {
+        assert csOff >= 0 && count >= 0 && aOff >= 0 && cols >= 0;
+        int j = 0, last = aOff + count * lda;
+        // four column strips at once: each carry is a chain of dependent fmas, four hide its latency
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            FloatVector k0 = v(a, last + j), k1 = v(a, last + j + L), k2 = v(a, last + j + 2 * L), k3 = v(a, last + j + 3 * L);
+            for (int t = count - 1; t >= 0; t--) {
+                int x = aOff + t * lda + j;
+                FloatVector ct = splat(c[csOff + t]), st = splat(s[csOff + t]), ns = splat(-s[csOff + t]);
+                FloatVector v0 = v(a, x), v1 = v(a, x + L), v2 = v(a, x + 2 * L), v3 = v(a, x + 3 * L);
+                st.fma(v0, ct.mul(k0)).intoArray(a, x + lda);
+                st.fma(v1, ct.mul(k1)).intoArray(a, x + lda + L);
+                st.fma(v2, ct.mul(k2)).intoArray(a, x + lda + 2 * L);
+                st.fma(v3, ct.mul(k3)).intoArray(a, x + lda + 3 * L);
+                k0 = ct.fma(v0, ns.mul(k0));
+                k1 = ct.fma(v1, ns.mul(k1));
+                k2 = ct.fma(v2, ns.mul(k2));
+                k3 = ct.fma(v3, ns.mul(k3));
+            }
+            k0.intoArray(a, aOff + j);
+            k1.intoArray(a, aOff + j + L);
+            k2.intoArray(a, aOff + j + 2 * L);
+            k3.intoArray(a, aOff + j + 3 * L);
+        }
+        for (; j + L <= cols; j += L) {
+            FloatVector k0 = v(a, last + j);
+            for (int t = count - 1; t >= 0; t--) {
+                int x = aOff + t * lda + j;
+                FloatVector ct = splat(c[csOff + t]), v0 = v(a, x);
+                splat(s[csOff + t]).fma(v0, ct.mul(k0)).intoArray(a, x + lda);
+                k0 = ct.fma(v0, splat(-s[csOff + t]).mul(k0));
+            }
+            k0.intoArray(a, aOff + j);
+        }
+        if (j < cols) TAIL.rotateRows(c, s, csOff, count, a, aOff + j, lda, cols - j);
+    }
 }

@@ -768,6 +768,11 @@ public final class LinalgOps {
 
     /** Throws PyTorch's error for an SVD that did not converge. */
     static void svdConverged(String op, Tensor a, int t, int info) {
+        if (info < 0) {
+            // PyTorch names linalg.svd here for svdvals and pinv too (their shared kernel's check)
+            throw new ArithmeticException("linalg.svd: " + element(a, t) + "The algorithm failed to converge because the input matrix "
+                    + "contained non-finite values.");
+        }
         if (info != 0) {
             throw new ArithmeticException(op + ": " + element(a, t) + "The algorithm failed to converge because the input matrix is "
                     + "ill-conditioned or has too many repeated singular values (error code: " + info + ").");
