@@ -6,6 +6,7 @@ import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.engine.RawArrays;
+import io.simdgrad.core.ops.ElementwiseOp;
 import io.simdgrad.core.ops.Ops;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Node;
@@ -34,11 +35,12 @@ import java.util.List;
  * other node writes into a buffer one of its own operands occupies.
  *
  * <p><b>Parameters.</b> In-place nodes write into the bound param tensors and bump their
- * version as eager in-place ops do. When the in-place nodes are the graph's last steps (the
- * usual "forward, backward, update" shape), they run only after every other step and guard
- * succeeded (they are elementwise kernels on shapes checked at capture, which do not throw);
- * otherwise their targets are copied before the first step and restored if a step fails.
- * Either way a failed replay leaves params as they were.
+ * version as eager in-place ops do. The in-place nodes are elementwise kernels on shapes checked
+ * at capture, which do not throw, and so are floating-point elementwise nodes; a param written
+ * before the last step that may fail (a guard, or any other op) is copied before the first step
+ * and restored if a step fails. In the usual "forward, backward, update" shape, and in an
+ * optimiser step whose updates are interleaved with 0-d arithmetic on step counts and
+ * learning rates, nothing is copied. Either way a failed replay leaves params as they were.
  *
  * <p>Not thread-safe: a replay uses the executable's buffers.
  */
@@ -172,25 +174,22 @@ public final class Executable {
         for (int k = 0; k < generators.length; k++) generatorBackups[k] = new io.simdgrad.core.Generator(0);
         List<Exec> execList = new ArrayList<>();
         List<Tensor> viewBases = new ArrayList<>();
-        int firstInPlace = -1;
-        boolean guardAfterInPlace = false, nodeAfterInPlace = false;
+        int lastMayFail = -1;
         for (Step s : steps) {
             if (s instanceof Guard gd) {
+                lastMayFail = execList.size();
                 execList.add(new GuardExec(gd, plan.buffer(gd.value())));
-                guardAfterInPlace |= firstInPlace >= 0;
                 continue;
             }
             Node n = (Node) s;
             Tensor[] in = plan.operands(n);
             if (n.isView()) {
                 viewBases.add(in[0]);
-                nodeAfterInPlace |= firstInPlace >= 0;
             } else if (n.inPlace()) {
-                if (firstInPlace < 0) firstInPlace = execList.size();
                 execList.add(new InPlaceExec(n, in, in[0]));
             } else {
+                if (mayFail(n)) lastMayFail = execList.size();
                 execList.add(new OpExec(n, in, plan.buffer(n.out())));
-                nodeAfterInPlace |= firstInPlace >= 0;
             }
         }
         execs = execList.toArray(new Exec[0]);
@@ -206,10 +205,10 @@ public final class Executable {
         bufferCount = plan.bufferCount();
         bufferBytes = plan.bufferBytes();
         inPlaceSteps = plan.inPlaceSteps();
-        boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
+        // a param written before a step that may still fail is backed up; one written after the last such step is not
         List<Tensor> targets = new ArrayList<>();
-        if (!tail) {
-            for (Exec e : execs) if (e instanceof InPlaceExec ip && !targets.contains(ip.target)) targets.add(ip.target);
+        for (int k = 0; k < lastMayFail; k++) {
+            if (execs[k] instanceof InPlaceExec ip && !targets.contains(ip.target)) targets.add(ip.target);
         }
         backupTargets = targets.toArray(new Tensor[0]);
         backups = new Tensor[backupTargets.length];
@@ -220,6 +219,16 @@ public final class Executable {
             backupArgs[i] = new Tensor[] {backupTargets[i]};
             restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
         }
+    }
+
+    /**
+     * Whether a step's kernel may throw on the values it meets: everything but a floating-point
+     * elementwise op or dtype conversion (their shapes were checked at capture; IEEE arithmetic
+     * does not throw, where int64 division by zero does) and a view.
+     */
+    private static boolean mayFail(Node n) {
+        boolean pointwise = n.op() instanceof ElementwiseOp || n.op() instanceof Ops.Convert;
+        return !pointwise || n.out().dtype() == DType.INT64 || n.op().failsOnValues();
     }
 
     /** An operand position: {@code args[index]}. */
@@ -292,6 +301,11 @@ public final class Executable {
     /** How many steps write their result over an operand's buffer (its last use) instead of a buffer of their own. */
     public int inPlaceSteps() {
         return inPlaceSteps;
+    }
+
+    /** How many params a replay copies first, to restore them if a later step fails (0 when no step can fail after a write). */
+    int backupCount() {
+        return backups.length;
     }
 
     /** The bytes of those buffers. */
