@@ -6,7 +6,6 @@ import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.engine.Dispatch;
 import io.simdgrad.core.engine.RawArrays;
-import io.simdgrad.core.ops.ElementwiseOp;
 import io.simdgrad.core.ops.Ops;
 import io.simdgrad.graph.Graph.Guard;
 import io.simdgrad.graph.Graph.Node;
@@ -36,9 +35,9 @@ import java.util.List;
  *
  * <p><b>Parameters.</b> In-place nodes write into the bound param tensors and bump their
  * version as eager in-place ops do. The in-place nodes are elementwise kernels on shapes checked
- * at capture, which do not throw, and so are floating-point elementwise nodes; a param written
- * before the last step that may fail (a guard, or any other op) is copied before the first step
- * and restored if a step fails. In the usual "forward, backward, update" shape, and in an
+ * at capture, which do not throw; a param written before the last step that may fail (a guard, or
+ * an op whose {@link Op#throwsOnValues} says it may) is copied before the first step and
+ * restored if a step fails. In the usual "forward, backward, update" shape, and in an
  * optimiser step whose updates are interleaved with 0-d arithmetic on step counts and
  * learning rates, nothing is copied. Either way a failed replay leaves params as they were.
  *
@@ -188,7 +187,7 @@ public final class Executable {
             } else if (n.inPlace()) {
                 execList.add(new InPlaceExec(n, in, in[0]));
             } else {
-                if (mayFail(n)) lastMayFail = execList.size();
+                if (n.op().throwsOnValues(in)) lastMayFail = execList.size();
                 execList.add(new OpExec(n, in, plan.buffer(n.out())));
             }
         }
@@ -219,16 +218,6 @@ public final class Executable {
             backupArgs[i] = new Tensor[] {backupTargets[i]};
             restoreArgs[i] = new Tensor[] {backupTargets[i], backups[i]};
         }
-    }
-
-    /**
-     * Whether a step's kernel may throw on the values it meets: everything but a floating-point
-     * elementwise op or dtype conversion (their shapes were checked at capture; IEEE arithmetic
-     * does not throw, where int64 division by zero does) and a view.
-     */
-    private static boolean mayFail(Node n) {
-        boolean pointwise = n.op() instanceof ElementwiseOp || n.op() instanceof Ops.Convert;
-        return !pointwise || n.out().dtype() == DType.INT64 || n.op().failsOnValues();
     }
 
     /** An operand position: {@code args[index]}. */
