@@ -75,6 +75,18 @@ public interface Op {
     }
 
     /**
+     * Whether the forward may throw because of the operands' values (an index out of range, a
+     * matrix that is singular, int64 division by zero), not their shapes and dtypes, which were
+     * checked when the op was called. A replay copies the params it has written in place before
+     * such a step, to restore them if the step throws. The default is the safe answer; ops that
+     * cannot throw on any values say so ({@link ElementwiseOp}s on floating-point operands,
+     * reductions, matmul, softmax, copies, conversions).
+     */
+    default boolean throwsOnValues(Tensor[] in) {
+        return true;
+    }
+
+    /**
      * Why a compiled graph cannot hold this op, or null when it can: ops whose result's shape
      * depends on their operands' values ({@code maskedSelect}, {@code nonzero}, {@code unique})
      * run eagerly only, and capture refuses them with this text.

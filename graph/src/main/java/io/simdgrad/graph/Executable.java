@@ -34,11 +34,12 @@ import java.util.List;
  * other node writes into a buffer one of its own operands occupies.
  *
  * <p><b>Parameters.</b> In-place nodes write into the bound param tensors and bump their
- * version as eager in-place ops do. When the in-place nodes are the graph's last steps (the
- * usual "forward, backward, update" shape), they run only after every other step and guard
- * succeeded (they are elementwise kernels on shapes checked at capture, which do not throw);
- * otherwise their targets are copied before the first step and restored if a step fails.
- * Either way a failed replay leaves params as they were.
+ * version as eager in-place ops do. The in-place nodes are elementwise kernels on shapes checked
+ * at capture, which do not throw; a param written before the last step that may fail (a guard, or
+ * an op whose {@link Op#throwsOnValues} says it may) is copied before the first step and
+ * restored if a step fails. In the usual "forward, backward, update" shape, and in an
+ * optimiser step whose updates are interleaved with 0-d arithmetic on step counts and
+ * learning rates, nothing is copied. Either way a failed replay leaves params as they were.
  *
  * <p>Not thread-safe: a replay uses the executable's buffers.
  */
@@ -172,25 +173,22 @@ public final class Executable {
         for (int k = 0; k < generators.length; k++) generatorBackups[k] = new io.simdgrad.core.Generator(0);
         List<Exec> execList = new ArrayList<>();
         List<Tensor> viewBases = new ArrayList<>();
-        int firstInPlace = -1;
-        boolean guardAfterInPlace = false, nodeAfterInPlace = false;
+        int lastMayFail = -1;
         for (Step s : steps) {
             if (s instanceof Guard gd) {
+                lastMayFail = execList.size();
                 execList.add(new GuardExec(gd, plan.buffer(gd.value())));
-                guardAfterInPlace |= firstInPlace >= 0;
                 continue;
             }
             Node n = (Node) s;
             Tensor[] in = plan.operands(n);
             if (n.isView()) {
                 viewBases.add(in[0]);
-                nodeAfterInPlace |= firstInPlace >= 0;
             } else if (n.inPlace()) {
-                if (firstInPlace < 0) firstInPlace = execList.size();
                 execList.add(new InPlaceExec(n, in, in[0]));
             } else {
+                if (n.op().throwsOnValues(in)) lastMayFail = execList.size();
                 execList.add(new OpExec(n, in, plan.buffer(n.out())));
-                nodeAfterInPlace |= firstInPlace >= 0;
             }
         }
         execs = execList.toArray(new Exec[0]);
@@ -206,10 +204,10 @@ public final class Executable {
         bufferCount = plan.bufferCount();
         bufferBytes = plan.bufferBytes();
         inPlaceSteps = plan.inPlaceSteps();
-        boolean tail = firstInPlace < 0 || (!guardAfterInPlace && !nodeAfterInPlace);
+        // a param written before a step that may still fail is backed up; one written after the last such step is not
         List<Tensor> targets = new ArrayList<>();
-        if (!tail) {
-            for (Exec e : execs) if (e instanceof InPlaceExec ip && !targets.contains(ip.target)) targets.add(ip.target);
+        for (int k = 0; k < lastMayFail; k++) {
+            if (execs[k] instanceof InPlaceExec ip && !targets.contains(ip.target)) targets.add(ip.target);
         }
         backupTargets = targets.toArray(new Tensor[0]);
         backups = new Tensor[backupTargets.length];
@@ -292,6 +290,11 @@ public final class Executable {
     /** How many steps write their result over an operand's buffer (its last use) instead of a buffer of their own. */
     public int inPlaceSteps() {
         return inPlaceSteps;
+    }
+
+    /** How many params a replay copies first, to restore them if a later step fails (0 when no step can fail after a write). */
+    int backupCount() {
+        return backups.length;
     }
 
     /** The bytes of those buffers. */

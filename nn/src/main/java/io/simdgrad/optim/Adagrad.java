@@ -1,6 +1,7 @@
 package io.simdgrad.optim;
 
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.OptimOps;
 import io.simdgrad.core.Variable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +82,8 @@ public final class Adagrad extends Optimizer {
         Tensor d = decayed(g, p, grad, true);
         Tensor clr = g.lrTensor().div(step.sub(1).mul(g.get("lr_decay")).add(1));
         Tensor sum = s.get("sum");
-        addcmulInPlace(sum, d, d, 1);
-        Tensor std = sum.sqrt().add(g.get("eps"));
-        p.addInPlace(d.mul(clr.neg().to(p.dtype())).div(std));
+        OptimOps.expAvgSq(sum, d, 1, 1); // sum + g·g: the product by 1 is exact
+        // p - clr·g / (√sum + eps), one pass (the division of √sum by 1 is exact)
+        OptimOps.adamStep(p, d, sum, clr.neg(), Tensor.scalar(p.dtype(), 1), g.get("eps"));
     }
 }

@@ -2,6 +2,7 @@ package io.simdgrad.optim;
 
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
+import io.simdgrad.core.ops.OptimOps;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,17 +113,15 @@ public final class Adam extends Optimizer {
         if (decoupled && g.get("weight_decay") != 0) p.mulInPlace(lr.mul(g.get("weight_decay")).rsub(1).to(p.dtype()));
         Tensor d = decayed(g, p, grad, !decoupled);
         Tensor m = s.get("exp_avg"), v = s.get("exp_avg_sq");
-        m.addInPlace(d.sub(m).mul(beta1.rsub(1).to(p.dtype()))); // PyTorch's lerp_(g, 1 - β1): m + w (g - m)
-        v.mulInPlace(beta2);
-        addcmulInPlace(v, d, d, 1 - beta2);
+        // one pass each (OptimOps), with the bits of PyTorch's lerp_, mul_(β2).addcmul_ and addcdiv_ chain
+        OptimOps.expAvg(m, d, beta1.rsub(1));
+        OptimOps.expAvgSq(v, d, beta2, 1 - beta2);
         // β1ᵗ from the current β1 (a schedule may cycle it, PyTorch's beta1 ** step); β2 is fixed, its power a running product
         Tensor b1 = s.get("beta1_power").copyInPlace(beta1.pow(s.get("step"))), b2 = s.get("beta2_power").mulInPlace(beta2);
         Tensor stepSize = lr.div(b1.rsub(1));
         Tensor bc2Sqrt = b2.rsub(1).sqrt();
         Tensor second = v;
         if (g.flag("amsgrad")) second = s.get("max_exp_avg_sq").copyInPlace(s.get("max_exp_avg_sq").maximum(v));
-        Tensor denom = second.sqrt().div(bc2Sqrt.to(p.dtype())).add(g.get("eps"));
-        // PyTorch's addcdiv_(m, denom, value=-step_size): p + (value * m) / denom
-        p.addInPlace(m.mul(stepSize.neg().to(p.dtype())).div(denom));
+        OptimOps.adamStep(p, m, second, stepSize.neg(), bc2Sqrt, g.get("eps"));
     }
 }

@@ -1,6 +1,7 @@
 package io.simdgrad.optim;
 
 import io.simdgrad.core.Autograd;
+import io.simdgrad.core.DType;
 import io.simdgrad.core.Tensor;
 import io.simdgrad.core.Variable;
 import java.util.ArrayList;
@@ -20,8 +21,11 @@ import java.util.function.Supplier;
  * {@code c2=0.9}). One parameter group only, as PyTorch.
  *
  * <p><b>Not compile-safe</b>: like PyTorch's, it decides in Java (reads losses and dot products),
- * so run it eagerly. The history (directions, steps, the last gradient) lives in this object;
- * {@link #stateDict()} holds the options and the {@code func_evals} and {@code n_iter} counters only.
+ * so run it eagerly. {@link #stateDict()} holds what PyTorch's holds in the first parameter's
+ * state: the {@code func_evals} and {@code n_iter} counters, and once a step has run the history
+ * ({@code d}, {@code t}, {@code H_diag}, {@code prev_flat_grad}, and the lists {@code old_dirs},
+ * {@code old_stps}, {@code ro} flattened to {@code old_dirs.<i>} and so on), so a loaded
+ * optimiser continues bit for bit.
  */
 public final class LBFGS extends Optimizer {
     /** Options, set fluently: {@code new LBFGS.Options().lr(1).historySize(10).strongWolfe(true)}. */
@@ -171,6 +175,102 @@ public final class LBFGS extends Optimizer {
         return origLoss;
     }
 
+    private static final String STATE = "state.0.";
+    private static final List<String> LISTS = List.of("old_dirs", "old_stps", "ro");
+
+    /** The options and counters ({@link Optimizer#stateDict}) plus the history, as PyTorch's {@code state_dict()} holds it. */
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = super.stateDict();
+        if (d == null) return out;
+        DType dt = params.get(0).dtype();
+        out.put(STATE + "d", d.copy());
+        out.put(STATE + "t", Tensor.scalar(DType.FLOAT64, t));
+        out.put(STATE + "H_diag", Tensor.scalar(DType.FLOAT64, hDiag));
+        out.put(STATE + "prev_flat_grad", prevFlatGrad.copy());
+        for (int i = 0; i < oldDirs.size(); i++) {
+            out.put(STATE + "old_dirs." + i, oldDirs.get(i).copy());
+            out.put(STATE + "old_stps." + i, oldStps.get(i).copy());
+            out.put(STATE + "ro." + i, Tensor.scalar(dt, ro.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * Loads a {@link #stateDict()}: the counters and options as every optimiser, and the history
+     * when present (all of it or none; vectors of the parameters' total size, one {@code ro} per
+     * pair, at most {@code history_size} pairs). Everything is checked before the first write.
+     */
+    @Override
+    public void loadStateDict(Map<String, Tensor> sd) {
+        Map<String, Tensor> base = new LinkedHashMap<>(), hist = new LinkedHashMap<>();
+        Map<String, Tensor> own = super.stateDict();
+        sd.forEach((k, v) -> {
+            // the counters and options go to Optimizer's loader (which also reports foreign keys), the history stays here
+            if (own.containsKey(k) || !k.startsWith(STATE)) base.put(k, v);
+            else hist.put(k.substring(STATE.length()), v);
+        });
+        long numel = 0;
+        for (Variable p : params) numel += p.numel();
+        List<String> errors = new ArrayList<>();
+        int pairs = 0;
+        while (hist.containsKey("old_dirs." + pairs)) pairs++;
+        if (!hist.isEmpty()) {
+            for (String k : List.of("d", "t", "H_diag", "prev_flat_grad")) if (!hist.containsKey(k)) errors.add("missing key \"" + STATE + k + "\"");
+            for (String k : List.of("d", "prev_flat_grad")) checkVector(hist.get(k), k, numel, errors);
+            for (String k : List.of("t", "H_diag")) checkScalar(hist.get(k), k, errors);
+            for (int i = 0; i < pairs; i++) {
+                checkVector(hist.get("old_dirs." + i), "old_dirs." + i, numel, errors);
+                checkVector(hist.get("old_stps." + i), "old_stps." + i, numel, errors);
+                checkScalar(hist.get("ro." + i), "ro." + i, errors);
+            }
+            if (pairs > (int) paramGroups().get(0).get("history_size")) errors.add(pairs + " history pairs, more than history_size");
+            for (String k : hist.keySet()) {
+                boolean known = List.of("d", "t", "H_diag", "prev_flat_grad").contains(k);
+                for (String l : LISTS) {
+                    if (k.startsWith(l + ".")) {
+                        String idx = k.substring(l.length() + 1);
+                        known |= idx.matches("[0-9]{1,9}") && Integer.parseInt(idx) < pairs;
+                    }
+                }
+                if (!known) errors.add("unexpected key \"" + STATE + k + "\"");
+            }
+        }
+        if (!errors.isEmpty()) throw new IllegalArgumentException("LBFGS.loadStateDict: " + String.join(", ", errors));
+        super.loadStateDict(base);
+        oldDirs.clear();
+        oldStps.clear();
+        ro.clear();
+        if (hist.isEmpty()) {
+            d = prevFlatGrad = null;
+            t = 0;
+            hDiag = 1;
+            return;
+        }
+        DType dt = params.get(0).dtype();
+        d = hist.get("d").to(dt).reshape(-1).copy();
+        prevFlatGrad = hist.get("prev_flat_grad").to(dt).reshape(-1).copy();
+        t = hist.get("t").item();
+        hDiag = hist.get("H_diag").item();
+        for (int i = 0; i < pairs; i++) {
+            oldDirs.add(hist.get("old_dirs." + i).to(dt).reshape(-1).copy());
+            oldStps.add(hist.get("old_stps." + i).to(dt).reshape(-1).copy());
+            ro.add(hist.get("ro." + i).item());
+        }
+    }
+
+    private static void checkVector(Tensor v, String key, long numel, List<String> errors) {
+        if (v != null && (v.dim() != 1 || v.numel() != numel)) {
+            errors.add("size mismatch for " + STATE + key + ": expected a vector of " + numel + " (the parameters' total size), got shape "
+                    + java.util.Arrays.toString(v.shape()));
+        }
+    }
+
+    private static void checkScalar(Tensor v, String key, List<String> errors) {
+        if (v == null) errors.add("missing key \"" + STATE + key + "\"");
+        else if (v.numel() != 1) errors.add("size mismatch for " + STATE + key + ": expected one element, got shape " + java.util.Arrays.toString(v.shape()));
+    }
+
     /** The two-loop recursion: {@code -H g} from the history, after adding the last pair if its curvature is positive. */
     private Tensor direction(Tensor flatGrad, int history) {
         Tensor y = flatGrad.sub(prevFlatGrad), s = d.mul(t);
@@ -207,7 +307,7 @@ public final class LBFGS extends Optimizer {
      * they are float32 values.
      */
     private double inDtype(double v) {
-        return params.get(0).dtype() == io.simdgrad.core.DType.FLOAT32 ? (float) v : v;
+        return params.get(0).dtype() == DType.FLOAT32 ? (float) v : v;
     }
 
     private static double bump(Tensor counter, double by) {

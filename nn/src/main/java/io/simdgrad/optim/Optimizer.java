@@ -174,16 +174,6 @@ public abstract class Optimizer {
         return applyDecay && wd != 0 ? d.add(p.mul(wd)) : d;
     }
 
-    /** PyTorch's {@code t.lerp_(end, w)} for {@code w < 0.5}: {@code t + w * (end - t)}. */
-    static void lerpInPlace(Tensor t, Tensor end, double w) {
-        t.addInPlace(end.sub(t).mul(w));
-    }
-
-    /** PyTorch's {@code t.addcmul_(a, b, value)}: {@code t + (value * a) * b}, its kernel's order. */
-    static void addcmulInPlace(Tensor t, Tensor a, Tensor b, double value) {
-        t.addInPlace(a.mul(value).mul(b));
-    }
-
     static void checkNonNegative(String optimizer, ParamGroup g, String key, String label) {
         double v = g.get(key);
         if (!(v >= 0)) throw new IllegalArgumentException(optimizer + ": Invalid " + label + " value: " + v);

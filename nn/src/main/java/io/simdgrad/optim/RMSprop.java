@@ -1,6 +1,7 @@
 package io.simdgrad.optim;
 
 import io.simdgrad.core.Tensor;
+import io.simdgrad.core.ops.OptimOps;
 import io.simdgrad.core.Variable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,12 +86,11 @@ public final class RMSprop extends Optimizer {
         double alpha = g.get("alpha");
         s.get("step").addInPlace(1);
         Tensor d = decayed(g, p, grad, true);
-        Tensor sq = s.get("square_avg").mulInPlace(alpha);
-        addcmulInPlace(sq, d, d, 1 - alpha);
+        Tensor sq = OptimOps.expAvgSq(s.get("square_avg"), d, alpha, 1 - alpha);
         Tensor avg;
         if (g.flag("centered")) {
             Tensor ga = s.get("grad_avg");
-            lerpInPlace(ga, d, 1 - alpha);
+            OptimOps.expAvg(ga, d, Tensor.scalar(p.dtype(), 1 - alpha));
             avg = sq.add(ga.mul(-1.0).mul(ga)).sqrt();
         } else {
             avg = sq.sqrt();

@@ -40,13 +40,27 @@ class CheckpointTest {
     }
 
     @Test
-    void resumesBitForBit(@TempDir Path dir) throws Exception {
+    void resumesBitForBitFromSafetensors(@TempDir Path dir) throws Exception {
+        resumesBitForBit(dir.resolve("ckpt.safetensors"));
+    }
+
+    @Test
+    void resumesBitForBitFromNpz(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("ckpt.npz");
+        resumesBitForBit(f);
+        // an ordinary NumPy archive: the entries are there under their names
+        java.util.Map<String, Tensor> raw = Npz.load(f);
+        assertEquals(12L, raw.get("meta.epoch").toLongArray()[0]);
+        assertEquals(3, raw.get("meta.generator").numel());
+        org.junit.jupiter.api.Assertions.assertTrue(raw.containsKey("model.0.weight") && raw.containsKey("optimizer.state.0.exp_avg"), raw.keySet().toString());
+    }
+
+    private static void resumesBitForBit(Path f) throws Exception {
         Run straight = Run.fresh(1);
         straight.train(25);
 
         Run first = Run.fresh(1);
         first.train(12);
-        Path f = dir.resolve("ckpt.safetensors");
         Checkpoint.save(f, first.model(), first.opt(), first.sched(), 12, first.gen());
         first.gen().nextDouble(); // a use after saving must not leak into the resumed run
 
@@ -66,5 +80,9 @@ class CheckpointTest {
         Run r = Run.fresh(1);
         SafeTensors.save(r.model().stateDict(), f);
         assertThrows(java.io.IOException.class, () -> Checkpoint.load(f, r.model(), r.opt(), r.sched(), r.gen()));
+        Path z = dir.resolve("plain.npz");
+        Npz.save(r.model().stateDict(), z);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Checkpoint.load(z, r.model(), r.opt(), r.sched(), r.gen()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not a simdgrad checkpoint"), e.getMessage());
     }
 }

@@ -161,6 +161,43 @@ class OptimGoldenTest {
         }
     }
 
+    /** L-BFGS's history is in its state dict: a fresh optimiser loaded from it takes the same next steps, bit for bit. */
+    @org.junit.jupiter.api.Test
+    void lbfgsHistoryRoundTripsThroughItsStateDict() {
+        for (boolean wolfe : new boolean[] {false, true}) {
+            Sequential a = model(DType.FLOAT64), b = model(DType.FLOAT64);
+            LBFGS.Options o = new LBFGS.Options().lr(wolfe ? 1 : 0.5).maxIter(3).historySize(4).strongWolfe(wolfe);
+            LBFGS la = new LBFGS(a.parameters(), o), lb = new LBFGS(b.parameters(), o);
+            Tensor x = Tensor.randn(DType.FLOAT64, new Generator(3), 16, 4);
+            Tensor y = Tensor.randn(DType.FLOAT64, new Generator(4), 16, 2);
+            java.util.function.Function<Sequential, java.util.function.Supplier<Variable>> closure = m -> () -> {
+                for (Variable p : m.parameters()) p.zeroGrad();
+                Variable loss = new MSELoss().forward(m.forward(new Variable(x)), y);
+                loss.backward();
+                return loss;
+            };
+            for (int s = 0; s < 2; s++) la.step(closure.apply(a));
+            Map<String, Tensor> sd = la.stateDict();
+            assertTrue(sd.containsKey("state.0.old_dirs.0") && sd.containsKey("state.0.prev_flat_grad") && sd.containsKey("state.0.H_diag"), sd.keySet().toString());
+            b.loadStateDict(a.stateDict(), true);
+            lb.loadStateDict(sd);
+            for (int s = 0; s < 2; s++) {
+                la.step(closure.apply(a));
+                lb.step(closure.apply(b));
+            }
+            for (int i = 0; i < a.parameters().size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.parameters().get(i).data().toDoubleArray(), b.parameters().get(i).data().toDoubleArray());
+            }
+            Map<String, Tensor> bad = new java.util.LinkedHashMap<>(sd);
+            bad.put("state.0.old_dirs.0", Tensor.zeros(DType.FLOAT64, 3));
+            bad.put("state.0.old_dirs.x", Tensor.zeros(DType.FLOAT64, 3));
+            Map<String, Tensor> before = lb.stateDict();
+            String msg = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> lb.loadStateDict(bad)).getMessage();
+            assertTrue(msg.contains("size mismatch for state.0.old_dirs.0") && msg.contains("unexpected key \"state.0.old_dirs.x\""), msg);
+            assertEquals(before.keySet(), lb.stateDict().keySet(), "a failed load leaves the history as it was");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void badArgumentsFailNamingTheScheduler() {
         List<Variable> ps = model(DType.FLOAT64).parameters();

@@ -57,6 +57,15 @@ public interface ArrayKernels {
     /** {@code out = min(max(a, lo), hi)}. */
     void clamp(Object a, int ao, double lo, double hi, Object out, int oo, int n);
 
+    /** torch.lerp with a scalar weight ({@link FloatElementwise#lerp}). */
+    void lerp(Object a, int ao, Object b, int bo, double w, Object out, int oo, int n);
+
+    /** Adam's second moment ({@link FloatElementwise#expAvgSq}). */
+    void expAvgSq(Object v, int vo, double beta2, Object g, int go, double value, Object out, int oo, int n);
+
+    /** Adam's update ({@link FloatElementwise#adamStep}). */
+    void adamStep(Object p, int po, Object m, int mo, Object v, int vo, double negStep, double bc2, double eps, Object out, int oo, int n);
+
     /** {@code y += alpha * x}. */
     void axpy(double alpha, Object x, int xo, Object y, int yo, int n);
 

@@ -42,6 +42,15 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void clamp(Object a, int ao, double lo, double hi, Object out, int oo, int n) {
         FloatElementwise.clamp((float[]) a, ao, (float) lo, (float) hi, (float[]) out, oo, n);
     }
+    @Override public void lerp(Object a, int ao, Object b, int bo, double w, Object out, int oo, int n) {
+        FloatElementwise.lerp((float[]) a, ao, (float[]) b, bo, (float) w, (float[]) out, oo, n);
+    }
+    @Override public void expAvgSq(Object v, int vo, double beta2, Object g, int go, double value, Object out, int oo, int n) {
+        FloatElementwise.expAvgSq((float[]) v, vo, (float) beta2, (float[]) g, go, (float) value, (float[]) out, oo, n);
+    }
+    @Override public void adamStep(Object p, int po, Object m, int mo, Object v, int vo, double negStep, double bc2, double eps, Object out, int oo, int n) {
+        FloatElementwise.adamStep((float[]) p, po, (float[]) m, mo, (float[]) v, vo, (float) negStep, (float) bc2, (float) eps, (float[]) out, oo, n);
+    }
     @Override public void axpy(double alpha, Object x, int xo, Object y, int yo, int n) {
         FloatElementwise.axpy((float) alpha, (float[]) x, xo, (float[]) y, yo, n);
     }

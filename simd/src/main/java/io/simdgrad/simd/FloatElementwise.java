@@ -269,6 +269,35 @@ public final class FloatElementwise {
      * kernel directly below it: a lambda that C2 does not inline (deep in a replay's call chain)
      * would be allocated on every call.
      */
+    /** torch.lerp with a scalar weight; see {@link FloatElementwiseKernels#lerp}. */
+    public static void lerp(float[] a, int aOff, float[] b, int bOff, float w, float[] out, int outOff, int n) {
+        check("lerp", null, "a", a.length, aOff, n);
+        check("lerp", null, "b", b.length, bOff, n);
+        check("lerp", null, "out", out.length, outOff, n);
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.lerp(a, aOff, b, bOff, w, out, outOff, n);
+        else split(n, (s, e) -> IMPL.lerp(a, aOff + s, b, bOff + s, w, out, outOff + s, e - s));
+    }
+
+    /** Adam's second moment; see {@link FloatElementwiseKernels#expAvgSq}. */
+    public static void expAvgSq(float[] v, int vOff, float beta2, float[] g, int gOff, float value, float[] out, int outOff, int n) {
+        check("expAvgSq", null, "v", v.length, vOff, n);
+        check("expAvgSq", null, "g", g.length, gOff, n);
+        check("expAvgSq", null, "out", out.length, outOff, n);
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.expAvgSq(v, vOff, beta2, g, gOff, value, out, outOff, n);
+        else split(n, (s, e) -> IMPL.expAvgSq(v, vOff + s, beta2, g, gOff + s, value, out, outOff + s, e - s));
+    }
+
+    /** Adam's update; see {@link FloatElementwiseKernels#adamStep}. */
+    public static void adamStep(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, float negStep, float bc2, float eps,
+                                float[] out, int outOff, int n) {
+        check("adamStep", null, "p", p.length, pOff, n);
+        check("adamStep", null, "m", m.length, mOff, n);
+        check("adamStep", null, "v", v.length, vOff, n);
+        check("adamStep", null, "out", out.length, outOff, n);
+        if (n < Parallel.ELEMENTWISE_THRESHOLD) IMPL.adamStep(p, pOff, m, mOff, v, vOff, negStep, bc2, eps, out, outOff, n);
+        else split(n, (s, e) -> IMPL.adamStep(p, pOff + s, m, mOff + s, v, vOff + s, negStep, bc2, eps, out, outOff + s, e - s));
+    }
+
     private static void split(int n, Parallel.Range body) {
         int parts = n < Parallel.ELEMENTWISE_THRESHOLD ? 1 : Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2);
         if (parts == 1) body.run(0, n);

@@ -70,4 +70,21 @@ public interface FloatElementwiseKernels {
      * {@code s_t = s[csOff + t]}. Each element is the same in every implementation.
      */
     void rotateRows(float[] c, float[] s, int csOff, int count, float[] a, int aOff, int lda, int cols);
+
+    /**
+     * torch.lerp with a scalar weight, as torch's vectorised kernel computes it:
+     * {@code out[i] = fma(c, b[i] - a[i], base[i])} with {@code (c, base) = (w, a)} for
+     * {@code |w| < 0.5}, else {@code (w - 1, b)}.
+     */
+    void lerp(float[] a, int aOff, float[] b, int bOff, float w, float[] out, int outOff, int n);
+
+    /** Adam's second moment, {@code out[i] = v[i]·beta2 + (value·g[i])·g[i]}, each operation rounded (torch's {@code v.mul_(β2).addcmul_(g, g, value)}). */
+    void expAvgSq(float[] v, int vOff, float beta2, float[] g, int gOff, float value, float[] out, int outOff, int n);
+
+    /**
+     * Adam's update, {@code out[i] = p[i] + (negStep·m[i]) / (√v[i] / bc2 + eps)}, each operation
+     * rounded (torch's {@code p.addcdiv_(m, v.sqrt() / bc2 + eps, value=-step)}).
+     */
+    void adamStep(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, float negStep, float bc2, float eps,
+                  float[] out, int outOff, int n);
 }

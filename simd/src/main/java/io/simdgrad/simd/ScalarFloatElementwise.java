@@ -255,4 +255,34 @@ final class ScalarFloatElementwise implements FloatElementwiseKernels {
             a[aOff + j] = carry;
         }
     }
+
+    @Override
+    public void lerp(float[] a, int aOff, float[] b, int bOff, float w, float[] out, int outOff, int n) {
+        assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
+        boolean small = Math.abs(w) < 0.5;
+        float c = small ? w : w - 1;
+        for (int i = 0; i < n; i++) {
+            float x = a[aOff + i], y = b[bOff + i];
+            out[outOff + i] = Math.fma(c, y - x, small ? x : y);
+        }
+    }
+
+    @Override
+    public void expAvgSq(float[] v, int vOff, float beta2, float[] g, int gOff, float value, float[] out, int outOff, int n) {
+        assert vOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) {
+            float x = g[gOff + i];
+            out[outOff + i] = v[vOff + i] * beta2 + value * x * x;
+        }
+    }
+
+    @Override
+    public void adamStep(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, float negStep, float bc2, float eps,
+                         float[] out, int outOff, int n) {
+        assert pOff >= 0 && mOff >= 0 && vOff >= 0 && outOff >= 0 && n >= 0;
+        for (int i = 0; i < n; i++) {
+            float denom = (float) Math.sqrt(v[vOff + i]) / bc2 + eps;
+            out[outOff + i] = p[pOff + i] + negStep * m[mOff + i] / denom;
+        }
+    }
 }

@@ -395,4 +395,49 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         }
         if (j < cols) TAIL.rotateRows(c, s, csOff, count, a, aOff + j, lda, cols - j);
     }
+
+    @Override
+    public void lerp(float[] a, int aOff, float[] b, int bOff, float w, float[] out, int outOff, int n) {
+        assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
+        int bound = S.loopBound(n);
+        if (Math.abs(w) < 0.5) {
+            FloatVector c = splat(w);
+            for (int i = 0; i < bound; i += L) {
+                FloatVector x = v(a, aOff + i);
+                c.fma(v(b, bOff + i).sub(x), x).intoArray(out, outOff + i);
+            }
+        } else {
+            FloatVector c = splat(w - 1);
+            for (int i = 0; i < bound; i += L) {
+                FloatVector y = v(b, bOff + i);
+                c.fma(y.sub(v(a, aOff + i)), y).intoArray(out, outOff + i);
+            }
+        }
+        TAIL.lerp(a, aOff + bound, b, bOff + bound, w, out, outOff + bound, n - bound);
+    }
+
+    @Override
+    public void expAvgSq(float[] v, int vOff, float beta2, float[] g, int gOff, float value, float[] out, int outOff, int n) {
+        assert vOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
+        int bound = S.loopBound(n);
+        FloatVector b2 = splat(beta2), s = splat(value);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = v(g, gOff + i);
+            v(v, vOff + i).mul(b2).add(s.mul(x).mul(x)).intoArray(out, outOff + i);
+        }
+        TAIL.expAvgSq(v, vOff + bound, beta2, g, gOff + bound, value, out, outOff + bound, n - bound);
+    }
+
+    @Override
+    public void adamStep(float[] p, int pOff, float[] m, int mOff, float[] v, int vOff, float negStep, float bc2, float eps,
+                         float[] out, int outOff, int n) {
+        assert pOff >= 0 && mOff >= 0 && vOff >= 0 && outOff >= 0 && n >= 0;
+        int bound = S.loopBound(n);
+        FloatVector ns = splat(negStep), c = splat(bc2), e = splat(eps);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector denom = v(v, vOff + i).lanewise(SQRT).div(c).add(e);
+            v(p, pOff + i).add(ns.mul(v(m, mOff + i)).div(denom)).intoArray(out, outOff + i);
+        }
+        TAIL.adamStep(p, pOff + bound, m, mOff + bound, v, vOff + bound, negStep, bc2, eps, out, outOff + bound, n - bound);
+    }
 }

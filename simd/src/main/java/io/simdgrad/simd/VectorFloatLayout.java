@@ -108,8 +108,15 @@ final class VectorFloatLayout implements FloatLayoutKernels {
                                         float[] dst, int dstOff, int dstLd) {
         int rb = rows - rows % K;
         int cb = S.loopBound(cols);
+        // block's masked stores span whole vectors; one reaching past dst's end takes the JDK's per-lane
+        // check, tens of times slower (seen as Mask.firstTrue in GEMM packing): the last blocks go scalar
+        long limit = L == K ? Long.MAX_VALUE : (long) dst.length - ((long) (L / K - 1) * (dstLd - K) + 7L * (L / K) * dstLd + L);
         for (int c = 0; c < cb; c += L) {
-            for (int r = 0; r < rb; r += K) block(src, srcOff + r * srcLd + c, srcLd, dst, dstOff + c * dstLd + r, dstLd);
+            for (int r = 0; r < rb; r += K) {
+                int d = dstOff + c * dstLd + r;
+                if (d <= limit) block(src, srcOff + r * srcLd + c, srcLd, dst, d, dstLd);
+                else TAIL.transpose(src, srcOff + r * srcLd + c, K, L, srcLd, dst, d, dstLd);
+            }
         }
         TAIL.transpose(src, srcOff + rb * srcLd, rows - rb, cols, srcLd, dst, dstOff + rb, dstLd);
         TAIL.transpose(src, srcOff + cb, rb, cols - cb, srcLd, dst, dstOff + cb * dstLd, dstLd);

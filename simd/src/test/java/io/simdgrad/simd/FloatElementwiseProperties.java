@@ -400,4 +400,32 @@ class FloatElementwiseProperties {
                 (k, w) -> k.scale(alpha, w[0], xOff, w[o], oOff, n));
         twin("fill " + alpha, z, o, oOff, n, i -> alpha, 0, (k, w) -> k.fill(alpha, w[o], oOff, n));
     }
+
+    /** The optimiser kernels (Adam's moments and update, torch's lerp): out separate or over its first operand. */
+    @Property(tries = 250)
+    void optimiserKernels(@ForAll("lengths") int n, @ForAll("offsets") int aOff, @ForAll("offsets") int bOff,
+                          @ForAll boolean inPlace, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float w = r.nextInt(4) == 0 ? value(r) : (float) r.nextDouble(-1, 2);
+        float beta2 = (float) r.nextDouble(0, 1), value = (float) r.nextDouble(0, 1);
+        float negStep = -(float) r.nextDouble(0, 1), bc2 = (float) r.nextDouble(0.01, 1), eps = (float) r.nextDouble(0, 1e-3);
+        float[][] z = {array(r, aOff + n + 3), array(r, bOff + n + 2), array(r, bOff + n + 1), array(r, n + 1)};
+        int o = inPlace ? 0 : 3;
+        int oOff = inPlace ? aOff : 1;
+        float[] a = z[0].clone(), b = z[1].clone(), c = z[2].clone();
+        boolean small = Math.abs(w) < 0.5;
+        twin("lerp w=" + w, z, o, oOff, n, i -> small ? Math.fma(w, b[bOff + i] - a[aOff + i], a[aOff + i])
+                : Math.fma(w - 1, b[bOff + i] - a[aOff + i], b[bOff + i]), 0, (k, x) -> k.lerp(x[0], aOff, x[1], bOff, w, x[o], oOff, n));
+        twin("expAvgSq", z, o, oOff, n, i -> {
+            float scaled = a[aOff + i] * beta2, sq = value * b[bOff + i];
+            return scaled + sq * b[bOff + i];
+        }, 0, (k, x) -> k.expAvgSq(x[0], aOff, beta2, x[1], bOff, value, x[o], oOff, n));
+        twin("adamStep", z, o, oOff, n, i -> {
+            float root = (float) Math.sqrt(c[bOff + i]);
+            float denom = root / bc2;
+            denom = denom + eps;
+            float num = negStep * b[bOff + i];
+            return a[aOff + i] + num / denom;
+        }, 0, (k, x) -> k.adamStep(x[0], aOff, x[1], bOff, x[2], bOff, negStep, bc2, eps, x[o], oOff, n));
+    }
 }

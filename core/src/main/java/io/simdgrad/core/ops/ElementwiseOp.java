@@ -42,6 +42,13 @@ public interface ElementwiseOp extends Op {
         return Internals.forwardADElementwise(this, primals, tangents);
     }
 
+    /** Floating-point arithmetic does not throw (IEEE results); int64 arithmetic may (division by zero). */
+    @Override
+    default boolean throwsOnValues(Tensor[] in) {
+        for (Tensor t : in) if (t.dtype() == io.simdgrad.core.DType.INT64) return true;
+        return false;
+    }
+
     /** Loops over the runs of {@code out}'s layout (operands converted and broadcast). */
     @Override
     default void forward(Tensor[] in, Tensor out) {

@@ -57,6 +57,14 @@ public final class Fused implements Op {
     /** The calling thread's scratch (no allocation per replay); parallel parts make their own. */
     private final Scratch scratch;
 
+    /** Its links are elementwise: they throw only on int64 operands ({@link ElementwiseOp#throwsOnValues}). */
+    @Override
+    public boolean throwsOnValues(Tensor[] in) {
+        if (dtype == DType.INT64) return true;
+        for (Tensor t : in) if (t.dtype() == DType.INT64) return true;
+        return false;
+    }
+
     /** The chain; operands of each link are the running value or inputs of {@code shape}'s element count or one element. */
     public Fused(List<Link> links, int[] shape, DType dtype) {
         if (links.isEmpty()) throw new IllegalArgumentException("fused: a chain needs at least one link");

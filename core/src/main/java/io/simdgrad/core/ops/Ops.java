@@ -68,6 +68,8 @@ public final class Ops {
 
     /** A contiguous copy of the input. */
     public static final class Copy implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** The one instance. */
         public static final Copy INSTANCE = new Copy();
 
@@ -108,6 +110,8 @@ public final class Ops {
 
     /** {@code self.copy_(src)}: src broadcast to self's shape and converted to its dtype. */
     public static final class CopyInto implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** The one instance. */
         public static final CopyInto INSTANCE = new CopyInto();
 
@@ -191,6 +195,8 @@ public final class Ops {
 
     /** Conversion to another dtype (floats to int64 truncate toward zero, like torch). */
     public record Convert(DType to) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         @Override public String name() { return "to"; }
         @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
         @Override public DType dtype(Tensor[] in) { return to; }
@@ -538,6 +544,8 @@ public final class Ops {
 
     /** Every element set to a constant (in place on its input). */
     public record Fill(double value) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** Writing one value twice is harmless, so PyTorch's fill_ allows an expanded target too. */
         @Override public boolean overlappingTargetAllowed() { return true; }
         @Override public String name() { return "fill"; }
@@ -554,6 +562,8 @@ public final class Ops {
 
     /** A reduction over all elements ({@code dim == ALL}) or over one dim. */
     public record Reduce(ReduceKind kind, int dim, boolean keepdim) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         @Override public String name() { return kind == ReduceKind.NORM2 ? "norm" : lower(kind); }
         @Override public String attributes() {
             return dim == ALL ? "" : "dim=" + dim + (keepdim ? ", keepdim=True" : "");
@@ -758,6 +768,8 @@ public final class Ops {
 
     /** Softmax or log-softmax over one dim, stable. */
     public record Softmax(int dim, boolean log) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         @Override public String name() { return log ? "logSoftmax" : "softmax"; }
         @Override public String attributes() { return "dim=" + dim; }
         @Override public String gradFnName(Tensor[] in) { return log ? "LogSoftmaxBackward0" : "SoftmaxBackward0"; }
@@ -844,6 +856,8 @@ public final class Ops {
 
     /** {@code log(sum(exp(x), dim))}, stable. */
     public record LogSumExp(int dim, boolean keepdim) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         @Override public String name() { return "logsumexp"; }
         @Override public String gradFnName(Tensor[] in) { return "LogsumexpBackward0"; }
         @Override public boolean savesInput(int i) { return true; }
@@ -912,6 +926,8 @@ public final class Ops {
 
     /** Inner product of two 1-D tensors. */
     public static final class Dot implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** The one instance. */
         public static final Dot INSTANCE = new Dot();
 
@@ -949,6 +965,8 @@ public final class Ops {
 
     /** torch.matmul: 1-D x 1-D, 1-D x 2-D, 2-D x 1-D, 2-D x 2-D and batched n-D with broadcast batch dims. */
     public static final class Matmul implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** The one instance. */
         public static final Matmul INSTANCE = new Matmul();
 
@@ -1061,6 +1079,8 @@ public final class Ops {
      * computes it from the product {@code acc}. It has no derivative.
      */
     public record Addmm(double alpha) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /**
          * Whether {@code addmm} of this dtype with inner dimension {@code k} gives the same bits as
          * the product followed by {@code addScaled} (one k chunk of the GEMM, {@link FloatGemm#updatesOnce}):
@@ -1186,6 +1206,8 @@ public final class Ops {
 
     /** Concatenation along a dim. */
     public record Cat(int dim) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         @Override public String name() { return "cat"; }
         @Override public String attributes() { return "dim=" + dim; }
         @Override public Variable jvp(Op.Saved s, Variable[] t) { return Internals.forwardADLinear(this, s, t); }

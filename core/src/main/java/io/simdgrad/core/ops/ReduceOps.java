@@ -92,6 +92,8 @@ public final class ReduceOps {
      * {@code ±infinity}, 0), unused by the other kinds. The record's array is compared by value.
      */
     public record ReduceDims(Kind kind, int[] dims, boolean keepdim, double p) implements Op {
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
         /** A reduction of a kind with no order. */
         public ReduceDims(Kind kind, int[] dims, boolean keepdim) {
             this(kind, dims, keepdim, 2);
