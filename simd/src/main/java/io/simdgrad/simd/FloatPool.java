@@ -23,7 +23,8 @@ public final class FloatPool {
         int hw = Math.multiplyExact(h, w), ohw = Math.multiplyExact(oh, ow);
         Checks.range("maxPoolIndices", "x", x.length, xo, Math.multiplyExact(planes, hw));
         Checks.range("maxPoolIndices", "indices", idx.length, io, Math.multiplyExact(planes, ohw));
-        for (int pl = 0; pl < planes; pl++) {
+        // planes are independent: shared out over the threads, each plane's indices the same on any count
+        Parallel.dynamic(planes, Parallel.parts((long) planes * hw, Parallel.ELEMENTWISE_THRESHOLD), pl -> {
             int base = xo + pl * hw, ob = io + pl * ohw;
             for (int i = 0; i < oh; i++) {
                 int y0 = i * sh - ph;
@@ -51,7 +52,7 @@ public final class FloatPool {
                     idx[ob + i * ow + j] = best;
                 }
             }
-        }
+        });
     }
 
     /**

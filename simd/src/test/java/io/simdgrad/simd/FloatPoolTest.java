@@ -1,8 +1,10 @@
 package io.simdgrad.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -50,5 +52,23 @@ class FloatPoolTest {
                 }
         assertArrayEquals(want, got, "kernel " + kh + "x" + kw + " stride " + sh + "x" + sw + " padding " + ph + "x" + pw
                 + " dilation " + dh + "x" + dw + " input " + h + "x" + w + " seed " + seed);
+    }
+
+    /** A batch big enough to be shared over two threads gives the indices of one thread. */
+    @Example
+    void aLargePoolIsTheSameOnOneAndTwoThreads() {
+        int planes = 700, h = 28, w = 28;
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) x[i] = VALUES[r.nextInt(VALUES.length)];
+        long[] one = FloatGemmTest.withThreads(1, () -> pool(x, planes, h, w)), two = FloatGemmTest.withThreads(2, () -> pool(x, planes, h, w));
+        assertArrayEquals(one, two);
+        assertEquals(planes * 14 * 14, one.length);
+    }
+
+    private static long[] pool(float[] x, int planes, int h, int w) {
+        long[] idx = new long[planes * (h / 2) * (w / 2)];
+        FloatPool.maxPoolIndices(x, 0, planes, h, w, h / 2, w / 2, 2, 2, 2, 2, 0, 0, 1, 1, idx, 0);
+        return idx;
     }
 }
