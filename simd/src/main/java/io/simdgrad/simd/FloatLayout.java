@@ -12,7 +12,7 @@ package io.simdgrad.simd;
  */
 public final class FloatLayout {
     private static final ScalarFloatLayout SCALAR_IMPL = new ScalarFloatLayout();
-    private static final FloatLayoutKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VectorKernels.FLOAT_LAYOUT;
+    static final FloatLayoutKernels IMPL = Simd.SCALAR ? SCALAR_IMPL : VectorKernels.FLOAT_LAYOUT;
 
     private FloatLayout() {}
 

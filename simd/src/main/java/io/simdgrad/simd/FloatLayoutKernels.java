@@ -26,4 +26,11 @@ public interface FloatLayoutKernels {
 
     /** {@code dst[dstOff + c*dstLd + r] = src[srcOff + r*srcLd + c]} for {@code r < rows, c < cols}. */
     void transpose(float[] src, int srcOff, int rows, int cols, int srcLd, float[] dst, int dstOff, int dstLd);
+
+    /**
+     * {@code dst[dstOff + r*dstLd + j] = src[srcOff + r*srcLd + j]}, or {@code +=} it when add,
+     * for {@code r < rows, j < cols}: the rows of a 2-D window, as im2col copies them out of an
+     * image and col2im adds them back. The blocks must not overlap.
+     */
+    void rows(boolean add, float[] src, int srcOff, int srcLd, float[] dst, int dstOff, int dstLd, int rows, int cols);
 }

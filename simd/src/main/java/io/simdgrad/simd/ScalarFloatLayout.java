@@ -56,4 +56,14 @@ final class ScalarFloatLayout implements FloatLayoutKernels {
             }
         }
     }
+
+    @Override
+    public void rows(boolean add, float[] src, int srcOff, int srcLd, float[] dst, int dstOff, int dstLd, int rows, int cols) {
+        assert rows >= 0 && cols >= 0 && srcOff >= 0 && dstOff >= 0;
+        for (int r = 0; r < rows; r++) {
+            int s = srcOff + r * srcLd, d = dstOff + r * dstLd;
+            if (add) for (int j = 0; j < cols; j++) dst[d + j] += src[s + j];
+            else for (int j = 0; j < cols; j++) dst[d + j] = src[s + j];
+        }
+    }
 }

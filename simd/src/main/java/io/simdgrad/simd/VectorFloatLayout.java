@@ -175,4 +175,35 @@ final class VectorFloatLayout implements FloatLayoutKernels {
             r7.intoArray(dst, o + 7 * step, m);
         }
     }
+
+    /**
+     * Whole vectors and one masked vector per row: im2col's rows are often shorter than a
+     * vector (LeNet's 10 or 24 columns), where an arraycopy or a scalar loop per row cost
+     * 0.3-0.6 ns per element (measured, Zen 5).
+     */
+    @Override
+    public void rows(boolean add, float[] src, int srcOff, int srcLd, float[] dst, int dstOff, int dstLd, int rows, int cols) {
+        assert rows >= 0 && cols >= 0 && srcOff >= 0 && dstOff >= 0;
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        boolean rest = bound < cols;
+        for (int r = 0; r < rows; r++) {
+            int s = srcOff + r * srcLd, d = dstOff + r * dstLd;
+            for (int j = 0; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, src, s + j);
+                if (add) v = v.add(FloatVector.fromArray(S, dst, d + j));
+                v.intoArray(dst, d + j);
+            }
+            if (!rest) continue;
+            if (s + bound + L <= src.length && d + bound + L <= dst.length) {
+                FloatVector v = FloatVector.fromArray(S, src, s + bound, tail);
+                if (add) v = v.add(FloatVector.fromArray(S, dst, d + bound, tail));
+                v.intoArray(dst, d + bound, tail);
+            } else {
+                // a masked vector reaching past the array's end takes the Vector API's slow, checked path
+                if (add) for (int j = bound; j < cols; j++) dst[d + j] += src[s + j];
+                else for (int j = bound; j < cols; j++) dst[d + j] = src[s + j];
+            }
+        }
+    }
 }

@@ -368,7 +368,7 @@ class FloatGemmTest {
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should contain '" + part + "'");
     }
 
-    private static <T> T withThreads(int threads, java.util.function.Supplier<T> body) {
+    static <T> T withThreads(int threads, java.util.function.Supplier<T> body) {
         int saved = Simd.maxThreads();
         Simd.setMaxThreads(threads);
         try {
