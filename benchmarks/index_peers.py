@@ -16,6 +16,8 @@ table = torch.randn(30000, 512, generator=g, requires_grad=True)
 rows = torch.randint(0, 30000, (2048,), generator=g)
 src = torch.randn(1000, 1000, generator=g)
 index = torch.randint(0, 1000, (1000, 1000), generator=g)
+src2 = torch.randn(1000, 1000, generator=g)
+picks = torch.randint(0, 1000, (1000,), generator=g)
 
 
 def layer_norm():
@@ -32,6 +34,14 @@ def gather():
     return src.gather(1, index)
 
 
+def index_select():
+    return src.index_select(0, picks)
+
+
+def scatter_add():
+    return src.scatter_add(1, index, src2)
+
+
 def bench(fn, seconds=3.0):
     for _ in range(20):
         fn()
@@ -45,5 +55,6 @@ def bench(fn, seconds=3.0):
     return times[len(times) // 2] * 1e6
 
 
-for name, fn in [("layerNormForwardBackward", layer_norm), ("embeddingForwardBackward", embedding), ("gather1e6", gather)]:
+for name, fn in [("layerNormForwardBackward", layer_norm), ("embeddingForwardBackward", embedding), ("gather1e6", gather),
+                 ("indexSelect1e6", index_select), ("scatterAdd1e6", scatter_add)]:
     print(json.dumps({"peer": "torch " + torch.__version__, "threads": torch.get_num_threads(), "workload": name, "median_us": round(bench(fn), 1)}))

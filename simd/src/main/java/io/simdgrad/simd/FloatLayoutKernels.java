@@ -26,4 +26,18 @@ public interface FloatLayoutKernels {
 
     /** {@code dst[dstOff + c*dstLd + r] = src[srcOff + r*srcLd + c]} for {@code r < rows, c < cols}. */
     void transpose(float[] src, int srcOff, int rows, int cols, int srcLd, float[] dst, int dstOff, int dstLd);
+
+    /**
+     * {@code dst[dstOff + p] = src[srcOff + (b·size + idx[io + p])·inner + j]} with
+     * {@code p = (b·width + i)·inner + j}, for {@code b < outer, i < width, j < inner}: torch.gather
+     * along the middle dim of {@code [outer, size, inner]}. Checks each index as it goes: returns the
+     * position p of the first index outside {@code [0, size)} (some elements before it written) or -1.
+     */
+    int gatherAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner);
+
+    /**
+     * {@code dst[dstOff + (b·size + idx[io + p])·inner + j] += src[srcOff + p]} in increasing p (as
+     * {@link #gatherAlong}): torch.scatter_add; returns the first bad position (the earlier ones added) or -1.
+     */
+    int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner);
 }

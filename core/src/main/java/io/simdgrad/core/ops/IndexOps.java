@@ -15,8 +15,10 @@ import java.util.Arrays;
  * Indexing ops: gather/scatter along a dim, index select/add along a dim, masked fill, one-hot,
  * and the ops that draw from a {@link Generator} (dropout masks, {@code randperm},
  * {@code randint}). Index tensors are INT64 operands, read only inside the op's forward (never
- * into Java), so a compiled step replays on new indices. Every index is checked before anything
- * is written, with PyTorch's message naming the index and the size; as in PyTorch 2.13, these
+ * into Java), so a compiled step replays on new indices. Every index is checked before the op
+ * returns, with PyTorch's message naming the first bad index in row-major order and the size;
+ * inputs are never written (the contiguous gather and scatterAdd check as they copy, so only
+ * their own result, which is then dropped, may hold partial values); as in PyTorch 2.13, these
  * ops do not wrap negative indices (only {@code takeAlongDim} does).
  *
  * <p>Each op and its transpose are one pair: the VJP of {@link Gather} is {@link ScatterAdd}
@@ -177,11 +179,11 @@ public final class IndexOps {
             // squeezed: the contiguous result read with the index's shape
             Tensor o = squeeze ? Internals.newTensor(Internals.storage(out), is, Shapes.contiguousStrides(is), Internals.offset(out)) : out;
             int d = Shapes.dim(name(), dim, x.dim()), size = Internals.shape(x)[d], st = Internals.strides(x)[d];
-            checkAll(name(), idx, d, size, NO_SKIP);
             if (alongOneDim(x, idx, d)) {
-                gatherContiguous(x, idx, o, d);
+                gatherContiguous(name(), x, idx, o, d);
                 return;
             }
+            checkAll(name(), idx, d, size, NO_SKIP);
             Walk w = new Walk(is, idx, x).stride(1, d, 0);
             long[] l = Internals.storage(idx).l;
             for (int i = 0, n = o.numel(); i < n; i++, w.next()) {
@@ -198,25 +200,38 @@ public final class IndexOps {
         return true;
     }
 
-    /** gather over {@code [outer, size, inner]} blocks without per-element index arithmetic (indices checked). */
-    private static void gatherContiguous(Tensor x, Tensor idx, Tensor out, int d) {
-        int[] is = Internals.shape(idx);
-        int size = Internals.shape(x)[d], width = is[d], inner = 1, outer = 1;
-        for (int k = d + 1; k < is.length; k++) inner *= is[k];
-        for (int k = 0; k < d; k++) outer *= is[k];
+    /**
+     * gather over {@code [outer, size, inner]} blocks without per-element index arithmetic; the
+     * float kernels check each index as they read it (one pass), so on a bad index only the
+     * result, never an input, holds partial values.
+     */
+    private static void gatherContiguous(String op, Tensor x, Tensor idx, Tensor out, int d) {
+        int[] k = alongShape(x, idx, d);
+        int outer = k[0], size = k[1], width = k[2], inner = k[3];
         Storage s = Internals.storage(x), o = Internals.storage(out);
         long[] iv = Internals.storage(idx).l;
         int xo = Internals.offset(x), io = Internals.offset(idx), oo = Internals.offset(out);
         if (s.k != null) {
-            s.k.gatherAlong(s.array, xo, iv, io, o.array, oo, outer, width, size, inner);
+            int bad = s.k.gatherAlong(s.array, xo, iv, io, o.array, oo, outer, width, size, inner);
+            if (bad >= 0) throw outOfBounds(op, iv[io + bad], d, size);
             return;
         }
+        checkAll(op, idx, d, size, NO_SKIP);
         for (int b = 0; b < outer; b++) {
             for (int i = 0; i < width; i++) {
                 int small = (b * width + i) * inner;
                 for (int j = 0; j < inner; j++) copyElement(s, xo + (b * size + (int) iv[io + small + j]) * inner + j, o, oo + small + j);
             }
         }
+    }
+
+    /** {@code [outer, size, width, inner]}: x (or self) as {@code [outer, size, inner]}, idx as {@code [outer, width, inner]}. */
+    private static int[] alongShape(Tensor x, Tensor idx, int d) {
+        int[] is = Internals.shape(idx);
+        int inner = 1, outer = 1;
+        for (int k = d + 1; k < is.length; k++) inner *= is[k];
+        for (int k = 0; k < d; k++) outer *= is[k];
+        return new int[] {outer, Internals.shape(x)[d], is[d], inner};
     }
 
     /** The shape checks of scatter, scatterAdd and scatterReduce (PyTorch's message). */
@@ -293,10 +308,22 @@ public final class IndexOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor idx = in[first()], src = in[first() + 1];
             int d = checkScatter(name(), dim, Internals.shape(out), idx, src);
-            checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
+            Storage o = Internals.storage(out);
+            boolean along = out.dim() > 0 && o.k != null && out.isContiguous() && alongOneDim(out, idx, d) && src.isContiguous()
+                    && Arrays.equals(Internals.shape(src), Internals.shape(idx));
+            if (!along) checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
             if (base == null) Ops.CopyInto.copy(in[0], out);
-            else Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
-            scatterInto(out, d, idx, src, true);
+            else Kernels.fill(o, Internals.offset(out), out.numel(), 0);
+            if (!along) {
+                scatterInto(out, d, idx, src, true);
+                return;
+            }
+            // one pass checks and adds: on a bad index only the result holds partial sums
+            int[] k = alongShape(out, idx, d);
+            long[] iv = Internals.storage(idx).l;
+            int bad = o.k.scatterAddAlong(Internals.storage(src).array, Internals.offset(src), iv, Internals.offset(idx),
+                    o.array, Internals.offset(out), k[0], k[2], k[1], k[3]);
+            if (bad >= 0) throw outOfBounds(name(), iv[Internals.offset(idx) + bad], d, k[1]);
         }
     }
 
