@@ -769,9 +769,43 @@ public final class IndexOps {
                     Variable gc = g.div(count.maximum(1.0));
                     yield new Variable[] {gc.mul(selfWins).mul(selfKept), null, padTo(gc.gather(dim, idx).mul(srcWins), s.inputShape(2))};
                 }
-                case PROD -> throw new UnsupportedOperationException("the derivative for 'scatterReduce' with reduce=prod is not implemented");
+                case PROD -> prodVjp(s, g, idx, self, src, out, untouched);
             };
         }
+
+        /**
+         * PyTorch's rule ({@code scatter_reduce_backward}, prod), exact with zeros: self's gradient is
+         * {@code g · r' / self'} with self's zeros set to 1 (r' the product over that self'), so a zero
+         * self gets the product of its src; src's is {@code g · r / src} gathered, except where a src is
+         * the only zero of its place: there {@code g · r''}, with r'' the product with that zero set to 1.
+         * As PyTorch's, a second derivative through src is exact only where no place has two src zeros
+         * (PyTorch refuses it there; we do not read data to find out, so that capture stays guard-free).
+         */
+        private Variable[] prodVjp(Op.Saved s, Variable g, Variable idx, Variable self, Variable src, Variable out, Variable untouched) {
+            Variable gSelf = null, gSrc = null;
+            Variable used = leadingVar(src, idx.shape());
+            if (s.needsGrad(0)) {
+                Variable maskedSelf = self.maskedFill(new Variable(self.data().eq(0.0)), 1.0);
+                gSelf = g.mul(maskedSelf.scatterReduce(dim, idx, used, "prod", includeSelf)).div(maskedSelf);
+                if (!includeSelf) gSelf = gSelf.maskedFill(new Variable(untouched.data().eq(0.0)), 0.0);
+            }
+            if (s.needsGrad(2)) {
+                Tensor zero = used.data().eq(0.0);
+                Tensor zeros = Tensor.zeros(g.dtype(), s.inputShape(0)).scatterAdd(dim, idx.data(), zero).gather(dim, idx.data());
+                Variable single = new Variable(zero.mul(zeros.eq(1.0)));
+                Variable alone = self.scatterReduce(dim, idx, used.maskedFill(single, 1.0), "prod", includeSelf);
+                Variable divided = g.mul(out).gather(dim, idx).div(used.maskedFill(new Variable(zero), 1.0));
+                gSrc = padTo(Variable.where(single, g.mul(alone).gather(dim, idx), divided), s.inputShape(2));
+            }
+            return new Variable[] {gSelf, null, gSrc};
+        }
+    }
+
+    /** {@link #leading} for a variable (differentiable: narrows). */
+    static Variable leadingVar(Variable t, int[] shape) {
+        Variable r = t;
+        for (int d = 0; d < shape.length; d++) if (r.shape()[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
+        return r;
     }
 
     /** The leading block of {@code t} with {@code shape} (narrowed along every dim). */
