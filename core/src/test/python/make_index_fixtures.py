@@ -157,6 +157,10 @@ errors = {
     "cross_entropy_weight": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), weight=torch.ones(2)),
     "cosine_embedding_loss_rank": lambda: F.cosine_embedding_loss(torch.ones(3, 4, 2), torch.ones(3, 4, 2), torch.ones(3)),
     "cross_entropy_smoothing": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), label_smoothing=1.5),
+    "bce_input_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0.0])),
+    "bce_input_negative": lambda: F.binary_cross_entropy(torch.tensor([-0.1, 0.5]), torch.tensor([1.0, 0.0])),
+    "bce_input_nan": lambda: F.binary_cross_entropy(torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 0.0])),
+    "bce_target_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.5])),
 }
 lines = []
 for name, fn in errors.items():

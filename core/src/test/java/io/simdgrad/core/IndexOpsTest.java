@@ -264,7 +264,15 @@ class IndexOpsTest {
                 new Variable(Tensor.ones(3)), 0, Reduction.MEAN));
         m.put("cross_entropy_smoothing", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), null,
                 Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 1.5));
+        m.put("bce_input_above_one", () -> bce(new float[] {0.5f, 1.5f}, new float[] {1, 0}));
+        m.put("bce_input_negative", () -> bce(new float[] {-0.1f, 0.5f}, new float[] {1, 0}));
+        m.put("bce_input_nan", () -> bce(new float[] {Float.NaN, 0.5f}, new float[] {1, 0}));
+        m.put("bce_target_above_one", () -> bce(new float[] {0.5f}, new float[] {1.5f}));
         return m;
+    }
+
+    private static void bce(float[] x, float[] t) {
+        Functional.binaryCrossEntropy(new Variable(Tensor.of(x)), new Variable(Tensor.of(t)), null, Reduction.MEAN);
     }
 
     @Test
