@@ -160,6 +160,14 @@ errors = {
     "bce_input_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0.0])),
     "bce_input_negative": lambda: F.binary_cross_entropy(torch.tensor([-0.1, 0.5]), torch.tensor([1.0, 0.0])),
     "bce_input_nan": lambda: F.binary_cross_entropy(torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 0.0])),
+    "multinomial_rank": lambda: torch.multinomial(torch.ones(2, 2, 2), 1),
+    "multinomial_no_samples": lambda: torch.multinomial(torch.ones(3), 0),
+    "multinomial_too_many": lambda: torch.multinomial(torch.ones(3), 4),
+    "multinomial_negative": lambda: torch.multinomial(torch.tensor([0.1, -1.0]), 1),
+    "multinomial_nan": lambda: torch.multinomial(torch.tensor([0.1, float("nan")]), 1),
+    "multinomial_inf": lambda: torch.multinomial(torch.tensor([1.0, float("inf")]), 1),
+    "multinomial_zero_sum": lambda: torch.multinomial(torch.zeros(2, 3), 1, True),
+    "multinomial_int64": lambda: torch.multinomial(torch.tensor([1, 2]), 1),
     "bce_target_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.5])),
 }
 lines = []

@@ -32,6 +32,7 @@ class IndexGradCheckProperties {
             IndexOps.DropoutMask.class, "the random mask of dropout; dropout's gradient is mul's (the dropout line runs it)",
             IndexOps.RandPerm.class, "a random INT64 permutation (IndexOpsTest)",
             IndexOps.RandInt.class, "random INT64 integers (IndexOpsTest)",
+            IndexOps.Multinomial.class, "random INT64 category indices (MultinomialTest)",
             IndexOps.WrapIndex.class, "INT64 index arithmetic inside takeAlongDim (its line runs it)",
             IndexOps.Nonzero.class, "INT64 multi-indices (IndexOpsTest)",
             IndexOps.Unique.class, "sorted distinct values, piecewise constant (IndexOpsTest)");

@@ -674,6 +674,96 @@ public final class IndexOps {
         }
     }
 
+    /**
+     * {@code numSamples} category indices per row of the weights {@code p} ([C] or [N, C]; they need
+     * not sum to 1), drawn from {@code gen}: PyTorch's {@code torch.multinomial}. With replacement
+     * each draw is {@code u·Σp} looked up in the running sums; without, the categories with the
+     * {@code numSamples} largest {@code p_j / E_j} (E_j exponential, the Gumbel top-k draw, which is
+     * sequential sampling without replacement; zero weights come last, lowest index first, as
+     * PyTorch's). Weights are checked in the forward (negative, NaN, infinite, or a zero row fail with
+     * PyTorch's text). Stateful like {@link RandInt}: a replay draws anew. No gradient.
+     */
+    public record Multinomial(int numSamples, boolean replacement, Generator gen) implements Op {
+        /** Checks the count and the generator. */
+        public Multinomial {
+            if (numSamples <= 0) throw new IllegalArgumentException("multinomial: cannot sample n_sample <= 0 samples (got " + numSamples + ")");
+            java.util.Objects.requireNonNull(gen, "multinomial: the generator is null");
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof Multinomial m && m.numSamples == numSamples && m.replacement == replacement && m.gen == gen;
+        }
+        @Override public int hashCode() { return numSamples * 31 + Boolean.hashCode(replacement); }
+        @Override public String name() { return "multinomial"; }
+        @Override public String attributes() {
+            return "numSamples=" + numSamples + (replacement ? ", replacement=True" : "") + ", generator=" + genId(gen);
+        }
+        @Override public boolean differentiable() { return false; }
+        @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor p = in[0];
+            if (p.dim() < 1 || p.dim() > 2) throw new IllegalArgumentException(name() + ": prob_dist must be 1 or 2 dim (got shape " + Shapes.str(Internals.shape(p)) + ")");
+            if (!p.dtype().isFloatingPoint()) throw new IllegalArgumentException(name() + ": multinomial only supports floating-point dtypes for input, got: Long");
+            int c = Internals.shape(p)[p.dim() - 1];
+            if (!replacement && numSamples > c) {
+                throw new IllegalArgumentException(name() + ": cannot sample n_sample > prob_dist.size(-1) samples without replacement ("
+                        + numSamples + " > " + c + ")");
+            }
+            return p.dim() == 1 ? new int[] {numSamples} : new int[] {Internals.shape(p)[0], numSamples};
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor p = in[0].contiguous();
+            int c = Internals.shape(p)[p.dim() - 1], rows = p.dim() == 1 ? 1 : Internals.shape(p)[0];
+            Storage s = Internals.storage(p);
+            double[] w = new double[c];
+            for (int r = 0; r < rows; r++) {
+                double total = 0;
+                for (int j = 0; j < c; j++) {
+                    double v = s.get(Internals.offset(p) + r * c + j);
+                    if (!(v >= 0) || v == Double.POSITIVE_INFINITY) throw new IllegalArgumentException(name() + ": probability tensor contains either `inf`, `nan` or element < 0");
+                    w[j] = v;
+                    total += v;
+                }
+                if (!(total > 0)) throw new IllegalArgumentException(name() + ": invalid multinomial distribution (sum of probabilities <= 0)");
+            }
+            long[] o = Internals.storage(out).l;
+            int oo = Internals.offset(out);
+            double[] cdf = new double[c], key = new double[c];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < c; j++) w[j] = s.get(Internals.offset(p) + r * c + j);
+                if (replacement) {
+                    double acc = 0;
+                    for (int j = 0; j < c; j++) cdf[j] = acc += w[j];
+                    for (int k = 0; k < numSamples; k++) {
+                        double u = gen.nextDouble() * acc;
+                        int lo = 0, hi = c - 1; // the first j with cdf[j] > u (a zero weight never is: its cdf equals the one before)
+                        while (lo < hi) {
+                            int mid = (lo + hi) >>> 1;
+                            if (cdf[mid] > u) hi = mid;
+                            else lo = mid + 1;
+                        }
+                        while (w[lo] == 0 && lo > 0) lo--; // u rounded onto a sum: step back to the weight that owns it
+                        o[oo + r * numSamples + k] = lo;
+                    }
+                } else {
+                    for (int j = 0; j < c; j++) {
+                        double e = -Math.log1p(-gen.nextDouble()); // Exp(1), > 0 except for u == 0
+                        key[j] = w[j] == 0 ? 0 : w[j] / Math.max(e, Double.MIN_VALUE);
+                    }
+                    // the numSamples largest keys, ties (the zero weights) in index order: a partial selection sort
+                    boolean[] taken = new boolean[c];
+                    for (int k = 0; k < numSamples; k++) {
+                        int best = -1;
+                        for (int j = 0; j < c; j++) if (!taken[j] && (best < 0 || key[j] > key[best])) best = j;
+                        taken[best] = true;
+                        o[oo + r * numSamples + k] = best;
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the rest of the family
 
     /** Negative indices counted from the end, {@code v < 0 ? v + size : v} (INT64), for takeAlongDim. No gradient. */
