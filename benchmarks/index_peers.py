@@ -21,6 +21,9 @@ src = torch.randn(1000, 1000, generator=g)
 index = torch.randint(0, 1000, (1000, 1000), generator=g)
 labels = torch.randint(0, 512, (2048,), generator=g)
 
+src2 = torch.randn(1000, 1000, generator=g)
+picks = torch.randint(0, 1000, (1000,), generator=g)
+
 
 def layer_norm():
     y = F.layer_norm(x, (512,), w, b, 1e-5)
@@ -41,6 +44,14 @@ def gather():
     return src.gather(1, index)
 
 
+def index_select():
+    return src.index_select(0, picks)
+
+
+def scatter_add():
+    return src.scatter_add(1, index, src2)
+
+
 def bench(fn, seconds=3.0):
     for _ in range(20):
         fn()
@@ -54,5 +65,6 @@ def bench(fn, seconds=3.0):
     return times[len(times) // 2] * 1e6
 
 
-for name, fn in [("layerNormForwardBackward", layer_norm), ("logSoftmaxNllForwardBackward", log_softmax_nll), ("embeddingForwardBackward", embedding), ("gather1e6", gather)]:
+for name, fn in [("layerNormForwardBackward", layer_norm), ("logSoftmaxNllForwardBackward", log_softmax_nll), ("embeddingForwardBackward", embedding),
+                 ("gather1e6", gather), ("indexSelect1e6", index_select), ("scatterAdd1e6", scatter_add)]:
     print(json.dumps({"peer": "torch " + torch.__version__, "threads": torch.get_num_threads(), "workload": name, "median_us": round(bench(fn), 1)}))

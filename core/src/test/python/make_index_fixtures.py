@@ -115,6 +115,18 @@ for red in ("none", "mean", "sum"):
          [randn(6, 4), randn(6, 4)], [idx(1, -1, 1, -1, 0, -1)])
 case("cosine_embedding_loss_unbatched", lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.1), [randn(5), randn(5)], [torch.tensor(-1.0, dtype=D)])
 
+# scatter_reduce prod: zeros in self and in src (a place with one src zero, one with two, a zero self
+# with hits); PyTorch refuses double backward with two zeros in a group, so first order only there
+prod_self = torch.tensor([[2.0, 0.0, 1.0, 0.5], [3.0, -1.0, 0.0, 2.0]], dtype=D)
+prod_src = torch.tensor([[0.0, 1.5, 2.0, 0.0, -0.5], [0.5, 2.0, 0.0, 0.0, 1.25]], dtype=D)
+prod_idx = idx([1, 1, 0, 1, 2], [1, 2, 2, 0, 3])
+for inc in (True, False):
+    case("scatter_reduce_prod_zeros_%s" % ("self" if inc else "noself"),
+         lambda x, s, i, inc=inc: x.scatter_reduce(1, L(i), s, "prod", include_self=inc), [prod_self, prod_src], [prod_idx], second=False)
+    case("scatter_reduce_prod_%s" % ("self" if inc else "noself"),
+         lambda x, s, i, inc=inc: x.scatter_reduce(1, L(i), s, "prod", include_self=inc),
+         [uniform(0.5, 2, 2, 4), uniform(-2, -0.5, 2, 6)], [idx([1, 1, 0, 1, 2, 1], [3, 2, 2, 0, 3, 3])])
+
 with open(OUT, "w") as f:
     f.write("# PyTorch %s, written by core/src/test/python/make_index_fixtures.py\n\n" % torch.__version__)
     f.write("\n\n".join(records) + "\n")
@@ -145,6 +157,18 @@ errors = {
     "cross_entropy_weight": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), weight=torch.ones(2)),
     "cosine_embedding_loss_rank": lambda: F.cosine_embedding_loss(torch.ones(3, 4, 2), torch.ones(3, 4, 2), torch.ones(3)),
     "cross_entropy_smoothing": lambda: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), label_smoothing=1.5),
+    "bce_input_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0.0])),
+    "bce_input_negative": lambda: F.binary_cross_entropy(torch.tensor([-0.1, 0.5]), torch.tensor([1.0, 0.0])),
+    "bce_input_nan": lambda: F.binary_cross_entropy(torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 0.0])),
+    "multinomial_rank": lambda: torch.multinomial(torch.ones(2, 2, 2), 1),
+    "multinomial_no_samples": lambda: torch.multinomial(torch.ones(3), 0),
+    "multinomial_too_many": lambda: torch.multinomial(torch.ones(3), 4),
+    "multinomial_negative": lambda: torch.multinomial(torch.tensor([0.1, -1.0]), 1),
+    "multinomial_nan": lambda: torch.multinomial(torch.tensor([0.1, float("nan")]), 1),
+    "multinomial_inf": lambda: torch.multinomial(torch.tensor([1.0, float("inf")]), 1),
+    "multinomial_zero_sum": lambda: torch.multinomial(torch.zeros(2, 3), 1, True),
+    "multinomial_int64": lambda: torch.multinomial(torch.tensor([1, 2]), 1),
+    "bce_target_above_one": lambda: F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.5])),
 }
 lines = []
 for name, fn in errors.items():

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.State;
  * Issue 10's transformer-size workloads, eager: layerNorm forward + backward (input, weight and
  * bias gradients), logSoftmax + nllLoss forward + backward and embedding forward + backward at
  * batch·seq 2048 x 512 (f32; 512 classes for the loss, a 30000-row table for the embedding), and
- * gather over 1e6 elements, on {@code threads} threads. The PyTorch peers are
- * {@code benchmarks/index_peers.py THREADS} (same shapes).
+ * gather, indexSelect and scatterAdd over 1e6 elements, on {@code threads} threads. The PyTorch
+ * peers are {@code benchmarks/index_peers.py THREADS} (same shapes).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -34,7 +34,9 @@ public class IndexNormBench {
     int threads;
 
     Variable x, w, b, table;
-    Tensor gOut, rows, src, index, labels;
+    Tensor gOut, rows, src, index, labels, src2, picks;
+    float[] srcArray;
+    long[] indexArray;
 
     @Setup
     public void setup() {
@@ -49,6 +51,10 @@ public class IndexNormBench {
         src = Tensor.randn(g, 1000, 1000);
         index = Tensor.randint(g, 0, 1000, 1000, 1000);
         labels = Tensor.randint(g, 0, 512, 2048);
+        src2 = Tensor.randn(g, 1000, 1000);
+        picks = Tensor.randint(g, 0, 1000, 1000);
+        srcArray = src.toFloatArray();
+        indexArray = index.toLongArray();
     }
 
     /** nllLoss(logSoftmax(x, 1), labels) with mean reduction over [2048, 512] logits, then the logits' gradient. */
@@ -76,5 +82,45 @@ public class IndexNormBench {
     @Benchmark
     public Tensor gather1e6() {
         return src.gather(1, index);
+    }
+
+    /** 1000 random rows (repeats allowed) of [1000, 1000]: index_select along dim 0. */
+    @Benchmark
+    public Tensor indexSelect1e6() {
+        return src.indexSelect(0, picks);
+    }
+
+    /** scatter_add along dim 1 of [1000, 1000] with a random [1000, 1000] index (out of place: self is copied first). */
+    @Benchmark
+    public Tensor scatterAdd1e6() {
+        return src.scatterAdd(1, index, src2);
+    }
+
+    /** The floor of any op that returns a new 1e6-element f32 tensor: the JVM's zeroed allocation alone. */
+    @Benchmark
+    public float[] allocate1e6() {
+        return new float[1_000_000];
+    }
+
+    /** Allocation plus one contiguous copy of 4 MB (what indexSelect along dim 0 must at least do). */
+    @Benchmark
+    public float[] copyOf1e6() {
+        return java.util.Arrays.copyOf(srcArray, srcArray.length);
+    }
+
+    /** The raw kernel under gather1e6, scalar twin: checked int64 indices, one load and store each. */
+    @Benchmark
+    public float[] gatherAlongScalar() {
+        float[] out = new float[1_000_000];
+        io.simdgrad.simd.FloatLayout.scalar().gatherAlong(srcArray, 0, indexArray, 0, out, 0, 1000, 1000, 1000, 1);
+        return out;
+    }
+
+    /** The raw kernel under gather1e6, Vector API: vector index checks, then gathers through an int map. */
+    @Benchmark
+    public float[] gatherAlongVector() {
+        float[] out = new float[1_000_000];
+        io.simdgrad.simd.FloatLayout.vector().gatherAlong(srcArray, 0, indexArray, 0, out, 0, 1000, 1000, 1000, 1);
+        return out;
     }
 }

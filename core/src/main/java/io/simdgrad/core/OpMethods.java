@@ -595,6 +595,12 @@ public interface OpMethods<T extends OpMethods<T>> {
     default T indexSelect(int dim, T index) { return op(new IndexOps.IndexSelect(dim, IndexOps.NO_SKIP), index); }
     /** This with slice j of {@code src} along {@code dim} added at slice {@code index[j]} (torch.index_add); duplicates add up. */
     default T indexAdd(int dim, T index, T src) { return op(new IndexOps.IndexAdd(dim, null, IndexOps.NO_SKIP), index, src); }
+    /**
+     * {@code numSamples} INT64 category indices per row of this [C] or [N, C] tensor of non-negative
+     * weights, drawn from {@code gen} with or without replacement (torch.multinomial); in a compiled
+     * graph each replay draws new ones.
+     */
+    default T multinomial(Generator gen, int numSamples, boolean replacement) { return op(new IndexOps.Multinomial(numSamples, replacement, gen)); }
     /** {@code value} where {@code mask} (broadcast; any non-zero element is true) is set, else this (torch.masked_fill). */
     default T maskedFill(T mask, double value) { return op(new IndexOps.MaskedFill(value), mask); }
 

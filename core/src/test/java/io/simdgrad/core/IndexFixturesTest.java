@@ -50,6 +50,11 @@ class IndexFixturesTest {
                 fn("scatter_reduce_" + red + "_" + (inc ? "self" : "noself"), x -> x.get(0).scatterReduce(1, ixv(x.get(2)), x.get(1), red, inc));
             }
         }
+        for (boolean inc : new boolean[] {true, false}) {
+            String tail = inc ? "self" : "noself";
+            fn("scatter_reduce_prod_zeros_" + tail, x -> x.get(0).scatterReduce(1, ixv(x.get(2)), x.get(1), "prod", inc));
+            fn("scatter_reduce_prod_" + tail, x -> x.get(0).scatterReduce(1, ixv(x.get(2)), x.get(1), "prod", inc));
+        }
         fn("index_copy", x -> x.get(0).indexCopy(1, ixv(x.get(2)), x.get(1)));
         fn("take_along_dim_negative", x -> x.get(0).takeAlongDim(ixv(x.get(1)), 1));
         fn("masked_scatter", x -> x.get(0).maskedScatter(x.get(2), x.get(1)));

@@ -32,6 +32,7 @@ class IndexGradCheckProperties {
             IndexOps.DropoutMask.class, "the random mask of dropout; dropout's gradient is mul's (the dropout line runs it)",
             IndexOps.RandPerm.class, "a random INT64 permutation (IndexOpsTest)",
             IndexOps.RandInt.class, "random INT64 integers (IndexOpsTest)",
+            IndexOps.Multinomial.class, "random INT64 category indices (MultinomialTest)",
             IndexOps.WrapIndex.class, "INT64 index arithmetic inside takeAlongDim (its line runs it)",
             IndexOps.Nonzero.class, "INT64 multi-indices (IndexOpsTest)",
             IndexOps.Unique.class, "sorted distinct values, piecewise constant (IndexOpsTest)");
@@ -138,10 +139,12 @@ class IndexGradCheckProperties {
                 int d = r.nextInt(xs.length);
                 int[] is = gatherShape(r, xs, d, 4);
                 Tensor idx = indices(r, is, xs[d]);
-                String red = new String[] {"sum", "mean", "amax", "amin"}[r.nextInt(4)];
+                String red = new String[] {"sum", "mean", "amax", "amin", "prod"}[r.nextInt(5)];
                 boolean inc = r.nextBoolean();
                 // distinct values: no ties for amax/amin (the tie rule is checked against PyTorch's fixtures)
                 double[] all = GradCheckProperties.DISTINCT.draw(r, Shapes.numel(xs) + Shapes.numel(is));
+                // prod: sometimes a zero self (exact at zeros to any order; src zeros are in PyTorch's fixtures)
+                if (red.equals("prod") && r.nextBoolean()) all[r.nextInt(Shapes.numel(xs))] = 0.0;
                 Variable self = leaf(r, Arrays.copyOf(all, Shapes.numel(xs)), xs, false);
                 Variable src = leaf(r, Arrays.copyOfRange(all, Shapes.numel(xs), all.length), is, false);
                 return make("dim=" + d + ", index=" + idx + ", reduce=" + red + ", includeSelf=" + inc,

@@ -264,7 +264,24 @@ class IndexOpsTest {
                 new Variable(Tensor.ones(3)), 0, Reduction.MEAN));
         m.put("cross_entropy_smoothing", () -> Functional.crossEntropy(new Variable(Tensor.ones(2, 3)), Tensor.of(new long[] {0, 1}), null,
                 Reduction.MEAN, LossOps.DEFAULT_IGNORE_INDEX, 1.5));
+        Generator g = new Generator(3);
+        m.put("multinomial_rank", () -> Tensor.ones(2, 2, 2).multinomial(g, 1, false));
+        m.put("multinomial_no_samples", () -> Tensor.ones(3).multinomial(g, 0, false));
+        m.put("multinomial_too_many", () -> Tensor.ones(3).multinomial(g, 4, false));
+        m.put("multinomial_negative", () -> Tensor.of(new float[] {0.1f, -1}).multinomial(g, 1, false));
+        m.put("multinomial_nan", () -> Tensor.of(new float[] {0.1f, Float.NaN}).multinomial(g, 1, false));
+        m.put("multinomial_inf", () -> Tensor.of(new float[] {1, Float.POSITIVE_INFINITY}).multinomial(g, 1, false));
+        m.put("multinomial_zero_sum", () -> Tensor.zeros(2, 3).multinomial(g, 1, true));
+        m.put("multinomial_int64", () -> Tensor.of(new long[] {1, 2}).multinomial(g, 1, false));
+        m.put("bce_input_above_one", () -> bce(new float[] {0.5f, 1.5f}, new float[] {1, 0}));
+        m.put("bce_input_negative", () -> bce(new float[] {-0.1f, 0.5f}, new float[] {1, 0}));
+        m.put("bce_input_nan", () -> bce(new float[] {Float.NaN, 0.5f}, new float[] {1, 0}));
+        m.put("bce_target_above_one", () -> bce(new float[] {0.5f}, new float[] {1.5f}));
         return m;
+    }
+
+    private static void bce(float[] x, float[] t) {
+        Functional.binaryCrossEntropy(new Variable(Tensor.of(x)), new Variable(Tensor.of(t)), null, Reduction.MEAN);
     }
 
     @Test

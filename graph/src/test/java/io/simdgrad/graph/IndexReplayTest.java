@@ -61,7 +61,7 @@ class IndexReplayTest {
     }
 
     @Test
-    void dropoutRandpermAndRandintDrawAfreshOnEveryReplayAsEagerDoes() {
+    void dropoutRandpermRandintAndMultinomialDrawAfreshOnEveryReplayAsEagerDoes() {
         Generator ge = new Generator(42), gc = new Generator(42);
         Function<Generator, Function<List<Tensor>, List<Tensor>>> make = gen -> in -> {
             Variable x = new Variable(in.get(0), true);
@@ -72,7 +72,9 @@ class IndexReplayTest {
             loss.backward();
             Tensor perm = Tensor.randperm(gen, 7);
             Tensor ints = Tensor.randint(gen, -2, 9, 3);
-            return List.of(y.data(), z.data(), x.grad(), perm, ints);
+            // multinomial of the input's (non-negative) values: new weights and new draws each call
+            Tensor w = in.get(0).abs();
+            return List.of(y.data(), z.data(), x.grad(), perm, ints, w.multinomial(gen, 3, true), w.multinomial(gen, 4, false));
         };
         Generator data = new Generator(1);
         CompiledFunction f = assertReplaysLikeEager(make.apply(ge), make.apply(gc), i -> List.of(Tensor.randn(data, 6, 5)), 30);

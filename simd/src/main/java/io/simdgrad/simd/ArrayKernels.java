@@ -112,10 +112,21 @@ public interface ArrayKernels {
     /**
      * {@code out[o + (b·width + i)·inner + j] = a[ao + (b·size + idx[io + (b·width + i)·inner + j])·inner + j]}
      * for {@code b < outer, i < width, j < inner}: torch.gather along the middle dim of contiguous
-     * {@code [outer, size, inner]} data with an index of shape {@code [outer, width, inner]}
-     * (indices already checked to lie in {@code [0, size)}).
+     * {@code [outer, size, inner]} data with an index of shape {@code [outer, width, inner]}.
+     * Each index is checked as it is read, in row-major order (one pass over the index, not two):
+     * returns the position {@code (b·width + i)·inner + j} of the first index outside
+     * {@code [0, size)}, with the elements before it written, or -1 when all were in range.
      */
-    void gatherAlong(Object a, int ao, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner);
+    int gatherAlong(Object a, int ao, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner);
+
+    /**
+     * {@code out[oo + (b·size + idx[io + p])·inner + j] += src[so + p]} with
+     * {@code p = (b·width + i)·inner + j}, in row-major order of p: torch.scatter_add along the
+     * middle dim of contiguous {@code [outer, size, inner]} data, index and src both contiguous
+     * {@code [outer, width, inner]}. Checks the indices as {@link #gatherAlong} does: returns the
+     * position of the first index outside {@code [0, size)} (the earlier ones added) or -1.
+     */
+    int scatterAddAlong(Object src, int so, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner);
 
     /** See {@link FloatGemm#updatesOnce}: whether a GEMM with inner dimension k adds into C in one pass. */
     boolean gemmUpdatesOnce(int k);

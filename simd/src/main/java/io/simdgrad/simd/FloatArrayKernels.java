@@ -88,14 +88,11 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo) {
         FloatReductions.logSumExpRows((float[]) a, off, rows, cols, lda, (float[]) out, oo);
     }
-    @Override public void gatherAlong(Object a, int ao, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner) {
-        float[] x = (float[]) a, r = (float[]) out;
-        for (int b = 0; b < outer; b++) {
-            int base = ao + b * size * inner, row = b * width * inner;
-            for (int p = row, end = row + width * inner, j = 0; p < end; p++, j = j + 1 == inner ? 0 : j + 1) {
-                r[oo + p] = x[base + (int) idx[io + p] * inner + j];
-            }
-        }
+    @Override public int gatherAlong(Object a, int ao, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner) {
+        return FloatLayout.gatherAlong((float[]) a, ao, idx, io, (float[]) out, oo, outer, width, size, inner);
+    }
+    @Override public int scatterAddAlong(Object src, int so, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner) {
+        return FloatLayout.scatterAddAlong((float[]) src, so, idx, io, (float[]) out, oo, outer, width, size, inner);
     }
     @Override public boolean gemmUpdatesOnce(int k) { return FloatGemm.updatesOnce(k); }
     @Override public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,

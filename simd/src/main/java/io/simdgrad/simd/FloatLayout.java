@@ -55,6 +55,45 @@ public final class FloatLayout {
     }
 
     /**
+     * torch.gather along the middle dim of contiguous {@code [outer, size, inner]} data:
+     * {@code dst[dstOff + p] = src[srcOff + (b·size + idx[io + p])·inner + j]} with
+     * {@code p = (b·width + i)·inner + j} over the index's {@code [outer, width, inner]}. The index
+     * values are checked as they are read (one pass): returns the position p of the first one
+     * outside {@code [0, size)}, some elements before it written, or -1 when all were in range.
+     */
+    public static int gatherAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
+        int n = along("FloatLayout.gatherAlong", src, srcOff, idx, io, dst, dstOff, outer, width, size, inner, false);
+        return n == 0 ? -1 : IMPL.gatherAlong(src, srcOff, idx, io, dst, dstOff, outer, width, size, inner);
+    }
+
+    /**
+     * torch.scatter_add along the middle dim of contiguous {@code [outer, size, inner]} data:
+     * {@code dst[dstOff + (b·size + idx[io + p])·inner + j] += src[srcOff + p]} in increasing p
+     * (duplicates add in that order), src of the index's shape {@code [outer, width, inner]}.
+     * Checks the index values as {@link #gatherAlong}: returns the first bad position, the earlier
+     * ones added, or -1.
+     */
+    public static int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
+        int n = along("FloatLayout.scatterAddAlong", src, srcOff, idx, io, dst, dstOff, outer, width, size, inner, true);
+        return n == 0 ? -1 : IMPL.scatterAddAlong(src, srcOff, idx, io, dst, dstOff, outer, width, size, inner);
+    }
+
+    /** The ranges of gatherAlong / scatterAddAlong ({@code scatter}: src has the index's shape, dst the data's); the index count. */
+    private static int along(String kernel, float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff,
+                             int outer, int width, int size, int inner, boolean scatter) {
+        if (outer < 0 || width < 0 || size < 0 || inner < 0) {
+            throw new IllegalArgumentException(kernel + ": negative size (outer " + outer + ", width " + width + ", size " + size + ", inner " + inner + ")");
+        }
+        int n = Math.multiplyExact(Math.multiplyExact(outer, width), inner);
+        int data = Math.multiplyExact(Math.multiplyExact(outer, size), inner);
+        Checks.range(kernel, "idx", idx.length, io, n);
+        Checks.range(kernel, "src", src.length, srcOff, scatter ? n : data);
+        Checks.range(kernel, "dst", dst.length, dstOff, scatter ? data : n);
+        if (src == dst) throw new IllegalArgumentException(kernel + ": src and dst must be different arrays");
+        return n;
+    }
+
+    /**
      * Makes a strided 2-D view dense: {@code dst[dstOff + r*dstLd + c] = src[srcOff +
      * r*srcRowStride + c*srcColStride]} for {@code r < rows, c < cols}. Strides may be 0
      * (broadcast). A view with unit row stride (a transposed matrix) runs the blocked transpose.

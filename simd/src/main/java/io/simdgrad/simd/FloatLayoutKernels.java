@@ -33,4 +33,18 @@ public interface FloatLayoutKernels {
      * image and col2im adds them back. The blocks must not overlap.
      */
     void rows(boolean add, float[] src, int srcOff, int srcLd, float[] dst, int dstOff, int dstLd, int rows, int cols);
+
+    /**
+     * {@code dst[dstOff + p] = src[srcOff + (b·size + idx[io + p])·inner + j]} with
+     * {@code p = (b·width + i)·inner + j}, for {@code b < outer, i < width, j < inner}: torch.gather
+     * along the middle dim of {@code [outer, size, inner]}. Checks each index as it goes: returns the
+     * position p of the first index outside {@code [0, size)} (some elements before it written) or -1.
+     */
+    int gatherAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner);
+
+    /**
+     * {@code dst[dstOff + (b·size + idx[io + p])·inner + j] += src[srcOff + p]} in increasing p (as
+     * {@link #gatherAlong}): torch.scatter_add; returns the first bad position (the earlier ones added) or -1.
+     */
+    int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner);
 }

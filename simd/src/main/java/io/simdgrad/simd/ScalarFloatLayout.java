@@ -66,4 +66,57 @@ final class ScalarFloatLayout implements FloatLayoutKernels {
             else for (int j = 0; j < cols; j++) dst[d + j] = src[s + j];
         }
     }
+
+    @Override
+    public int gatherAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
+        if (inner == 1) {
+            // the common case (dim last) as one flat loop: a triple loop with a 1-long inner one runs ~2x slower
+            for (int b = 0, p = 0; b < outer; b++) {
+                int base = srcOff + b * size;
+                for (int end = p + width; p < end; p++) {
+                    long v = idx[io + p];
+                    if (Long.compareUnsigned(v, size) >= 0) return p;
+                    dst[dstOff + p] = src[base + (int) v];
+                }
+            }
+            return -1;
+        }
+        for (int b = 0, p = 0; b < outer; b++) {
+            int base = srcOff + b * size * inner;
+            for (int i = 0; i < width; i++) {
+                for (int j = 0; j < inner; j++, p++) {
+                    long v = idx[io + p];
+                    if (Long.compareUnsigned(v, size) >= 0) return p;
+                    dst[dstOff + p] = src[base + (int) v * inner + j];
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
+        if (inner == 1) {
+            for (int b = 0, p = 0; b < outer; b++) {
+                int base = dstOff + b * size;
+                for (int end = p + width; p < end; p++) {
+                    long v = idx[io + p];
+                    if (Long.compareUnsigned(v, size) >= 0) return p;
+                    dst[base + (int) v] += src[srcOff + p];
+                }
+            }
+            return -1;
+        }
+        for (int b = 0, p = 0; b < outer; b++) {
+            int base = dstOff + b * size * inner;
+            for (int i = 0; i < width; i++) {
+                for (int j = 0; j < inner; j++, p++) {
+                    long v = idx[io + p];
+                    if (Long.compareUnsigned(v, size) >= 0) return p;
+                    dst[base + (int) v * inner + j] += src[srcOff + p];
+                }
+            }
+        }
+        return -1;
+    }
 }

@@ -115,6 +115,54 @@ class FloatLayoutProperties {
      * kind 0: random strides; 1: a transposed view (row stride 1, column stride >= rows);
      * 2: contiguous rows; 3: broadcast (a zero stride).
      */
+    /**
+     * gatherAlong and scatterAddAlong against naive loops over [outer, size, inner] with widths
+     * around the chunk and lane counts; with {@code bad}, one index at a random place is outside
+     * [0, size): both kernels return its position (the first bad one) and write only inside dst.
+     */
+    @Property(tries = 300)
+    void gatherAndScatterAddAlong(@ForAll @IntRange(min = 1, max = 3) int outer, @ForAll("widths") int width,
+                                  @ForAll @IntRange(min = 1, max = 40) int size, @ForAll @IntRange(min = 1, max = 3) int inner,
+                                  @ForAll("offsets") int off, @ForAll boolean bad, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = outer * width * inner, data = outer * size * inner;
+        long[] idx = new long[off + n];
+        for (int p = 0; p < n; p++) idx[off + p] = r.nextInt(size);
+        int badAt = bad && n > 0 ? r.nextInt(n) : -1;
+        if (badAt >= 0) idx[off + badAt] = r.nextBoolean() ? -1 - r.nextInt(1 << 20) : size + r.nextLong(1L << 40);
+        float[] x = array(r, off + data), s = array(r, off + n);
+        float[] want = new float[off + n], wantAdd = array(r, off + data);
+        float[] base = wantAdd.clone();
+        for (int b = 0, p = 0; b < outer; b++) {
+            for (int i = 0; i < width; i++) {
+                for (int j = 0; j < inner; j++, p++) {
+                    if (p == badAt) break;
+                    int at = off + (b * size + (int) idx[off + p]) * inner + j;
+                    want[off + p] = x[at];
+                    wantAdd[at] += s[off + p];
+                }
+            }
+        }
+        for (FloatLayoutKernels k : new FloatLayoutKernels[] {SCALAR, VECTOR}) {
+            String what = (k == SCALAR ? "scalar" : "vector") + " outer " + outer + " width " + width + " size " + size + " inner " + inner;
+            float[] got = new float[off + n];
+            assertEquals(badAt, k.gatherAlong(x, off, idx, off, got, off, outer, width, size, inner), what);
+            if (badAt < 0) assertClose(what + " gatherAlong", want, got, 0);
+            float[] add = base.clone();
+            assertEquals(badAt, k.scatterAddAlong(s, off, idx, off, add, off, outer, width, size, inner), what);
+            if (badAt < 0) assertClose(what + " scatterAddAlong", wantAdd, add, 0);
+        }
+    }
+
+    /** Widths of a gather: around the lane count and the vector kernel's 1024-index chunk. */
+    @Provide
+    Arbitrary<Integer> widths() {
+        int l = FloatElementwiseSamples.LANES;
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(0, 1, l - 1, l, l + 1, 2 * l + 3, 1023, 1024, 1025, 2100)),
+                Tuple.of(3, Arbitraries.integers().between(1, 100)));
+    }
+
     @Property(tries = 400)
     void copy2d(@ForAll("edges") int rows, @ForAll("edges") int cols, @ForAll @IntRange(max = 3) int kind,
                 @ForAll("strides") int s1, @ForAll("strides") int s2, @ForAll("offsets") int srcOff,

@@ -449,11 +449,14 @@ public final class Functional {
     /**
      * Binary cross-entropy of probabilities {@code input} against {@code target} (same shape),
      * PyTorch's {@code F.binary_cross_entropy}: {@code -w (t log x + (1 - t) log(1 - x))} with
-     * each log clamped to at least -100, as PyTorch; {@code weight} broadcasts (or null). Inputs
-     * outside [0, 1] give NaN (PyTorch checks the values; that would read data into Java).
+     * each log clamped to at least -100, as PyTorch; {@code weight} broadcasts (or null). An input
+     * or target element outside [0, 1] (or NaN) fails with PyTorch's message, checked inside the
+     * graph ({@link LossOps.CheckUnitInterval}) so that a compiled step checks every call.
      */
     public static Variable binaryCrossEntropy(Variable input, Variable target, Variable weight, Reduction reduction) {
         sameShape("binaryCrossEntropy", input, target);
+        input = Variable.apply(new LossOps.CheckUnitInterval("binaryCrossEntropy", "input"), input);
+        target = Variable.apply(new LossOps.CheckUnitInterval("binaryCrossEntropy", "target"), target);
         Variable l = target.mul(input.log().maximum(-100)).add(target.rsub(1).mul(input.rsub(1).log().maximum(-100))).neg();
         return reduce(weight == null ? l : l.mul(weight), reduction);
     }

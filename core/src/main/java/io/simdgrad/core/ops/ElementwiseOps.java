@@ -229,12 +229,40 @@ public final class ElementwiseOps {
         @Override public int[] shape(Tensor[] in) {
             return Shapes.broadcast(name(), Internals.shape(in[0]), Shapes.broadcast(name(), Internals.shape(in[1]), Internals.shape(in[2])));
         }
+        /**
+         * PyTorch 2.13's rules: lerp wants one dtype for all three (and no int64); addcmul promotes
+         * (int64 included, the value truncated toward zero); addcdiv promotes but refuses two integer
+         * tensors.
+         */
         @Override public DType dtype(Tensor[] in) {
-            return floatDtype(name(), DType.promote(in[0].dtype(), DType.promote(in[1].dtype(), in[2].dtype())));
+            return switch (kind) {
+                case LERP -> lerpDtype(in, "lerp_kernel_tensor");
+                case ADDCMUL -> {
+                    DType t = DType.promote(in[0].dtype(), DType.promote(in[1].dtype(), in[2].dtype()));
+                    if (t == DType.INT64) Storage.checkConvertible(name(), t, value);
+                    yield t;
+                }
+                case ADDCDIV -> {
+                    if (in[1].dtype() == DType.INT64 && in[2].dtype() == DType.INT64) {
+                        throw new IllegalArgumentException(name() + ": Integer division with addcdiv is no longer supported, and in a future  "
+                                + "release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+                                + "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                                + "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                                + "implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+                    }
+                    yield DType.promote(in[0].dtype(), DType.promote(in[1].dtype(), in[2].dtype()));
+                }
+            };
         }
         @Override public boolean savesInput(int i) { return kind == TernaryKind.LERP || i > 0; }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Storage a = s[0], b = s[1], c = s[2], out = s[3];
+            if (out.l != null) {
+                // int64 addcmul in long arithmetic, as PyTorch (exact beyond 2^53, wrapping on overflow)
+                long v = (long) value;
+                for (int i = 0; i < n; i++) out.l[o[3] + i] = a.l[o[0] + i * st[0]] + v * b.l[o[1] + i * st[1]] * c.l[o[2] + i * st[2]];
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 double x = a.get(o[0] + i * st[0]), y = b.get(o[1] + i * st[1]), z = c.get(o[2] + i * st[2]);
                 out.set(o[3] + i, switch (kind) {
@@ -267,7 +295,7 @@ public final class ElementwiseOps {
         @Override public String name() { return "lerp"; }
         @Override public String attributes() { return "weight=" + weight; }
         @Override public int[] shape(Tensor[] in) { return Shapes.broadcast(name(), Internals.shape(in[0]), Internals.shape(in[1])); }
-        @Override public DType dtype(Tensor[] in) { return floatDtype(name(), DType.promote(in[0].dtype(), in[1].dtype())); }
+        @Override public DType dtype(Tensor[] in) { return lerpDtype(in, "lerp_kernel_scalar"); }
         @Override public boolean savesInput(int i) { return false; }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             Storage a = s[0], b = s[1], out = s[2];
@@ -284,8 +312,25 @@ public final class ElementwiseOps {
         return Math.abs(w) < 0.5 ? start + w * diff : end - diff * (1 - w);
     }
 
-    private static DType floatDtype(String op, DType t) {
-        if (t == DType.INT64) throw new IllegalArgumentException(op + ": expected floating-point tensors, got int64");
+    /** lerp's dtype rule (PyTorch's checks and texts): end and weight of start's dtype, and a float dtype. */
+    private static DType lerpDtype(Tensor[] in, String kernel) {
+        DType t = in[0].dtype();
+        String[] names = {"end", "weight"};
+        for (int i = 1; i < in.length; i++) {
+            if (in[i].dtype() != t) {
+                throw new IllegalArgumentException("lerp: expected dtype " + cName(t) + " for `" + names[i - 1] + "` but got dtype " + cName(in[i].dtype()));
+            }
+        }
+        if (t == DType.INT64) throw new IllegalArgumentException("lerp: \"" + kernel + "\" not implemented for 'Long'");
         return t;
+    }
+
+    /** The C type name PyTorch's dtype checks print. */
+    private static String cName(DType t) {
+        return switch (t) {
+            case FLOAT32 -> "float";
+            case FLOAT64 -> "double";
+            case INT64 -> "long int";
+        };
     }
 }

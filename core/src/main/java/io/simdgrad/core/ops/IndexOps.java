@@ -15,8 +15,10 @@ import java.util.Arrays;
  * Indexing ops: gather/scatter along a dim, index select/add along a dim, masked fill, one-hot,
  * and the ops that draw from a {@link Generator} (dropout masks, {@code randperm},
  * {@code randint}). Index tensors are INT64 operands, read only inside the op's forward (never
- * into Java), so a compiled step replays on new indices. Every index is checked before anything
- * is written, with PyTorch's message naming the index and the size; as in PyTorch 2.13, these
+ * into Java), so a compiled step replays on new indices. Every index is checked before the op
+ * returns, with PyTorch's message naming the first bad index in row-major order and the size;
+ * inputs are never written (the contiguous gather and scatterAdd check as they copy, so only
+ * their own result, which is then dropped, may hold partial values); as in PyTorch 2.13, these
  * ops do not wrap negative indices (only {@code takeAlongDim} does).
  *
  * <p>Each op and its transpose are one pair: the VJP of {@link Gather} is {@link ScatterAdd}
@@ -177,11 +179,11 @@ public final class IndexOps {
             // squeezed: the contiguous result read with the index's shape
             Tensor o = squeeze ? Internals.newTensor(Internals.storage(out), is, Shapes.contiguousStrides(is), Internals.offset(out)) : out;
             int d = Shapes.dim(name(), dim, x.dim()), size = Internals.shape(x)[d], st = Internals.strides(x)[d];
-            checkAll(name(), idx, d, size, NO_SKIP);
             if (alongOneDim(x, idx, d)) {
-                gatherContiguous(x, idx, o, d);
+                gatherContiguous(name(), x, idx, o, d);
                 return;
             }
+            checkAll(name(), idx, d, size, NO_SKIP);
             Walk w = new Walk(is, idx, x).stride(1, d, 0);
             long[] l = Internals.storage(idx).l;
             for (int i = 0, n = o.numel(); i < n; i++, w.next()) {
@@ -198,25 +200,38 @@ public final class IndexOps {
         return true;
     }
 
-    /** gather over {@code [outer, size, inner]} blocks without per-element index arithmetic (indices checked). */
-    private static void gatherContiguous(Tensor x, Tensor idx, Tensor out, int d) {
-        int[] is = Internals.shape(idx);
-        int size = Internals.shape(x)[d], width = is[d], inner = 1, outer = 1;
-        for (int k = d + 1; k < is.length; k++) inner *= is[k];
-        for (int k = 0; k < d; k++) outer *= is[k];
+    /**
+     * gather over {@code [outer, size, inner]} blocks without per-element index arithmetic; the
+     * float kernels check each index as they read it (one pass), so on a bad index only the
+     * result, never an input, holds partial values.
+     */
+    private static void gatherContiguous(String op, Tensor x, Tensor idx, Tensor out, int d) {
+        int[] k = alongShape(x, idx, d);
+        int outer = k[0], size = k[1], width = k[2], inner = k[3];
         Storage s = Internals.storage(x), o = Internals.storage(out);
         long[] iv = Internals.storage(idx).l;
         int xo = Internals.offset(x), io = Internals.offset(idx), oo = Internals.offset(out);
         if (s.k != null) {
-            s.k.gatherAlong(s.array, xo, iv, io, o.array, oo, outer, width, size, inner);
+            int bad = s.k.gatherAlong(s.array, xo, iv, io, o.array, oo, outer, width, size, inner);
+            if (bad >= 0) throw outOfBounds(op, iv[io + bad], d, size);
             return;
         }
+        checkAll(op, idx, d, size, NO_SKIP);
         for (int b = 0; b < outer; b++) {
             for (int i = 0; i < width; i++) {
                 int small = (b * width + i) * inner;
                 for (int j = 0; j < inner; j++) copyElement(s, xo + (b * size + (int) iv[io + small + j]) * inner + j, o, oo + small + j);
             }
         }
+    }
+
+    /** {@code [outer, size, width, inner]}: x (or self) as {@code [outer, size, inner]}, idx as {@code [outer, width, inner]}. */
+    private static int[] alongShape(Tensor x, Tensor idx, int d) {
+        int[] is = Internals.shape(idx);
+        int inner = 1, outer = 1;
+        for (int k = d + 1; k < is.length; k++) inner *= is[k];
+        for (int k = 0; k < d; k++) outer *= is[k];
+        return new int[] {outer, Internals.shape(x)[d], is[d], inner};
     }
 
     /** The shape checks of scatter, scatterAdd and scatterReduce (PyTorch's message). */
@@ -293,10 +308,22 @@ public final class IndexOps {
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor idx = in[first()], src = in[first() + 1];
             int d = checkScatter(name(), dim, Internals.shape(out), idx, src);
-            checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
+            Storage o = Internals.storage(out);
+            boolean along = out.dim() > 0 && o.k != null && out.isContiguous() && alongOneDim(out, idx, d) && src.isContiguous()
+                    && Arrays.equals(Internals.shape(src), Internals.shape(idx));
+            if (!along) checkAll(name(), idx, d, out.dim() == 0 ? 1 : Internals.shape(out)[d], NO_SKIP);
             if (base == null) Ops.CopyInto.copy(in[0], out);
-            else Kernels.fill(Internals.storage(out), Internals.offset(out), out.numel(), 0);
-            scatterInto(out, d, idx, src, true);
+            else Kernels.fill(o, Internals.offset(out), out.numel(), 0);
+            if (!along) {
+                scatterInto(out, d, idx, src, true);
+                return;
+            }
+            // one pass checks and adds: on a bad index only the result holds partial sums
+            int[] k = alongShape(out, idx, d);
+            long[] iv = Internals.storage(idx).l;
+            int bad = o.k.scatterAddAlong(Internals.storage(src).array, Internals.offset(src), iv, Internals.offset(idx),
+                    o.array, Internals.offset(out), k[0], k[2], k[1], k[3]);
+            if (bad >= 0) throw outOfBounds(name(), iv[Internals.offset(idx) + bad], d, k[1]);
         }
     }
 
@@ -647,6 +674,96 @@ public final class IndexOps {
         }
     }
 
+    /**
+     * {@code numSamples} category indices per row of the weights {@code p} ([C] or [N, C]; they need
+     * not sum to 1), drawn from {@code gen}: PyTorch's {@code torch.multinomial}. With replacement
+     * each draw is {@code u·Σp} looked up in the running sums; without, the categories with the
+     * {@code numSamples} largest {@code p_j / E_j} (E_j exponential, the Gumbel top-k draw, which is
+     * sequential sampling without replacement; zero weights come last, lowest index first, as
+     * PyTorch's). Weights are checked in the forward (negative, NaN, infinite, or a zero row fail with
+     * PyTorch's text). Stateful like {@link RandInt}: a replay draws anew. No gradient.
+     */
+    public record Multinomial(int numSamples, boolean replacement, Generator gen) implements Op {
+        /** Checks the count and the generator. */
+        public Multinomial {
+            if (numSamples <= 0) throw new IllegalArgumentException("multinomial: cannot sample n_sample <= 0 samples (got " + numSamples + ")");
+            java.util.Objects.requireNonNull(gen, "multinomial: the generator is null");
+        }
+        @Override public boolean equals(Object o) {
+            return o instanceof Multinomial m && m.numSamples == numSamples && m.replacement == replacement && m.gen == gen;
+        }
+        @Override public int hashCode() { return numSamples * 31 + Boolean.hashCode(replacement); }
+        @Override public String name() { return "multinomial"; }
+        @Override public String attributes() {
+            return "numSamples=" + numSamples + (replacement ? ", replacement=True" : "") + ", generator=" + genId(gen);
+        }
+        @Override public boolean differentiable() { return false; }
+        @Override public boolean stateful() { return true; }
+        @Override public Generator generator() { return gen; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor p = in[0];
+            if (p.dim() < 1 || p.dim() > 2) throw new IllegalArgumentException(name() + ": prob_dist must be 1 or 2 dim (got shape " + Shapes.str(Internals.shape(p)) + ")");
+            if (!p.dtype().isFloatingPoint()) throw new IllegalArgumentException(name() + ": multinomial only supports floating-point dtypes for input, got: Long");
+            int c = Internals.shape(p)[p.dim() - 1];
+            if (!replacement && numSamples > c) {
+                throw new IllegalArgumentException(name() + ": cannot sample n_sample > prob_dist.size(-1) samples without replacement ("
+                        + numSamples + " > " + c + ")");
+            }
+            return p.dim() == 1 ? new int[] {numSamples} : new int[] {Internals.shape(p)[0], numSamples};
+        }
+        @Override public DType dtype(Tensor[] in) { return DType.INT64; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor p = in[0].contiguous();
+            int c = Internals.shape(p)[p.dim() - 1], rows = p.dim() == 1 ? 1 : Internals.shape(p)[0];
+            Storage s = Internals.storage(p);
+            double[] w = new double[c];
+            for (int r = 0; r < rows; r++) {
+                double total = 0;
+                for (int j = 0; j < c; j++) {
+                    double v = s.get(Internals.offset(p) + r * c + j);
+                    if (!(v >= 0) || v == Double.POSITIVE_INFINITY) throw new IllegalArgumentException(name() + ": probability tensor contains either `inf`, `nan` or element < 0");
+                    w[j] = v;
+                    total += v;
+                }
+                if (!(total > 0)) throw new IllegalArgumentException(name() + ": invalid multinomial distribution (sum of probabilities <= 0)");
+            }
+            long[] o = Internals.storage(out).l;
+            int oo = Internals.offset(out);
+            double[] cdf = new double[c], key = new double[c];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < c; j++) w[j] = s.get(Internals.offset(p) + r * c + j);
+                if (replacement) {
+                    double acc = 0;
+                    for (int j = 0; j < c; j++) cdf[j] = acc += w[j];
+                    for (int k = 0; k < numSamples; k++) {
+                        double u = gen.nextDouble() * acc;
+                        int lo = 0, hi = c - 1; // the first j with cdf[j] > u (a zero weight never is: its cdf equals the one before)
+                        while (lo < hi) {
+                            int mid = (lo + hi) >>> 1;
+                            if (cdf[mid] > u) hi = mid;
+                            else lo = mid + 1;
+                        }
+                        while (w[lo] == 0 && lo > 0) lo--; // u rounded onto a sum: step back to the weight that owns it
+                        o[oo + r * numSamples + k] = lo;
+                    }
+                } else {
+                    for (int j = 0; j < c; j++) {
+                        double e = -Math.log1p(-gen.nextDouble()); // Exp(1), > 0 except for u == 0
+                        key[j] = w[j] == 0 ? 0 : w[j] / Math.max(e, Double.MIN_VALUE);
+                    }
+                    // the numSamples largest keys, ties (the zero weights) in index order: a partial selection sort
+                    boolean[] taken = new boolean[c];
+                    for (int k = 0; k < numSamples; k++) {
+                        int best = -1;
+                        for (int j = 0; j < c; j++) if (!taken[j] && (best < 0 || key[j] > key[best])) best = j;
+                        taken[best] = true;
+                        o[oo + r * numSamples + k] = best;
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the rest of the family
 
     /** Negative indices counted from the end, {@code v < 0 ? v + size : v} (INT64), for takeAlongDim. No gradient. */
@@ -742,9 +859,43 @@ public final class IndexOps {
                     Variable gc = g.div(count.maximum(1.0));
                     yield new Variable[] {gc.mul(selfWins).mul(selfKept), null, padTo(gc.gather(dim, idx).mul(srcWins), s.inputShape(2))};
                 }
-                case PROD -> throw new UnsupportedOperationException("the derivative for 'scatterReduce' with reduce=prod is not implemented");
+                case PROD -> prodVjp(s, g, idx, self, src, out, untouched);
             };
         }
+
+        /**
+         * PyTorch's rule ({@code scatter_reduce_backward}, prod), exact with zeros: self's gradient is
+         * {@code g · r' / self'} with self's zeros set to 1 (r' the product over that self'), so a zero
+         * self gets the product of its src; src's is {@code g · r / src} gathered, except where a src is
+         * the only zero of its place: there {@code g · r''}, with r'' the product with that zero set to 1.
+         * As PyTorch's, a second derivative through src is exact only where no place has two src zeros
+         * (PyTorch refuses it there; we do not read data to find out, so that capture stays guard-free).
+         */
+        private Variable[] prodVjp(Op.Saved s, Variable g, Variable idx, Variable self, Variable src, Variable out, Variable untouched) {
+            Variable gSelf = null, gSrc = null;
+            Variable used = leadingVar(src, idx.shape());
+            if (s.needsGrad(0)) {
+                Variable maskedSelf = self.maskedFill(new Variable(self.data().eq(0.0)), 1.0);
+                gSelf = g.mul(maskedSelf.scatterReduce(dim, idx, used, "prod", includeSelf)).div(maskedSelf);
+                if (!includeSelf) gSelf = gSelf.maskedFill(new Variable(untouched.data().eq(0.0)), 0.0);
+            }
+            if (s.needsGrad(2)) {
+                Tensor zero = used.data().eq(0.0);
+                Tensor zeros = Tensor.zeros(g.dtype(), s.inputShape(0)).scatterAdd(dim, idx.data(), zero).gather(dim, idx.data());
+                Variable single = new Variable(zero.mul(zeros.eq(1.0)));
+                Variable alone = self.scatterReduce(dim, idx, used.maskedFill(single, 1.0), "prod", includeSelf);
+                Variable divided = g.mul(out).gather(dim, idx).div(used.maskedFill(new Variable(zero), 1.0));
+                gSrc = padTo(Variable.where(single, g.mul(alone).gather(dim, idx), divided), s.inputShape(2));
+            }
+            return new Variable[] {gSelf, null, gSrc};
+        }
+    }
+
+    /** {@link #leading} for a variable (differentiable: narrows). */
+    static Variable leadingVar(Variable t, int[] shape) {
+        Variable r = t;
+        for (int d = 0; d < shape.length; d++) if (r.shape()[d] != shape[d]) r = r.narrow(d, 0, shape[d]);
+        return r;
     }
 
     /** The leading block of {@code t} with {@code shape} (narrowed along every dim). */

@@ -59,13 +59,20 @@ public final class Kernels {
 
     static void unary(UnaryOp op, Storage a, int ao, int as, Storage o, int oo, int n) {
         if (o.k == null) {
-            if (op != UnaryOp.NEG && op != UnaryOp.ABS) {
-                throw new IllegalArgumentException(lower(op) + ": not supported for int64 tensors; "
+            // PyTorch's int64 forms: floor, ceil, round and trunc are the identity (a copy), sign is signum
+            switch (op) {
+                case NEG, ABS, SIGN, FLOOR, CEIL, ROUND, TRUNC -> { }
+                default -> throw new IllegalArgumentException(lower(op) + ": not supported for int64 tensors; "
                         + "convert with to(DType.FLOAT32) or to(DType.FLOAT64)");
             }
             for (int i = 0; i < n; i++) {
                 long v = a.l[ao + i * as];
-                o.l[oo + i] = op == UnaryOp.NEG ? -v : Math.abs(v);
+                o.l[oo + i] = switch (op) {
+                    case NEG -> -v;
+                    case ABS -> Math.abs(v);
+                    case SIGN -> Long.signum(v);
+                    default -> v;
+                };
             }
             return;
         }

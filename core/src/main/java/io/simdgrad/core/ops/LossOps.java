@@ -211,4 +211,28 @@ public final class LossOps {
             }
         }
     }
+
+    /**
+     * The identity that first checks every element lies in [0, 1] (NaN does not), as PyTorch's
+     * {@code binary_cross_entropy} checks its input and target: the check runs in the forward, so a
+     * compiled step checks each call's values without reading data into Java. {@code what} names
+     * the operand in PyTorch's message. The gradient passes through.
+     */
+    public record CheckUnitInterval(String op, String what) implements Op {
+        @Override public String name() { return "checkUnitInterval"; }
+        @Override public String attributes() { return "op=" + op + ", what=" + what; }
+        @Override public int[] shape(Tensor[] in) { return Internals.shape(in[0]).clone(); }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+        @Override public boolean savesInput(int i) { return false; }
+        @Override public Variable[] vjp(Op.Saved s, Variable g) { return new Variable[] {g}; }
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0].contiguous();
+            Storage st = Internals.storage(x);
+            for (int i = Internals.offset(x), end = i + x.numel(); i < end; i++) {
+                double v = st.get(i);
+                if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException(op + ": all elements of " + what + " should be between 0 and 1 (got " + v + ")");
+            }
+            Ops.CopyInto.copy(x, out);
+        }
+    }
 }

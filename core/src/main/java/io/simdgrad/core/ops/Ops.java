@@ -570,7 +570,7 @@ public final class Ops {
         }
         @Override public int[] shape(Tensor[] in) {
             Tensor x = in[0];
-            if (x.dtype() == DType.INT64 && kind != ReduceKind.MAX && kind != ReduceKind.MIN && kind != ReduceKind.ARGMAX) {
+            if (x.dtype() == DType.INT64 && kind != ReduceKind.SUM && kind != ReduceKind.MAX && kind != ReduceKind.MIN && kind != ReduceKind.ARGMAX) {
                 throw new IllegalArgumentException(name() + ": not supported for int64 tensors; convert with to(DType.FLOAT32)");
             }
             if (dim == ALL) {
@@ -635,6 +635,14 @@ public final class Ops {
         }
         @Override public void forward(Tensor[] in, Tensor out) {
             Tensor x = in[0].contiguous();
+            if (x.dtype() == DType.INT64) {
+                boolean all = dim == ALL || x.dim() == 0;
+                int d = all ? 0 : Shapes.dim(name(), dim, x.dim()), size = all ? x.numel() : Internals.shape(x)[d], inner = 1, outer = 1;
+                for (int i = d + 1; !all && i < x.dim(); i++) inner *= Internals.shape(x)[i];
+                for (int i = 0; !all && i < d; i++) outer *= Internals.shape(x)[i];
+                longAlong(x, out, outer, size, inner);
+                return;
+            }
             if (dim == ALL || x.dim() == 0) {
                 int n = x.numel();
                 double v = all(x, n);
@@ -706,7 +714,31 @@ public final class Ops {
             if (kind == ReduceKind.MEAN) Kernels.binaryScalar(BinaryOp.DIV, o, Internals.offset(out), 1, size, false, o, Internals.offset(out), outer * inner);
         }
 
-        /** int64 max/min/argmax along a dim: a plain loop. */
+        /**
+         * int64 sum/max/min/argmax of contiguous {@code [outer, size, inner]} along the middle dim, in
+         * long arithmetic (exact beyond 2^53; sums wrap on overflow as PyTorch's int64 sums do).
+         */
+        private void longAlong(Tensor x, Tensor out, int outer, int size, int inner) {
+            long[] a = Internals.storage(x).l, o = Internals.storage(out).l;
+            for (int b = 0; b < outer; b++) {
+                for (int j = 0; j < inner; j++) {
+                    int base = Internals.offset(x) + b * size * inner + j;
+                    long best = size == 0 ? 0 : a[base], acc = 0;
+                    int at = 0;
+                    for (int i = 0; i < size; i++) {
+                        long v = a[base + i * inner];
+                        acc += v;
+                        if (kind == ReduceKind.MIN ? v < best : v > best) {
+                            best = v;
+                            at = i;
+                        }
+                    }
+                    o[Internals.offset(out) + b * inner + j] = kind == ReduceKind.SUM ? acc : kind == ReduceKind.ARGMAX ? at : best;
+                }
+            }
+        }
+
+        /** float norm along a dim: a plain loop. */
         private void alongPlain(Tensor x, Tensor out, int outer, int size, int inner) {
             Storage s = Internals.storage(x), o = Internals.storage(out);
             for (int b = 0; b < outer; b++) {
