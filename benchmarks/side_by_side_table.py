@@ -88,6 +88,13 @@ for t in threads:
             table.append(("softmax rows 256x1000, 1 thr", "us", jmh_time_us(r), {"torch": tp.get("softmax_256x1000"), "numpy": None}, False))
         if b:
             table.append(("  softmax: JDK lanewise (old)", "us", jmh_time_us(b), {"torch": tp.get("softmax_256x1000"), "numpy": None}, False))
+    for op, name in [("EXP", "exp"), ("TANH", "tanh")]:
+        r = find(rows, "VectorMathBench.unaryFacade", op=op, inputs="typical", threads=t)
+        if r:
+            table.append((f"{name} 1e5 f32, {t} thr (facade)", "us", jmh_time_us(r), {"torch": tp.get(f"{name}_1e5_out"), "numpy": np_.get(f"{name}_1e5_out")}, False))
+    r = find(rows, "VectorMathBench.softmax256x1000Facade", inputs="typical", threads=t)
+    if r:
+        table.append((f"softmax rows 256x1000, {t} thr (facade)", "us", jmh_time_us(r), {"torch": tp.get("softmax_256x1000"), "numpy": None}, False))
     for bench, peer, label, params in [("ElementwiseBench.addVector", "add_1e6_out", "add", {"n": 1000000}),
                                         ("ReductionBench.sumVector", "sum_1e6", "sum", {"n": 1000000}),
                                         ("ReductionBench.dotVector", "dot_1e6", "dot", {"n": 1000000})]:

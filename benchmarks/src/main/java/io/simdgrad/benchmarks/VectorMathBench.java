@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.State;
  * baseline), one kernel call on 1e5 floats and softmax over 256 x 1000 rows, one thread.
  * {@code inputs=edges} mixes in a quarter of out-of-range and special lanes (NaN, infinities,
  * results that overflow or underflow, subnormal results) to show with {@code -prof gc} that the
- * kernels allocate nothing on those paths either.
+ * kernels allocate nothing on those paths either. The {@code Facade} benchmarks call the public
+ * entry points, at 1 and 2 threads ({@link ThreadsState}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -97,6 +98,20 @@ public class VectorMathBench {
     @Benchmark
     public float[] softmax256x1000Plain(Rows s) {
         REDUCTIONS.softmaxRows(s.a, 0, 256, 1000, 1000, s.out, 0, 1000);
+        return s.out;
+    }
+
+    /** exp / tanh through the public facade, which splits them over the threads (1e5 floats). */
+    @Benchmark
+    public float[] unaryFacade(Unary s, ThreadsState t) {
+        FloatElementwise.unary(s.op, s.a, 0, s.out, 0, s.n);
+        return s.out;
+    }
+
+    /** Softmax over 256 x 1000 rows through the public facade, rows split over the threads. */
+    @Benchmark
+    public float[] softmax256x1000Facade(Rows s, ThreadsState t) {
+        FloatReductions.softmaxRows(s.a, 0, 256, 1000, 1000, s.out, 0, 1000);
         return s.out;
     }
 

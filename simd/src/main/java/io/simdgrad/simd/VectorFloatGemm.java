@@ -92,12 +92,117 @@ final class VectorFloatGemm implements FloatGemmKernels {
         return k <= KC && ((long) m * n * k <= SMALL_MNK || n < NR);
     }
 
+    /** Vectors of rows of C per tile of the narrow path (its vectors run down a column of C). */
+    private static final int TV = 4;
+    /** Rows of C per tile of the narrow path. */
+    static final int TI = TV * L;
+    /** Columns of C per tile of the narrow path: TV x TJ = 20 accumulators, one broadcast per TV FMAs. */
+    static final int TJ = 5;
+
+    /**
+     * True when a {@link #small} product takes the narrow path: C narrower than one packed panel
+     * (n < NR), at least one tile of TI rows tall, and either op(A) stored transposed (read in
+     * place) or n not a whole number of vectors. The unpacked path's vectors run along a row of
+     * C, one vector wide here, so each broadcast of A feeds a single FMA and the broadcasts (one
+     * a cycle on Zen 5), not the FMAs, set the pace; the narrow path's vectors run down the
+     * columns of C (4 FMAs a broadcast) but must transpose a row-major op(A) first (64 x 256:
+     * ~1.9 µs), which only pays when the unpacked path also wastes lanes and copies B.
+     * Measured one thread, Zen 5, µs, unpacked -> narrow: 64 x 256 x 10 NT 6.4 -> 4.1, TN 6.3 ->
+     * 1.9, NN 5.9 -> 3.9, 128 x 128 x 20 NN 9.7 -> 6.8; 64 x 256 x 16 NN 4.2 vs 5.7 (stays unpacked).
+     */
+    static boolean narrow(boolean transA, int m, int n, int k) {
+        return k <= KC && n < NR && m >= TI && (transA || n % L != 0);
+    }
+
+    /**
+     * A narrow product (see {@link #narrow}) on the caller's thread, tiles of TI rows x TJ
+     * columns whose TJ x TV accumulator vectors run down the columns of C: op(A) is read in
+     * place when it is stored transposed and the panel is whole (a column of op(A) is then a
+     * contiguous run), else packed into a k x TI panel (row p holding op(A)[i0..i0+TI)[p]);
+     * op(B) is broadcast from where it lies. Each element is the same FMA chain from 0 in
+     * increasing p, and the same update, as on the other paths (the product in an FMA is exact,
+     * so which factor is broadcast does not matter): the bits are those of the packed path.
+     */
+    private static void narrow(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        int aX = transA ? 1 : lda, aP = transA ? lda : 1, bX = transB ? ldb : 1, bP = transB ? 1 : ldb;
+        int tile = TI * k;
+        Scratch s = SCRATCH.get();
+        if (s.small.length < tile + TI * TJ) s.small = new float[tile + TI * TJ];
+        float[] buf = s.small;
+        for (int i0 = 0; i0 < m; i0 += TI) {
+            int rows = Math.min(TI, m - i0);
+            float[] ap = buf;
+            int ai = 0, aStep = TI;
+            if (transA && rows == TI) {
+                ap = a;
+                ai = aOff + i0;
+                aStep = lda;
+            } else {
+                pack(a, aOff + i0 * aX, aX, aP, rows, TI, k, buf, 0);
+            }
+            for (int j0 = 0; j0 < n; j0 += TJ) {
+                int cols = Math.min(TJ, n - j0);
+                // the columns of a last, narrower group repeat its last column (read, not stored)
+                narrowKernel(k, ap, ai, aStep, b, bOff + j0 * bX, bP, Math.min(1, cols - 1) * bX,
+                        Math.min(2, cols - 1) * bX, Math.min(3, cols - 1) * bX, Math.min(4, cols - 1) * bX, buf, tile);
+                for (int jj = 0; jj < cols; jj++) {
+                    int t = tile + jj * TI, cj = cOff + i0 * ldc + j0 + jj;
+                    for (int i = 0; i < rows; i++, cj += ldc) {
+                        float x = buf[t + i];
+                        c[cj] = beta == 0 ? x * alpha : Math.fma(x, alpha, c[cj] * beta);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The narrow path's kernel: {@code out[o + jj*TI + i] = sum_p ap[ai + p*aStep + i] * b[bi + p*bStep + bj]}
+     * for i < TI, jj < TJ, over k, with {@code bj} 0, b1, b2, b3, b4. Takes and returns no
+     * vectors (see {@link #unpacked8x2}).
+     */
+    private static void narrowKernel(int k, float[] ap, int ai, int aStep, float[] b, int bi, int bStep,
+                                     int b1, int b2, int b3, int b4, float[] out, int o) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        for (int p = 0; p < k; p++, ai += aStep, bi += bStep) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, ap, ai), a1 = FloatVector.fromArray(SPECIES, ap, ai + L);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, ap, ai + 2 * L), a3 = FloatVector.fromArray(SPECIES, ap, ai + 3 * L);
+            FloatVector x = FloatVector.broadcast(SPECIES, b[bi]);
+            c00 = a0.fma(x, c00); c01 = a1.fma(x, c01); c02 = a2.fma(x, c02); c03 = a3.fma(x, c03);
+            x = FloatVector.broadcast(SPECIES, b[bi + b1]);
+            c10 = a0.fma(x, c10); c11 = a1.fma(x, c11); c12 = a2.fma(x, c12); c13 = a3.fma(x, c13);
+            x = FloatVector.broadcast(SPECIES, b[bi + b2]);
+            c20 = a0.fma(x, c20); c21 = a1.fma(x, c21); c22 = a2.fma(x, c22); c23 = a3.fma(x, c23);
+            x = FloatVector.broadcast(SPECIES, b[bi + b3]);
+            c30 = a0.fma(x, c30); c31 = a1.fma(x, c31); c32 = a2.fma(x, c32); c33 = a3.fma(x, c33);
+            x = FloatVector.broadcast(SPECIES, b[bi + b4]);
+            c40 = a0.fma(x, c40); c41 = a1.fma(x, c41); c42 = a2.fma(x, c42); c43 = a3.fma(x, c43);
+        }
+        c00.intoArray(out, o); c01.intoArray(out, o + L); c02.intoArray(out, o + 2 * L); c03.intoArray(out, o + 3 * L);
+        o += TI;
+        c10.intoArray(out, o); c11.intoArray(out, o + L); c12.intoArray(out, o + 2 * L); c13.intoArray(out, o + 3 * L);
+        o += TI;
+        c20.intoArray(out, o); c21.intoArray(out, o + L); c22.intoArray(out, o + 2 * L); c23.intoArray(out, o + 3 * L);
+        o += TI;
+        c30.intoArray(out, o); c31.intoArray(out, o + L); c32.intoArray(out, o + 2 * L); c33.intoArray(out, o + 3 * L);
+        o += TI;
+        c40.intoArray(out, o); c41.intoArray(out, o + L); c42.intoArray(out, o + 2 * L); c43.intoArray(out, o + 3 * L);
+    }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         if (m > 0 && n > 0 && k > 0 && alpha != 0 && small(m, n, k)) {
-            unpacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (narrow(transA, m, n, k)) narrow(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            else unpacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             gemmParallel(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }

@@ -194,6 +194,36 @@ class FloatGemmTest {
     }
 
     /**
+     * The narrow path (n < NR, at least TI rows: vectors down the columns of C) on all four forms,
+     * ragged row panels and column groups, beta 0 over NaN and beta != 0: right against the
+     * float64 loop and bit-identical to the packed path.
+     */
+    @Example
+    void narrowProductsMatchThePackedPathBitForBit() {
+        int ti = VectorFloatGemm.TI, nr = VectorFloatGemm.NR;
+        int narrowCalls = 0;
+        for (int form = 0; form < 4; form++) {
+            boolean transA = (form & 1) != 0, transB = (form & 2) != 0;
+            for (int m : new int[] {ti, ti + 3, 2 * ti + 17}) {
+                for (int n : new int[] {1, 4, 5, 6, 10, nr - 1}) {
+                    for (int k : new int[] {1, 9, VectorFloatGemm.KC}) {
+                        float beta = (m + n) % 2 == 0 ? 0 : (float) -0.5;
+                        Problem p = Problem.random(transA, transB, m, n, k, 1, beta == 0, m * 31L + n * 7L + k);
+                        if (VectorFloatGemm.narrow(transA, m, n, k)) narrowCalls++;
+                        float[] viaGemm = p.run(FloatGemm.vector(), (float) 1.5, beta);
+                        p.check(viaGemm, (float) 1.5, beta, "narrow");
+                        float[] packed = p.c.clone();
+                        FloatGemm.vector().gemmParallel(1, transA, transB, m, n, k, (float) 1.5, p.a, p.aOff, p.lda,
+                                p.b, p.bOff, p.ldb, beta, packed, p.cOff, p.ldc);
+                        assertArrayEquals(packed, viaGemm, "narrow vs packed: " + p);
+                    }
+                }
+            }
+        }
+        assertTrue(narrowCalls > 100, "the shapes reach the narrow path: " + narrowCalls);
+    }
+
+    /**
      * (op(A) op(B))^T computed as op(B)^T op(A)^T (the operands swapped, each transpose flag
      * flipped) is the transpose bit for bit, on either path: graph's transposeProducts pass
      * relies on it.
