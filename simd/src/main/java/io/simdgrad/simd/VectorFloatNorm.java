@@ -105,42 +105,61 @@ final class VectorFloatNorm implements FloatNormKernels {
     public void layerNormBackwardRows(float[] g, int gOff, float[] x, int xOff, int rows, int cols, float[] w, int wOff, float eps,
                                       float[] dx, int dxOff, float[] dw, int dwOff, float[] db, int dbOff) {
         assert gOff >= 0 && xOff >= 0 && rows >= 0 && cols >= 0 && dxOff >= 0 && dwOff >= 0 && dbOff >= 0;
-        int bound = S.loopBound(cols);
         float[] tmp = new float[L];
         for (int r = 0; r < rows; r++) {
             int go = gOff + r * cols, xo = xOff + r * cols, o = dxOff + r * cols;
             float mean = mean(x, xo, cols, tmp), rstd = rstd(x, xo, cols, mean, eps, tmp);
-            FloatVector vm = FloatVector.broadcast(S, mean), vr = FloatVector.broadcast(S, rstd);
-            FloatVector sa = FloatVector.zero(S), sc = sa;
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector xh = v(x, xo + c).sub(vm).mul(vr), gv = v(g, go + c), gw = gv.mul(v(w, wOff + c));
-                sa = sa.add(gw);
-                sc = gw.fma(xh, sc);
-                gv.fma(xh, v(dw, dwOff + c)).intoArray(dw, dwOff + c);
-                gv.add(v(db, dbOff + c)).intoArray(db, dbOff + c);
-            }
-            sa.intoArray(tmp, 0);
-            float a = lanes(tmp);
-            sc.intoArray(tmp, 0);
-            float cc = lanes(tmp);
-            for (; c < cols; c++) {
-                float xh = (x[xo + c] - mean) * rstd, gw = g[go + c] * w[wOff + c];
-                a += gw;
-                cc = Math.fma(gw, xh, cc);
-                dw[dwOff + c] = Math.fma(g[go + c], xh, dw[dwOff + c]);
-                db[dbOff + c] = g[go + c] + db[dbOff + c];
-            }
-            float k1 = a / cols, k2 = cc / cols;
-            FloatVector vk1 = FloatVector.broadcast(S, k1), vk2 = FloatVector.broadcast(S, k2);
-            for (c = 0; c < bound; c += L) {
-                FloatVector xh = v(x, xo + c).sub(vm).mul(vr), gw = v(g, go + c).mul(v(w, wOff + c));
-                gw.sub(xh.fma(vk2, vk1)).mul(vr).intoArray(dx, o + c);
-            }
-            for (; c < cols; c++) {
-                float xh = (x[xo + c] - mean) * rstd, gw = g[go + c] * w[wOff + c];
-                dx[o + c] = (gw - Math.fma(xh, k2, k1)) * rstd;
-            }
+            gradSums(g, go, x, xo, cols, w, wOff, mean, rstd, dw, dwOff, db, dbOff, tmp);
+            dxRow(g, go, x, xo, cols, w, wOff, mean, rstd, tmp[0] / cols, tmp[1] / cols, dx, o);
+        }
+    }
+
+    /**
+     * Adds the row's {@code g xhat} into dw and g into db and leaves {@code sum g w} in tmp[0],
+     * {@code sum g w xhat} in tmp[1]. Its own method (as is {@link #dxRow}): with all passes in
+     * one body the backward ran 7x the forward for the same traffic (0.85 against 0.12 ms for
+     * 2048 x 512 in a timing loop), the body past what C2 inlines and intrinsifies whole.
+     */
+    private static void gradSums(float[] g, int go, float[] x, int xo, int cols, float[] w, int wOff, float mean, float rstd,
+                                 float[] dw, int dwOff, float[] db, int dbOff, float[] tmp) {
+        FloatVector vm = FloatVector.broadcast(S, mean), vr = FloatVector.broadcast(S, rstd);
+        FloatVector sa = FloatVector.zero(S), sc = sa;
+        int c = 0, bound = S.loopBound(cols);
+        for (; c < bound; c += L) {
+            FloatVector xh = v(x, xo + c).sub(vm).mul(vr), gv = v(g, go + c), gw = gv.mul(v(w, wOff + c));
+            sa = sa.add(gw);
+            sc = gw.fma(xh, sc);
+            gv.fma(xh, v(dw, dwOff + c)).intoArray(dw, dwOff + c);
+            gv.add(v(db, dbOff + c)).intoArray(db, dbOff + c);
+        }
+        sa.intoArray(tmp, 0);
+        float a = lanes(tmp);
+        sc.intoArray(tmp, 0);
+        float cc = lanes(tmp);
+        for (; c < cols; c++) {
+            float xh = (x[xo + c] - mean) * rstd, gw = g[go + c] * w[wOff + c];
+            a += gw;
+            cc = Math.fma(gw, xh, cc);
+            dw[dwOff + c] = Math.fma(g[go + c], xh, dw[dwOff + c]);
+            db[dbOff + c] = g[go + c] + db[dbOff + c];
+        }
+        tmp[0] = a;
+        tmp[1] = cc;
+    }
+
+    /** {@code dx = (g w - (k1 + xhat k2)) rstd} over the row. */
+    private static void dxRow(float[] g, int go, float[] x, int xo, int cols, float[] w, int wOff, float mean, float rstd,
+                              float k1, float k2, float[] dx, int o) {
+        FloatVector vm = FloatVector.broadcast(S, mean), vr = FloatVector.broadcast(S, rstd);
+        FloatVector vk1 = FloatVector.broadcast(S, k1), vk2 = FloatVector.broadcast(S, k2);
+        int c = 0, bound = S.loopBound(cols);
+        for (; c < bound; c += L) {
+            FloatVector xh = v(x, xo + c).sub(vm).mul(vr), gw = v(g, go + c).mul(v(w, wOff + c));
+            gw.sub(xh.fma(vk2, vk1)).mul(vr).intoArray(dx, o + c);
+        }
+        for (; c < cols; c++) {
+            float xh = (x[xo + c] - mean) * rstd, gw = g[go + c] * w[wOff + c];
+            dx[o + c] = (gw - Math.fma(xh, k2, k1)) * rstd;
         }
     }
 }
