@@ -277,12 +277,6 @@ public final class FloatElementwise {
         else split(n, (s, e) -> IMPL.fill(v, out, outOff + s, e - s));
     }
 
-    /**
-     * Runs {@code body} over {@code [0, n)}: on the caller's thread below the threshold, else in
-     * chunks aligned to {@link #ALIGN}. Callers test the threshold themselves first and call the
-     * kernel directly below it: a lambda that C2 does not inline (deep in a replay's call chain)
-     * would be allocated on every call.
-     */
     /** torch.lerp with a scalar weight; see {@link FloatElementwiseKernels#lerp}. */
     public static void lerp(float[] a, int aOff, float[] b, int bOff, float w, float[] out, int outOff, int n) {
         check("lerp", null, "a", a.length, aOff, n);
@@ -312,6 +306,12 @@ public final class FloatElementwise {
         else split(n, (s, e) -> IMPL.adamStep(p, pOff + s, m, mOff + s, v, vOff + s, negStep, bc2, eps, out, outOff + s, e - s));
     }
 
+    /**
+     * Runs {@code body} over {@code [0, n)}: on the caller's thread below the threshold, else in
+     * chunks aligned to {@link #ALIGN}. Callers test the threshold themselves first and call the
+     * kernel directly below it: a lambda that C2 does not inline (deep in a replay's call chain)
+     * would be allocated on every call.
+     */
     private static void split(int n, Parallel.Range body) {
         int parts = n < Parallel.ELEMENTWISE_THRESHOLD ? 1 : Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2);
         if (parts == 1) body.run(0, n);

@@ -112,10 +112,6 @@ class FloatLayoutProperties {
     }
 
     /**
-     * kind 0: random strides; 1: a transposed view (row stride 1, column stride >= rows);
-     * 2: contiguous rows; 3: broadcast (a zero stride).
-     */
-    /**
      * gatherAlong and scatterAddAlong against naive loops over [outer, size, inner] with widths
      * around the chunk and lane counts; with {@code bad}, one index at a random place is outside
      * [0, size): both kernels return its position (the first bad one) and write only inside dst.
@@ -163,6 +159,10 @@ class FloatLayoutProperties {
                 Tuple.of(3, Arbitraries.integers().between(1, 100)));
     }
 
+    /**
+     * kind 0: random strides; 1: a transposed view (row stride 1, column stride >= rows);
+     * 2: contiguous rows; 3: broadcast (a zero stride).
+     */
     @Property(tries = 400)
     void copy2d(@ForAll("edges") int rows, @ForAll("edges") int cols, @ForAll @IntRange(max = 3) int kind,
                 @ForAll("strides") int s1, @ForAll("strides") int s2, @ForAll("offsets") int srcOff,
