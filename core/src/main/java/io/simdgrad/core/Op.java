@@ -79,7 +79,7 @@ public interface Op {
      * matrix that is singular, int64 division by zero), not their shapes and dtypes, which were
      * checked when the op was called. A replay copies the params it has written in place before
      * such a step, to restore them if the step throws. The default is the safe answer; ops that
-     * cannot throw on any values say so ({@link ElementwiseOp}s on floating-point operands,
+     * cannot throw on any values say so ({@link io.simdgrad.core.ops.ElementwiseOp}s on floating-point operands,
      * reductions, matmul, softmax, copies, conversions).
      */
     default boolean throwsOnValues(Tensor[] in) {
