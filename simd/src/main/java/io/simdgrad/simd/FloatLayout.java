@@ -59,23 +59,51 @@ public final class FloatLayout {
      * {@code dst[dstOff + p] = src[srcOff + (b·size + idx[io + p])·inner + j]} with
      * {@code p = (b·width + i)·inner + j} over the index's {@code [outer, width, inner]}. The index
      * values are checked as they are read (one pass): returns the position p of the first one
-     * outside {@code [0, size)}, some elements before it written, or -1 when all were in range.
+     * outside {@code [0, size)}, some elements written, or -1 when all were in range. Split over
+     * threads by outer rows for large calls.
      */
     public static int gatherAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
         int n = along("FloatLayout.gatherAlong", src, srcOff, idx, io, dst, dstOff, outer, width, size, inner, false);
-        return n == 0 ? -1 : IMPL.gatherAlong(src, srcOff, idx, io, dst, dstOff, outer, width, size, inner);
+        int in = width * inner, data = size * inner; // per outer row; products checked by along
+        return n == 0 ? -1 : splitOuter(n, outer, in, (b0, b1) -> IMPL.gatherAlong(src, srcOff + b0 * data, idx, io + b0 * in, dst,
+                dstOff + b0 * in, b1 - b0, width, size, inner));
     }
 
     /**
      * torch.scatter_add along the middle dim of contiguous {@code [outer, size, inner]} data:
      * {@code dst[dstOff + (b·size + idx[io + p])·inner + j] += src[srcOff + p]} in increasing p
      * (duplicates add in that order), src of the index's shape {@code [outer, width, inner]}.
-     * Checks the index values as {@link #gatherAlong}: returns the first bad position, the earlier
-     * ones added, or -1.
+     * Checks the index values as {@link #gatherAlong}: returns the first bad position, some
+     * elements added, or -1. Split over threads by outer rows for large calls.
      */
     public static int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
         int n = along("FloatLayout.scatterAddAlong", src, srcOff, idx, io, dst, dstOff, outer, width, size, inner, true);
-        return n == 0 ? -1 : IMPL.scatterAddAlong(src, srcOff, idx, io, dst, dstOff, outer, width, size, inner);
+        int in = width * inner, data = size * inner;
+        return n == 0 ? -1 : splitOuter(n, outer, in, (b0, b1) -> IMPL.scatterAddAlong(src, srcOff + b0 * in, idx, io + b0 * in, dst,
+                dstOff + b0 * data, b1 - b0, width, size, inner));
+    }
+
+    /** A gatherAlong/scatterAddAlong call over outer rows {@code [b0, b1)}: its first bad position relative to b0, or -1. */
+    @FunctionalInterface
+    private interface OuterPart {
+        int run(int b0, int b1);
+    }
+
+    /**
+     * Splits the outer rows over threads from {@link Parallel#ELEMENTWISE_THRESHOLD} indices on:
+     * each row reads and writes its own part of the data (scatterAdd's duplicates fall in one row
+     * and add in the same order), so the bits do not depend on the split; the first bad position
+     * is the least of the parts' (parts after it may have written too).
+     */
+    private static int splitOuter(int n, int outer, int perRow, OuterPart part) {
+        int parts = Math.min(outer, Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD / 2));
+        if (parts <= 1) return part.run(0, outer);
+        java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+        Parallel.run(outer, parts, 1, (b0, b1) -> {
+            int bad = part.run(b0, b1);
+            if (bad >= 0) first.accumulateAndGet(b0 * perRow + bad, Math::min);
+        });
+        return first.get() == Integer.MAX_VALUE ? -1 : first.get();
     }
 
     /** The ranges of gatherAlong / scatterAddAlong ({@code scatter}: src has the index's shape, dst the data's); the index count. */

@@ -111,6 +111,40 @@ class FloatLayoutProperties {
         check("scatter stride " + stride, dense, strided, want2, (k, d) -> k.scatter(dense, dstOff, d, srcOff, stride, n));
     }
 
+    /** Large calls split over threads by outer rows: the same bits as naive loops on 1 and 2 threads, and the first bad position. */
+    @Example
+    void gatherAndScatterAddAlongSplitOverThreads() {
+        int outer = 600, width = 500, size = 300, inner = 1, n = outer * width;
+        SplittableRandom r = new SplittableRandom(7);
+        float[] data = array(r, outer * size), src = array(r, n);
+        long[] idx = new long[n];
+        for (int p = 0; p < n; p++) idx[p] = r.nextInt(size);
+        float[] want = new float[n], wantAdd = new float[outer * size];
+        for (int b = 0; b < outer; b++) {
+            for (int i = 0; i < width; i++) {
+                int p = b * width + i;
+                want[p] = data[b * size + (int) idx[p]];
+                wantAdd[b * size + (int) idx[p]] += src[p];
+            }
+        }
+        for (int threads : new int[] {1, 2}) {
+            float[] got = new float[n], gotAdd = new float[outer * size];
+            int bad = FloatGemmTest.withThreads(threads, () -> FloatLayout.gatherAlong(data, 0, idx, 0, got, 0, outer, width, size, inner));
+            int badAdd = FloatGemmTest.withThreads(threads, () -> FloatLayout.scatterAddAlong(src, 0, idx, 0, gotAdd, 0, outer, width, size, inner));
+            org.junit.jupiter.api.Assertions.assertEquals(-1, bad);
+            org.junit.jupiter.api.Assertions.assertEquals(-1, badAdd);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, "gather, threads " + threads);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(wantAdd, gotAdd, "scatterAdd, threads " + threads);
+            long[] badIdx = idx.clone();
+            badIdx[n - 5] = size; // in the last part
+            badIdx[n / 3] = -1; // in the first part: the one reported
+            int first = FloatGemmTest.withThreads(threads, () -> FloatLayout.gatherAlong(data, 0, badIdx, 0, new float[n], 0, outer, width, size, inner));
+            int firstAdd = FloatGemmTest.withThreads(threads, () -> FloatLayout.scatterAddAlong(src, 0, badIdx, 0, new float[outer * size], 0, outer, width, size, inner));
+            org.junit.jupiter.api.Assertions.assertEquals(n / 3, first, "threads " + threads);
+            org.junit.jupiter.api.Assertions.assertEquals(n / 3, firstAdd, "threads " + threads);
+        }
+    }
+
     /**
      * gatherAlong and scatterAddAlong against naive loops over [outer, size, inner] with widths
      * around the chunk and lane counts; with {@code bad}, one index at a random place is outside
