@@ -64,18 +64,223 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).add(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case SUB -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).sub(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MUL -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).mul(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case DIV -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).div(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MAX -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
-            case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i); }
+            case ADD -> binaryAdd(a, aOff, b, bOff, out, outOff, bound);
+            case SUB -> binarySub(a, aOff, b, bOff, out, outOff, bound);
+            case MUL -> binaryMul(a, aOff, b, bOff, out, outOff, bound);
+            case DIV -> binaryDiv(a, aOff, b, bOff, out, outOff, bound);
+            case MAX -> binaryMax(a, aOff, b, bOff, out, outOff, bound);
+            case MIN -> binaryMin(a, aOff, b, bOff, out, outOff, bound);
+            case POW -> binaryPow(a, aOff, b, bOff, out, outOff, bound);
+            case ATAN2 -> binaryAtan2(a, aOff, b, bOff, out, outOff, bound);
+            case HYPOT -> binaryHypot(a, aOff, b, bOff, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0; // no lanewise remainder: the scalar twin does it all
         }
         TAIL.binary(op, a, aOff + bound, b, bOff + bound, out, outOff + bound, n - bound);
+    }
+
+    // one small method per loop, as in unary: a large switch of loops boxed its vectors
+    private static void binaryAdd(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).add(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binarySub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).sub(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryMul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).mul(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryDiv(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).div(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryMax(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryMin(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryPow(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryAtan2(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryHypot(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarAdd(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).add(y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarSub(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).sub(y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarMul(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).mul(y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarDiv(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).div(y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarMax(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarMin(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarPow(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarAtan2(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, y).intoArray(out, outOff + i);
+    }
+
+    private static void binaryScalarHypot(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), y).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryAdd(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.add(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinarySub(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.sub(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryMul(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.mul(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryDiv(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.div(v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryMax(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryMin(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryPow(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) pow(x, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryAtan2(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) x.lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void scalarBinaryHypot(float s, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector x = splat(s);
+        for (int i = 0; i < bound; i += L) hypot(x, v(b, bOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void compareGt(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GT, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareLt(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LT, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareGe(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GE, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareLe(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LE, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareEq(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(EQ, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareNe(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(NE, v(b, bOff + i))).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarGt(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GT, y)).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarLt(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LT, y)).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarGe(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GE, y)).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarLe(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LE, y)).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarEq(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(EQ, y)).intoArray(out, outOff + i);
+    }
+
+    private static void compareScalarNe(float[] a, int aOff, float s, float[] out, int outOff, int bound) {
+        FloatVector y = splat(s);
+        FloatVector one = splat(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(NE, y)).intoArray(out, outOff + i);
     }
 
     /**
@@ -119,17 +324,16 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
     public void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
         assert aOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
-        FloatVector y = splat(s);
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).add(y).intoArray(out, outOff + i); }
-            case SUB -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).sub(y).intoArray(out, outOff + i); }
-            case MUL -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).mul(y).intoArray(out, outOff + i); }
-            case DIV -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).div(y).intoArray(out, outOff + i); }
-            case MAX -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, y).intoArray(out, outOff + i); }
-            case MIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MIN, y).intoArray(out, outOff + i); }
-            case POW -> { for (int i = 0; i < bound; i += L) pow(v(a, aOff + i), y).intoArray(out, outOff + i); }
-            case ATAN2 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN2, y).intoArray(out, outOff + i); }
-            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(v(a, aOff + i), y).intoArray(out, outOff + i); }
+            case ADD -> binaryScalarAdd(a, aOff, s, out, outOff, bound);
+            case SUB -> binaryScalarSub(a, aOff, s, out, outOff, bound);
+            case MUL -> binaryScalarMul(a, aOff, s, out, outOff, bound);
+            case DIV -> binaryScalarDiv(a, aOff, s, out, outOff, bound);
+            case MAX -> binaryScalarMax(a, aOff, s, out, outOff, bound);
+            case MIN -> binaryScalarMin(a, aOff, s, out, outOff, bound);
+            case POW -> binaryScalarPow(a, aOff, s, out, outOff, bound);
+            case ATAN2 -> binaryScalarAtan2(a, aOff, s, out, outOff, bound);
+            case HYPOT -> binaryScalarHypot(a, aOff, s, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0;
         }
         TAIL.binaryScalar(op, a, aOff + bound, s, out, outOff + bound, n - bound);
@@ -139,17 +343,16 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
     public void scalarBinary(BinaryOp op, float s, float[] b, int bOff, float[] out, int outOff, int n) {
         assert bOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
-        FloatVector x = splat(s);
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) x.add(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case SUB -> { for (int i = 0; i < bound; i += L) x.sub(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MUL -> { for (int i = 0; i < bound; i += L) x.mul(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case DIV -> { for (int i = 0; i < bound; i += L) x.div(v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MAX -> { for (int i = 0; i < bound; i += L) x.lanewise(MAX, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case MIN -> { for (int i = 0; i < bound; i += L) x.lanewise(MIN, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case POW -> { for (int i = 0; i < bound; i += L) pow(x, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case ATAN2 -> { for (int i = 0; i < bound; i += L) x.lanewise(ATAN2, v(b, bOff + i)).intoArray(out, outOff + i); }
-            case HYPOT -> { for (int i = 0; i < bound; i += L) hypot(x, v(b, bOff + i)).intoArray(out, outOff + i); }
+            case ADD -> scalarBinaryAdd(s, b, bOff, out, outOff, bound);
+            case SUB -> scalarBinarySub(s, b, bOff, out, outOff, bound);
+            case MUL -> scalarBinaryMul(s, b, bOff, out, outOff, bound);
+            case DIV -> scalarBinaryDiv(s, b, bOff, out, outOff, bound);
+            case MAX -> scalarBinaryMax(s, b, bOff, out, outOff, bound);
+            case MIN -> scalarBinaryMin(s, b, bOff, out, outOff, bound);
+            case POW -> scalarBinaryPow(s, b, bOff, out, outOff, bound);
+            case ATAN2 -> scalarBinaryAtan2(s, b, bOff, out, outOff, bound);
+            case HYPOT -> scalarBinaryHypot(s, b, bOff, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0;
         }
         TAIL.scalarBinary(op, s, b, bOff + bound, out, outOff + bound, n - bound);
@@ -159,46 +362,35 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
     public void unary(UnaryOp op, float[] a, int aOff, float[] out, int outOff, int n) {
         assert aOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
-        FloatVector one = splat(1);
-        FloatVector zero = FloatVector.zero(S);
+        // one small method per loop: with every loop in this method's body C2 gave up on keeping the
+        // vectors in registers and boxed them (6-16 KB a call of 1007 floats, FloatKernelAllocationTest)
         switch (op) {
-            case NEG -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).neg().intoArray(out, outOff + i); }
-            case ABS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).abs().intoArray(out, outOff + i); }
+            case NEG -> neg(a, aOff, out, outOff, bound);
+            case ABS -> abs(a, aOff, out, outOff, bound);
             case EXP -> FloatVectorMath.exp(a, aOff, out, outOff, bound);
             case LOG -> FloatVectorMath.log(a, aOff, out, outOff, bound);
-            case SQRT -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SQRT).intoArray(out, outOff + i); }
-            case SQUARE -> {
-                for (int i = 0; i < bound; i += L) {
-                    FloatVector x = v(a, aOff + i);
-                    x.mul(x).intoArray(out, outOff + i);
-                }
-            }
-            case RECIPROCAL -> { for (int i = 0; i < bound; i += L) one.div(v(a, aOff + i)).intoArray(out, outOff + i); }
+            case SQRT -> lanewiseSqrt(a, aOff, out, outOff, bound);
+            case SIN -> lanewiseSin(a, aOff, out, outOff, bound);
+            case COS -> lanewiseCos(a, aOff, out, outOff, bound);
+            case LOG1P -> lanewiseLog1p(a, aOff, out, outOff, bound);
+            case EXPM1 -> lanewiseExpm1(a, aOff, out, outOff, bound);
+            case LOG10 -> lanewiseLog10(a, aOff, out, outOff, bound);
+            case TAN -> lanewiseTan(a, aOff, out, outOff, bound);
+            case ASIN -> lanewiseAsin(a, aOff, out, outOff, bound);
+            case ACOS -> lanewiseAcos(a, aOff, out, outOff, bound);
+            case ATAN -> lanewiseAtan(a, aOff, out, outOff, bound);
+            case SINH -> lanewiseSinh(a, aOff, out, outOff, bound);
+            case COSH -> lanewiseCosh(a, aOff, out, outOff, bound);
+            case SQUARE -> square(a, aOff, out, outOff, bound);
+            case RECIPROCAL -> reciprocal(a, aOff, out, outOff, bound);
             case TANH -> FloatVectorMath.tanh(a, aOff, out, outOff, bound);
             case SIGMOID -> FloatVectorMath.sigmoid(a, aOff, out, outOff, bound);
             case SILU -> FloatVectorMath.silu(a, aOff, out, outOff, bound);
-            case RELU -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i); }
-            case SIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i); }
-            case COS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i); }
-            case LOG1P -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG1P).intoArray(out, outOff + i); }
-            case EXPM1 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(EXPM1).intoArray(out, outOff + i); }
-            case LOG10 -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG10).intoArray(out, outOff + i); }
-            case TAN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(TAN).intoArray(out, outOff + i); }
-            case ASIN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ASIN).intoArray(out, outOff + i); }
-            case ACOS -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ACOS).intoArray(out, outOff + i); }
-            case ATAN -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN).intoArray(out, outOff + i); }
-            case SINH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SINH).intoArray(out, outOff + i); }
-            case COSH -> { for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COSH).intoArray(out, outOff + i); }
-            case ISNAN -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_NAN)).intoArray(out, outOff + i); }
-            case ISINF -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_INFINITE)).intoArray(out, outOff + i); }
-            case ISFINITE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_FINITE)).intoArray(out, outOff + i); }
-            case SIGN -> {
-                FloatVector minusOne = splat(-1);
-                for (int i = 0; i < bound; i += L) {
-                    FloatVector x = v(a, aOff + i);
-                    zero.blend(one, x.compare(GT, zero)).blend(minusOne, x.compare(LT, zero)).intoArray(out, outOff + i);
-                }
-            }
+            case RELU -> relu(a, aOff, out, outOff, bound);
+            case ISNAN -> isnan(a, aOff, out, outOff, bound);
+            case ISINF -> isinf(a, aOff, out, outOff, bound);
+            case ISFINITE -> isfinite(a, aOff, out, outOff, bound);
+            case SIGN -> sign(a, aOff, out, outOff, bound);
             // no Vector API operation, or none that rounds as the twin (which computes in double): the twin does it all
             case GELU -> bound = FloatVectorMath.gelu(a, aOff, null, 0, out, outOff, bound);
             case GELU_TANH -> bound = FloatVectorMath.geluTanh(a, aOff, null, 0, out, outOff, bound);
@@ -206,6 +398,102 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
                     ASINH, ACOSH, ATANH, FLOOR, CEIL, ROUND, TRUNC, FRAC -> bound = 0;
         }
         TAIL.unary(op, a, aOff + bound, out, outOff + bound, n - bound);
+    }
+
+    private static void neg(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).neg().intoArray(out, outOff + i);
+    }
+
+    private static void abs(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).abs().intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseSqrt(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SQRT).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseSin(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SIN).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseCos(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COS).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseLog1p(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG1P).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseExpm1(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(EXPM1).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseLog10(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(LOG10).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseTan(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(TAN).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseAsin(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ASIN).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseAcos(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ACOS).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseAtan(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(ATAN).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseSinh(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(SINH).intoArray(out, outOff + i);
+    }
+
+    private static void lanewiseCosh(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(COSH).intoArray(out, outOff + i);
+    }
+
+    private static void square(float[] a, int aOff, float[] out, int outOff, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = v(a, aOff + i);
+            x.mul(x).intoArray(out, outOff + i);
+        }
+    }
+
+    private static void reciprocal(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector one = splat(1);
+        for (int i = 0; i < bound; i += L) one.div(v(a, aOff + i)).intoArray(out, outOff + i);
+    }
+
+    private static void relu(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) v(a, aOff + i).lanewise(MAX, zero).intoArray(out, outOff + i);
+    }
+
+    private static void isnan(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector zero = FloatVector.zero(S), one = splat(1);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_NAN)).intoArray(out, outOff + i);
+    }
+
+    private static void isinf(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector zero = FloatVector.zero(S), one = splat(1);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_INFINITE)).intoArray(out, outOff + i);
+    }
+
+    private static void isfinite(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector zero = FloatVector.zero(S), one = splat(1);
+        for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).test(IS_FINITE)).intoArray(out, outOff + i);
+    }
+
+    private static void sign(float[] a, int aOff, float[] out, int outOff, int bound) {
+        FloatVector zero = FloatVector.zero(S), one = splat(1), minusOne = splat(-1);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector x = v(a, aOff + i);
+            zero.blend(one, x.compare(GT, zero)).blend(minusOne, x.compare(LT, zero)).intoArray(out, outOff + i);
+        }
     }
 
     @Override
@@ -237,15 +525,13 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
     public void compare(CompareOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
         assert aOff >= 0 && bOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
-        FloatVector one = splat(1);
-        FloatVector zero = FloatVector.zero(S);
         switch (op) {
-            case GT -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GT, v(b, bOff + i))).intoArray(out, outOff + i); }
-            case LT -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LT, v(b, bOff + i))).intoArray(out, outOff + i); }
-            case GE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GE, v(b, bOff + i))).intoArray(out, outOff + i); }
-            case LE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LE, v(b, bOff + i))).intoArray(out, outOff + i); }
-            case EQ -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(EQ, v(b, bOff + i))).intoArray(out, outOff + i); }
-            case NE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(NE, v(b, bOff + i))).intoArray(out, outOff + i); }
+            case GT -> compareGt(a, aOff, b, bOff, out, outOff, bound);
+            case LT -> compareLt(a, aOff, b, bOff, out, outOff, bound);
+            case GE -> compareGe(a, aOff, b, bOff, out, outOff, bound);
+            case LE -> compareLe(a, aOff, b, bOff, out, outOff, bound);
+            case EQ -> compareEq(a, aOff, b, bOff, out, outOff, bound);
+            case NE -> compareNe(a, aOff, b, bOff, out, outOff, bound);
         }
         TAIL.compare(op, a, aOff + bound, b, bOff + bound, out, outOff + bound, n - bound);
     }
@@ -254,16 +540,13 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
     public void compareScalar(CompareOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
         assert aOff >= 0 && outOff >= 0 && n >= 0;
         int bound = S.loopBound(n);
-        FloatVector one = splat(1);
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector y = splat(s);
         switch (op) {
-            case GT -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GT, y)).intoArray(out, outOff + i); }
-            case LT -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LT, y)).intoArray(out, outOff + i); }
-            case GE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(GE, y)).intoArray(out, outOff + i); }
-            case LE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(LE, y)).intoArray(out, outOff + i); }
-            case EQ -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(EQ, y)).intoArray(out, outOff + i); }
-            case NE -> { for (int i = 0; i < bound; i += L) zero.blend(one, v(a, aOff + i).compare(NE, y)).intoArray(out, outOff + i); }
+            case GT -> compareScalarGt(a, aOff, s, out, outOff, bound);
+            case LT -> compareScalarLt(a, aOff, s, out, outOff, bound);
+            case GE -> compareScalarGe(a, aOff, s, out, outOff, bound);
+            case LE -> compareScalarLe(a, aOff, s, out, outOff, bound);
+            case EQ -> compareScalarEq(a, aOff, s, out, outOff, bound);
+            case NE -> compareScalarNe(a, aOff, s, out, outOff, bound);
         }
         TAIL.compareScalar(op, a, aOff + bound, s, out, outOff + bound, n - bound);
     }

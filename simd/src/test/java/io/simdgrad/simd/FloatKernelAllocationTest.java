@@ -31,14 +31,23 @@ class FloatKernelAllocationTest {
         FloatGemmKernels gemm = FloatGemm.vector();
         float[] a = values(300 * 300, 4), b = values(300 * 300, 5), c = new float[300 * 300];
         List<String> failures = new ArrayList<>();
-        // Known to box when warm (measured 2026-12-02, Zen 5, this test with every op): every
-        // unary op ~96 bytes a call (the tail), SQRT, SQUARE, RECIPROCAL, RELU, SIN, COS, TAN,
-        // the inverse and hyperbolic trigonometric ones, LOG1P, EXPM1, LOG10, SIGN, ISNAN, ISINF,
-        // ISFINITE 6-16 KB a call of 1007 floats (the main loop), and the binary ops 12-18 KB
-        // (ADD and SUB too once the suite's other tests have run the other ops: it depends on
-        // C2's profile of the shared entry). They are left out until fixed (issue 12).
-        // The reductions (sum, dot, max in f64: ~8 KB a call), softmax and tanhBackward were
-        // clean alone but box after other tests warmed the same entries, as the ops above: left out.
+        // The elementwise kernels boxed when warm (measured 2026-12-02, Zen 5, 1007 floats a call: every
+        // unary op 96 bytes, SQRT and the JDK-lanewise ones 6-16 KB, the binary ops 12-18 KB), while their
+        // loops were all cases of one switch; one small method per loop fixed it, and they are checked here.
+        // Still left out: the reductions (sum, dot, max in f64: ~8 KB a call), softmax and tanhBackward,
+        // clean alone but boxing after other tests warmed the same entries (issue 12).
+        FloatElementwiseKernels el = FloatElementwise.vector();
+        int n = 67; // four 512-bit vectors and a tail, cheap while the interpreter runs the first rounds
+        for (UnaryOp op : UnaryOp.values()) check(failures, "unary " + op, () -> el.unary(op, a, 0, c, 0, n));
+        for (BinaryOp op : BinaryOp.values()) {
+            check(failures, "binary " + op, () -> el.binary(op, a, 0, b, 0, c, 0, n));
+            check(failures, "binaryScalar " + op, () -> el.binaryScalar(op, a, 0, (float) 1.5, c, 0, n));
+            check(failures, "scalarBinary " + op, () -> el.scalarBinary(op, (float) 1.5, b, 0, c, 0, n));
+        }
+        for (CompareOp op : CompareOp.values()) {
+            check(failures, "compare " + op, () -> el.compare(op, a, 0, b, 0, c, 0, n));
+            check(failures, "compareScalar " + op, () -> el.compareScalar(op, a, 0, (float) 0.5, c, 0, n));
+        }
         check(failures, "transpose", () -> lay.transpose(a, 0, 97, 131, 131, c, 0, 97));
         int[][] shapes = {
             {24, 16, 24}, // unpacked, one-vector tiles and the 8 x 2 tile
