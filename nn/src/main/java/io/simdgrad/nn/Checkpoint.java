@@ -40,8 +40,8 @@ public final class Checkpoint {
         if (scheduler != null) scheduler.stateDict().forEach((k, v) -> t.put("scheduler." + k, v));
         long[] gen = generator == null ? null : generator.getState();
         if (path.getFileName().toString().endsWith(".npz")) {
-            t.put("meta.format", Tensor.of(new long[] {NPZ_FORMAT}, new int[0]).reshape());
-            t.put("meta.epoch", Tensor.of(new long[] {epoch}, new int[0]).reshape());
+            t.put("meta.format", Tensor.of(new long[] {NPZ_FORMAT}, 1).reshape()); // 0-d int64 (scalar() holds a double)
+            t.put("meta.epoch", Tensor.of(new long[] {epoch}, 1).reshape());
             if (gen != null) t.put("meta.generator", Tensor.of(gen, gen.length));
             Npz.save(t, path);
             return;

@@ -216,7 +216,6 @@ public final class LBFGS extends Optimizer {
         int pairs = 0;
         while (hist.containsKey("old_dirs." + pairs)) pairs++;
         if (!hist.isEmpty()) {
-            for (String k : List.of("d", "t", "H_diag", "prev_flat_grad")) if (!hist.containsKey(k)) errors.add("missing key \"" + STATE + k + "\"");
             for (String k : List.of("d", "prev_flat_grad")) checkVector(hist.get(k), k, numel, errors);
             for (String k : List.of("t", "H_diag")) checkScalar(hist.get(k), k, errors);
             for (int i = 0; i < pairs; i++) {
@@ -260,7 +259,9 @@ public final class LBFGS extends Optimizer {
     }
 
     private static void checkVector(Tensor v, String key, long numel, List<String> errors) {
-        if (v != null && (v.dim() != 1 || v.numel() != numel)) {
+        if (v == null) {
+            errors.add("missing key \"" + STATE + key + "\"");
+        } else if (v.dim() != 1 || v.numel() != numel) {
             errors.add("size mismatch for " + STATE + key + ": expected a vector of " + numel + " (the parameters' total size), got shape "
                     + java.util.Arrays.toString(v.shape()));
         }

@@ -191,9 +191,11 @@ class OptimGoldenTest {
             Map<String, Tensor> bad = new java.util.LinkedHashMap<>(sd);
             bad.put("state.0.old_dirs.0", Tensor.zeros(DType.FLOAT64, 3));
             bad.put("state.0.old_dirs.x", Tensor.zeros(DType.FLOAT64, 3));
+            bad.remove("state.0.old_stps.0"); // a pair's other half missing
             Map<String, Tensor> before = lb.stateDict();
             String msg = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> lb.loadStateDict(bad)).getMessage();
-            assertTrue(msg.contains("size mismatch for state.0.old_dirs.0") && msg.contains("unexpected key \"state.0.old_dirs.x\""), msg);
+            assertTrue(msg.contains("size mismatch for state.0.old_dirs.0") && msg.contains("unexpected key \"state.0.old_dirs.x\"")
+                    && msg.contains("missing key \"state.0.old_stps.0\""), msg);
             assertEquals(before.keySet(), lb.stateDict().keySet(), "a failed load leaves the history as it was");
         }
     }
