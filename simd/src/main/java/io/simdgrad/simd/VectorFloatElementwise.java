@@ -599,7 +599,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         FloatVector one = splat(1);
         for (int i = 0; i < bound; i += L) {
             FloatVector yi = v(y, yOff + i);
-            v(g, gOff + i).mul(yi).mul(one.sub(yi)).intoArray(out, outOff + i);
+            v(g, gOff + i).mul(one.sub(yi)).mul(yi).intoArray(out, outOff + i);
         }
         TAIL.sigmoidBackward(y, yOff + bound, g, gOff + bound, out, outOff + bound, n - bound);
     }
