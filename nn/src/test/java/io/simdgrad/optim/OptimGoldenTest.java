@@ -144,9 +144,16 @@ class OptimGoldenTest {
         Tensor x = fixture("init_x.npy").to(dtype), y = fixture("init_y.npy").to(dtype);
         double tol = dtype == DType.FLOAT64 ? 1e-12 : 1e-5;
         int steps = golden.size(0) - 1;
-        // float32 L-BFGS: the float32 dot products round differently from PyTorch's (summation order) and the
-        // quasi-Newton updates amplify it past 1e-5 after ~20 iterations; float64 is checked over every step
-        if (name.startsWith("lbfgs") && dtype == DType.FLOAT32) steps = 4;
+        // float32 L-BFGS: the float32 dot products round differently from PyTorch's (summation order, which also
+        // follows the vector width: 8 lanes on AVX2, 16 on AVX-512) and the quasi-Newton updates amplify it, past
+        // 1e-5 after ~20 iterations on AVX-512 and to 1.2e-5 at step 4 on AVX2 (Zen 3, 2026-12-02); so 4 steps at
+        // 5e-5 relative (f32 eps is 6e-8); float64 is checked over every step at 1e-12
+        boolean lbfgs32 = name.startsWith("lbfgs") && dtype == DType.FLOAT32;
+        // float64 L-BFGS with the strong-Wolfe search amplifies last-bit differences of the gradient too: since
+        // tanh's backward is PyTorch's own fused form (bit for bit its tanh_backward), step 8 of lbfgs_wolfe moved
+        // to 1.4e-12 relative of PyTorch's trajectory (GEMM sums still round in another order); 1e-11 there
+        if (name.startsWith("lbfgs") && dtype == DType.FLOAT64) tol = 1e-11;
+        if (lbfgs32) steps = 4;
         for (int t = 0; t <= steps; t++) {
             if (t > 0) trainStep(m, s, name, x, y);
             double[] got = row(m, s.opt());
@@ -154,7 +161,8 @@ class OptimGoldenTest {
             assertEquals(want.length, got.length);
             for (int i = 0; i < got.length; i++) {
                 double err = Math.abs(got[i] - want[i]);
-                double bound = dtype == DType.FLOAT64 ? tol * Math.max(Math.abs(want[i]), 1e-3) : tol;
+                double bound = dtype == DType.FLOAT64 ? tol * Math.max(Math.abs(want[i]), 1e-3)
+                        : lbfgs32 ? 5e-5 * Math.max(Math.abs(want[i]), 1) : tol;
                 final int tt = t, ii = i;
                 assertTrue(err <= bound, () -> name + " " + dtype + " step " + tt + " value " + ii + ": " + got[ii] + " vs PyTorch " + want[ii]);
             }

@@ -99,8 +99,14 @@ public interface ArrayKernels {
     /** Row-wise {@code log(sum(exp(row)))}. */
     void logSumExpRows(Object a, int off, int rows, int cols, int lda, Object out, int oo);
 
-    /** See {@link FloatElementwise#geluBackward}. */
-    void geluBackward(boolean tanh, Object x, int xo, Object g, int go, Object out, int oo, int n);
+    /**
+     * An activation's first-order gradient in one pass, {@code out = g * f'}: GELU and GELU_TANH
+     * from the input {@code a} ({@link FloatElementwise#geluBackward}), RELU, SIGMOID and TANH from
+     * the output ({@link FloatElementwise#reluBackward}, {@link FloatElementwise#sigmoidBackward},
+     * {@link FloatElementwise#tanhBackward}; a ReLU output is positive exactly where its input is).
+     * Other kinds fail.
+     */
+    void unaryBackward(UnaryOp kind, Object a, int ao, Object g, int go, Object out, int oo, int n);
 
     /** See {@link FloatNorm#layerNormRows}. */
     void layerNormRows(Object x, int xo, int rows, int cols, Object w, int wo, Object b, int bo, double eps, Object y, int yo);

@@ -54,8 +54,15 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public void axpy(double alpha, Object x, int xo, Object y, int yo, int n) {
         FloatElementwise.axpy((float) alpha, (float[]) x, xo, (float[]) y, yo, n);
     }
-    @Override public void geluBackward(boolean tanh, Object x, int xo, Object g, int go, Object out, int oo, int n) {
-        FloatElementwise.geluBackward(tanh, (float[]) x, xo, (float[]) g, go, (float[]) out, oo, n);
+    @Override public void unaryBackward(UnaryOp kind, Object a, int ao, Object g, int go, Object out, int oo, int n) {
+        float[] x = (float[]) a, gr = (float[]) g, o = (float[]) out;
+        switch (kind) {
+            case GELU, GELU_TANH -> FloatElementwise.geluBackward(kind == UnaryOp.GELU_TANH, x, ao, gr, go, o, oo, n);
+            case RELU -> FloatElementwise.reluBackward(x, ao, gr, go, o, oo, n);
+            case SIGMOID -> FloatElementwise.sigmoidBackward(x, ao, gr, go, o, oo, n);
+            case TANH -> FloatElementwise.tanhBackward(x, ao, gr, go, o, oo, n);
+            default -> throw new IllegalArgumentException("unaryBackward: no fused backward for " + kind);
+        }
     }
     @Override public void layerNormRows(Object x, int xo, int rows, int cols, Object w, int wo, Object b, int bo, double eps, Object y, int yo) {
         FloatNorm.layerNormRows((float[]) x, xo, rows, cols, (float[]) w, wo, (float[]) b, bo, (float) eps, (float[]) y, yo);

@@ -209,7 +209,7 @@ final class ScalarFloatElementwise implements FloatElementwiseKernels {
         assert yOff >= 0 && gOff >= 0 && outOff >= 0 && n >= 0;
         for (int i = 0; i < n; i++) {
             float yi = y[yOff + i];
-            out[outOff + i] = g[gOff + i] * yi * (1 - yi);
+            out[outOff + i] = g[gOff + i] * (1 - yi) * yi;
         }
     }
 

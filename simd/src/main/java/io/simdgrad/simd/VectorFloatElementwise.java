@@ -55,6 +55,15 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         return FloatVector.fromArray(S, a, off);
     }
 
+    /**
+     * Whether the JDK compiles {@code VectorOperators.POW} to a vector routine: its SVML stubs for
+     * pow exist for AVX-512 only (HotSpot skips pow among the AVX2 ones), and elsewhere every lane
+     * runs {@link Math#pow} through an array the JDK allocates, slower than the scalar twin's plain
+     * loop and 1-2 KB of garbage a call. The preferred species is 512 bits exactly where that
+     * stub is used; a smaller one (AVX2, or no AVX-512) leaves POW to the twin.
+     */
+    private static final boolean VECTOR_POW = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+
     private static FloatVector splat(float x) {
         return FloatVector.broadcast(S, x);
     }
@@ -70,7 +79,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
             case DIV -> binaryDiv(a, aOff, b, bOff, out, outOff, bound);
             case MAX -> binaryMax(a, aOff, b, bOff, out, outOff, bound);
             case MIN -> binaryMin(a, aOff, b, bOff, out, outOff, bound);
-            case POW -> binaryPow(a, aOff, b, bOff, out, outOff, bound);
+            case POW -> { if (VECTOR_POW) binaryPow(a, aOff, b, bOff, out, outOff, bound); else bound = 0; }
             case ATAN2 -> binaryAtan2(a, aOff, b, bOff, out, outOff, bound);
             case HYPOT -> binaryHypot(a, aOff, b, bOff, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0; // no lanewise remainder: the scalar twin does it all
@@ -331,7 +340,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
             case DIV -> binaryScalarDiv(a, aOff, s, out, outOff, bound);
             case MAX -> binaryScalarMax(a, aOff, s, out, outOff, bound);
             case MIN -> binaryScalarMin(a, aOff, s, out, outOff, bound);
-            case POW -> binaryScalarPow(a, aOff, s, out, outOff, bound);
+            case POW -> { if (VECTOR_POW) binaryScalarPow(a, aOff, s, out, outOff, bound); else bound = 0; }
             case ATAN2 -> binaryScalarAtan2(a, aOff, s, out, outOff, bound);
             case HYPOT -> binaryScalarHypot(a, aOff, s, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0;
@@ -350,7 +359,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
             case DIV -> scalarBinaryDiv(s, b, bOff, out, outOff, bound);
             case MAX -> scalarBinaryMax(s, b, bOff, out, outOff, bound);
             case MIN -> scalarBinaryMin(s, b, bOff, out, outOff, bound);
-            case POW -> scalarBinaryPow(s, b, bOff, out, outOff, bound);
+            case POW -> { if (VECTOR_POW) scalarBinaryPow(s, b, bOff, out, outOff, bound); else bound = 0; }
             case ATAN2 -> scalarBinaryAtan2(s, b, bOff, out, outOff, bound);
             case HYPOT -> scalarBinaryHypot(s, b, bOff, out, outOff, bound);
             case FMOD, REMAINDER -> bound = 0;
@@ -590,7 +599,7 @@ final class VectorFloatElementwise implements FloatElementwiseKernels {
         FloatVector one = splat(1);
         for (int i = 0; i < bound; i += L) {
             FloatVector yi = v(y, yOff + i);
-            v(g, gOff + i).mul(yi).mul(one.sub(yi)).intoArray(out, outOff + i);
+            v(g, gOff + i).mul(one.sub(yi)).mul(yi).intoArray(out, outOff + i);
         }
         TAIL.sigmoidBackward(y, yOff + bound, g, gOff + bound, out, outOff + bound, n - bound);
     }

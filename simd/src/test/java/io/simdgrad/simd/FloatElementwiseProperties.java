@@ -322,7 +322,7 @@ class FloatElementwiseProperties {
         float[] y = x[0].clone(), g = x[1].clone();
         Oracle want = switch (kind) {
             case 0 -> i -> y[yOff + i] > 0 ? g[gOff + i] : 0;
-            case 1 -> i -> g[gOff + i] * y[yOff + i] * (1 - y[yOff + i]);
+            case 1 -> i -> g[gOff + i] * (1 - y[yOff + i]) * y[yOff + i];
             default -> i -> g[gOff + i] * Math.fma(-y[yOff + i], y[yOff + i], 1);
         };
         twin("backward " + kind + " alias " + alias, x, o, oOff, n, want, 0, (k, z) -> {

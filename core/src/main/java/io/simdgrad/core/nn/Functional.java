@@ -10,6 +10,7 @@ import io.simdgrad.core.ops.ConvOps;
 import io.simdgrad.core.ops.IndexOps;
 import io.simdgrad.core.ops.LossOps;
 import io.simdgrad.core.ops.NormOps;
+import io.simdgrad.core.ops.Ops;
 import io.simdgrad.core.ops.PoolOps;
 import io.simdgrad.core.ops.Shapes;
 
@@ -25,6 +26,11 @@ public final class Functional {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("linear: weight must be 2-D [out_features, in_features], got shape "
                     + Shapes.str(weight.shape()));
+        }
+        // 2-D input with a bias of its dtype: one addmm, as PyTorch (no intermediate product); else matmul and add
+        if (bias != null && x.dim() == 2 && bias.dim() == 1 && x.size(1) == weight.size(1) && bias.size(0) == weight.size(0)
+                && x.dtype().isFloatingPoint() && weight.dtype() == x.dtype() && bias.dtype() == x.dtype()) {
+            return Variable.apply(Ops.Linear.INSTANCE, x, weight, bias);
         }
         Variable y = x.matmul(weight.t());
         return bias == null ? y : y.add(bias);

@@ -1,6 +1,5 @@
 package io.simdgrad.core.ops;
 
-import io.simdgrad.core.Autograd;
 import io.simdgrad.core.DType;
 import io.simdgrad.core.Op;
 import io.simdgrad.core.Tensor;
@@ -44,15 +43,15 @@ public final class ElementwiseOps {
         return switch (kind) {
             case GELU -> {
                 Variable x = s.input(0);
-                // without createGraph one pass of the fused kernel; with it (or in forward mode) the same gradient in ops
-                if (!Autograd.isGradEnabled()) yield Variable.apply(new GeluBackward(false), x, g);
+                // without createGraph or tangents one pass of the fused kernel; with them the same gradient in ops
+                if (Ops.fusedBackward(x, g)) yield Variable.apply(new UnaryBackward(UnaryOp.GELU), x, g);
                 // Phi(x) + x phi(x), Phi from erfc for accuracy at negative x
                 yield g.mul(x.mul(-SQRT1_2).erfc().mul(0.5).add(x.mul(x.square().mul(-0.5).exp().mul(INV_SQRT_2PI))));
             }
             case GELU_TANH -> {
                 // x * sigmoid(w), w = 2 sqrt(2/pi) (x + k x^3): sigmoid(w) + x sigmoid(w) (1 - sigmoid(w)) w'
                 Variable x = s.input(0);
-                if (!Autograd.isGradEnabled()) yield Variable.apply(new GeluBackward(true), x, g);
+                if (Ops.fusedBackward(x, g)) yield Variable.apply(new UnaryBackward(UnaryOp.GELU_TANH), x, g);
                 // x^2 * x, not pow(x, 3): the vector pow is the JDK's lanewise POW, most of this backward's time
                 Variable sg = x.add(x.square().mul(x).mul(GELU_K)).mul(2 * SQRT_2_OVER_PI).sigmoid();
                 Variable dw = x.square().mul(6 * SQRT_2_OVER_PI * GELU_K).add(2 * SQRT_2_OVER_PI);
@@ -178,18 +177,33 @@ public final class ElementwiseOps {
     }
 
     /**
-     * gelu's first-order gradient as one pass, PyTorch's {@code gelu_backward} (approximate="none", or
-     * "tanh" with {@code tanh}): operands x and the output gradient g (same shape), {@code g gelu'(x)} by
-     * {@code simd}'s fused {@code geluBackward} kernel. Used by gelu's VJP without createGraph;
-     * with it the VJP is written with ops, so this op is not differentiable itself.
+     * An activation's first-order gradient as one pass, {@code g * f'} by {@code simd}'s fused
+     * backward kernels: PyTorch's {@code gelu_backward} (GELU, GELU_TANH: operands the input x and
+     * g), {@code threshold_backward} (RELU: {@code y > 0 ? g : 0}, so 0 where the output is 0,
+     * even for a NaN g, as PyTorch), {@code sigmoid_backward} ({@code g y (1 - y)}) and
+     * {@code tanh_backward} ({@code g (1 - y^2)}), those three from the output y. Used by the
+     * activations' VJPs without createGraph, one pass and one tensor instead of two or three; with
+     * it the VJPs are written with ops, so this op is not differentiable itself.
      */
-    public record GeluBackward(boolean tanh) implements ElementwiseOp {
-        @Override public String name() { return "geluBackward"; }
-        @Override public String attributes() { return tanh ? "approximate=tanh" : ""; }
+    public record UnaryBackward(UnaryOp kind) implements ElementwiseOp {
+        public UnaryBackward {
+            switch (kind) {
+                case GELU, GELU_TANH, RELU, SIGMOID, TANH -> { }
+                default -> throw new IllegalArgumentException("UnaryBackward: no fused backward for " + kind);
+            }
+        }
+        @Override public String name() {
+            return switch (kind) {
+                case GELU, GELU_TANH -> "geluBackward";
+                default -> kind.name().toLowerCase(java.util.Locale.ROOT) + "Backward";
+            };
+        }
+        @Override public String attributes() { return kind == UnaryOp.GELU_TANH ? "approximate=tanh" : ""; }
         @Override public boolean differentiable() { return false; }
         @Override public int[] shape(Tensor[] in) {
             if (!java.util.Arrays.equals(Internals.shape(in[0]), Internals.shape(in[1])) || !in[0].dtype().isFloatingPoint() || in[0].dtype() != in[1].dtype()) {
-                throw new IllegalArgumentException("geluBackward: expected an input and a gradient of one floating point dtype and shape, got "
+                throw new IllegalArgumentException(name() + ": expected " + (kind == UnaryOp.GELU || kind == UnaryOp.GELU_TANH ? "an input" : "an output")
+                        + " and a gradient of one floating point dtype and shape, got "
                         + in[0].dtype() + Shapes.str(Internals.shape(in[0])) + " and " + in[1].dtype() + Shapes.str(Internals.shape(in[1])));
             }
             return Internals.shape(in[0]).clone();
@@ -197,9 +211,9 @@ public final class ElementwiseOps {
         @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
         @Override public void run(Storage[] s, int[] o, int[] st, int n) {
             if (st[0] == 1 && st[1] == 1) {
-                s[2].k.geluBackward(tanh, s[0].array, o[0], s[1].array, o[1], s[2].array, o[2], n);
+                s[2].k.unaryBackward(kind, s[0].array, o[0], s[1].array, o[1], s[2].array, o[2], n);
             } else {
-                for (int i = 0; i < n; i++) s[2].k.geluBackward(tanh, s[0].array, o[0] + i * st[0], s[1].array, o[1] + i * st[1], s[2].array, o[2] + i, 1);
+                for (int i = 0; i < n; i++) s[2].k.unaryBackward(kind, s[0].array, o[0] + i * st[0], s[1].array, o[1] + i * st[1], s[2].array, o[2] + i, 1);
             }
         }
     }

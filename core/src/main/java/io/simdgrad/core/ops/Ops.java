@@ -406,14 +406,19 @@ public final class Ops {
                 }
                 case SQUARE -> g.mul(s.input(0).mul(2.0));
                 case RECIPROCAL -> g.mul(s.output().square()).neg();
-                case TANH -> g.mul(s.output().square().rsub(1.0));
-                case SIGMOID -> g.mul(s.output().mul(s.output().rsub(1.0)));
-                case RELU -> g.mul(constant(s.output().data().gt(0.0)));
+                // without createGraph one pass of the fused kernel (ElementwiseOps.UnaryBackward), with it ops
+                case TANH -> fusedBackward(g, s.output()) ? fused(s, g) : g.mul(s.output().square().rsub(1.0));
+                case SIGMOID -> fusedBackward(g, s.output()) ? fused(s, g) : g.mul(s.output().mul(s.output().rsub(1.0)));
+                case RELU -> fusedBackward(g, s.output()) ? fused(s, g) : g.mul(constant(s.output().data().gt(0.0)));
                 case SIN -> g.mul(s.input(0).cos());
                 case COS -> g.mul(s.input(0).sin()).neg();
                 default -> ElementwiseOps.unaryVjp(kind, s, g);
             };
             return new Variable[] {r};
+        }
+
+        private Variable fused(Op.Saved s, Variable g) {
+            return Variable.apply(new ElementwiseOps.UnaryBackward(kind), s.output(), g);
         }
     }
 
@@ -811,7 +816,7 @@ public final class Ops {
             if (s.inputShape(0).length == 0) return new Variable[] {g.mul(0.0)};
             int d = Shapes.dim(name(), dim, s.inputShape(0).length);
             // the last dim without createGraph: one pass per row (LogSoftmaxBackward); else the ops, differentiable again
-            if (log && d == s.inputShape(0).length - 1 && !Autograd.isGradEnabled()) {
+            if (log && d == s.inputShape(0).length - 1 && fusedBackward(g, y)) {
                 return new Variable[] {Variable.apply(LogSoftmaxBackward.INSTANCE, g, y)};
             }
             Variable r = log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
@@ -946,6 +951,19 @@ public final class Ops {
         int[] inv = new int[perm.length];
         for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
         return inv;
+    }
+
+    /**
+     * Whether a VJP may take its one-pass fused form (a non-differentiable op such as
+     * {@link ElementwiseOps.UnaryBackward}): only when no graph of the backward is being recorded
+     * (no createGraph) and none of the operands carries a forward-mode tangent
+     * (forward-over-reverse: {@code hessian}, {@code jvp} of a {@code grad}), which only the
+     * op-written form would carry on.
+     */
+    static boolean fusedBackward(Variable... operands) {
+        if (Autograd.isGradEnabled()) return false;
+        for (Variable v : operands) if (ForwardAD.hasTangent(v)) return false;
+        return true;
     }
 
     private static void requireFloat(String op, Tensor t) {
@@ -1150,6 +1168,70 @@ public final class Ops {
             Tensor[] ops = {out, Gemm.ld(in[1]) == 0 ? in[1].contiguous() : in[1], Gemm.ld(in[2]) == 0 ? in[2].contiguous() : in[2]};
             Kernel gemm = Gemm.of(ops, 1, out, alpha, 1);
             if (gemm != null) gemm.run(ops, out); // null: a size is 0, nothing to add
+        }
+    }
+
+    /**
+     * {@code x @ weight^T + bias} for a 2-D input [M, K], weight [N, K] and bias [N] of one floating
+     * point dtype: torch.nn.functional.linear as PyTorch runs it on 2-D input, one {@code addmm}
+     * (grad_fn {@code AddmmBackward0}). The bias rows are written first and one GEMM adds the
+     * product onto them when {@link FloatGemm#updatesOnce} holds for K, so each element is
+     * {@code fma(acc, 1, b)}: the same bits as {@code x.matmul(weight.t()).add(bias)} without the
+     * intermediate product; for longer K the product is written and the bias added after, for the
+     * same reason. Gradients as the two ops': {@code g @ weight}, {@code g^T @ x} (contiguous, the
+     * weight's own layout) and {@code g.sum(0)}.
+     */
+    public static final class Linear implements Op {
+        /** The one instance. */
+        public static final Linear INSTANCE = new Linear();
+
+        private Linear() {}
+
+        /** Cannot throw on any values (shapes and dtypes were checked when it was called). */
+        @Override public boolean throwsOnValues(Tensor[] in) { return false; }
+        @Override public String name() { return "linear"; }
+        @Override public String gradFnName(Tensor[] in) { return "AddmmBackward0"; }
+        @Override public boolean savesInput(int i) { return i < 2; }
+        @Override public int[] shape(Tensor[] in) {
+            Tensor x = in[0], w = in[1], b = in[2];
+            if (x.dim() != 2 || w.dim() != 2 || b.dim() != 1 || x.size(1) != w.size(1) || b.size(0) != w.size(0)
+                    || !x.dtype().isFloatingPoint() || w.dtype() != x.dtype() || b.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("linear: expected input [M, K], weight [N, K] and bias [N] of one floating point dtype, got "
+                        + x.dtype().shortName() + Shapes.str(Internals.shape(x)) + ", " + w.dtype().shortName() + Shapes.str(Internals.shape(w))
+                        + ", " + b.dtype().shortName() + Shapes.str(Internals.shape(b)));
+            }
+            return new int[] {x.size(0), w.size(0)};
+        }
+        @Override public DType dtype(Tensor[] in) { return in[0].dtype(); }
+
+        @Override public void forward(Tensor[] in, Tensor out) {
+            Tensor x = in[0], wt = in[1].t(), b = in[2];
+            if (out.numel() == 0) return;
+            if (x.size(1) == 0) { // an empty sum: the bias alone
+                CopyInto.copy(b, out);
+                return;
+            }
+            Tensor[] ops = {out, Gemm.ld(x) == 0 ? x.contiguous() : x, Gemm.ld(wt) == 0 ? wt.contiguous() : wt};
+            boolean once = Internals.storage(out).k.gemmUpdatesOnce(x.size(1));
+            if (once) CopyInto.copy(b, out);
+            Gemm.of(ops, 1, out, 1, once ? 1 : 0).run(ops, out);
+            if (!once) CopyInto.copy(out.add(b), out);
+        }
+
+        @Override public Variable[] vjp(Op.Saved s, Variable g) {
+            Variable x = s.input(0), w = s.input(1);
+            return new Variable[] {
+                s.needsGrad(0) ? g.matmul(w) : null,
+                s.needsGrad(1) ? g.t().matmul(x) : null,
+                s.needsGrad(2) ? g.sum(0) : null};
+        }
+
+        @Override public Variable jvp(Op.Saved s, Variable[] t) {
+            Variable x = s.input(0), w = s.input(1), r = null;
+            if (t[0] != null) r = t[0].matmul(w.t());
+            if (t[1] != null) r = r == null ? x.matmul(t[1].t()) : r.add(x.matmul(t[1].t()));
+            if (t[2] != null) r = r == null ? t[2].expand(x.size(0), w.size(0)) : r.add(t[2]);
+            return r;
         }
     }
 
