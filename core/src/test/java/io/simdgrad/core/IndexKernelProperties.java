@@ -81,9 +81,23 @@ class IndexKernelProperties {
         double[] expected = new double[numel(oshape)];
         int[] pos = new int[oshape.length];
         for (int i = 0; i < expected.length; i++, next(pos, oshape)) expected[i] = c.v[flat(c.shape, pos, c.d, (int) idx[pos[c.d]])];
-        Tensor got = Tensor.of(c.v, c.shape).to(c.dtype).indexSelect(c.d, Tensor.of(idx, idx.length));
+        Tensor x = Tensor.of(c.v, c.shape).to(c.dtype);
+        Tensor got = x.indexSelect(c.d, Tensor.of(idx, idx.length));
         assertArrayEquals(oshape, got.shape());
         assertArrayEquals(expected, got.toDoubleArray());
+        if (idx.length == 0) return;
+        // one or two bad indices (negative or too large): the first is named, the input untouched
+        int first = Integer.MAX_VALUE;
+        for (int t = 1 + r.nextInt(2); t > 0; t--) {
+            int at = r.nextInt(idx.length);
+            idx[at] = r.nextBoolean() ? -1 - r.nextInt(3) : c.shape[c.d] + r.nextInt(3);
+            first = Math.min(first, at);
+        }
+        Tensor index = Tensor.of(idx, idx.length);
+        String want = "indexSelect: index " + idx[first] + " is out of bounds for dimension " + c.d + " with size " + c.shape[c.d];
+        assertEquals(want, assertThrows(IndexOutOfBoundsException.class, () -> x.indexSelect(c.d, index)).getMessage());
+        assertArrayEquals(c.v, x.toDoubleArray());
+        assertArrayEquals(idx, index.toLongArray());
     }
 
     /** One or two bad indices (negative or too large) at random places: gather and scatterAdd name the first. */

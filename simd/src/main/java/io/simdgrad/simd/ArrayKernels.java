@@ -134,6 +134,14 @@ public interface ArrayKernels {
      */
     int scatterAddAlong(Object src, int so, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner);
 
+    /**
+     * {@code out[oo + (b·m + j)·inner + t] = a[ao + (b·size + idx[io + j])·inner + t]} for
+     * {@code b < outer, j < m, t < inner}: torch.index_select along the middle dim of contiguous
+     * {@code [outer, size, inner]} data with m indices. Each index is checked as it is read:
+     * returns the position j of the first index outside {@code [0, size)} (some rows written) or -1.
+     */
+    int indexSelect(Object a, int ao, long[] idx, int io, int m, Object out, int oo, int outer, int size, int inner);
+
     /** See {@link FloatGemm#updatesOnce}: whether a GEMM with inner dimension k adds into C in one pass. */
     boolean gemmUpdatesOnce(int k);
 

@@ -101,6 +101,9 @@ final class FloatArrayKernels implements ArrayKernels {
     @Override public int scatterAddAlong(Object src, int so, long[] idx, int io, Object out, int oo, int outer, int width, int size, int inner) {
         return FloatLayout.scatterAddAlong((float[]) src, so, idx, io, (float[]) out, oo, outer, width, size, inner);
     }
+    @Override public int indexSelect(Object a, int ao, long[] idx, int io, int m, Object out, int oo, int outer, int size, int inner) {
+        return FloatLayout.indexSelect((float[]) a, ao, idx, io, m, (float[]) out, oo, outer, size, inner);
+    }
     @Override public boolean gemmUpdatesOnce(int k) { return FloatGemm.updatesOnce(k); }
     @Override public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                                       Object a, int aOff, int strideA, int lda, Object b, int bOff, int strideB, int ldb,

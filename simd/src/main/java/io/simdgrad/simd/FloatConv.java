@@ -9,7 +9,9 @@ package io.simdgrad.simd;
  * {@code Wᵀ · gy} scattered back by col2im (a transposed convolution), the weight's
  * {@code gy · colᵀ}. Small layers put several images side by side in one product (see
  * {@link #imagesPerBlock}); the window rows are moved by whole and masked vectors
- * ({@link FloatLayoutKernels#rows}), not a call per row.
+ * ({@link FloatLayoutKernels#rows}), not a call per row. For stride 1 the input gradient's col2im
+ * is a sum per input element in registers ({@link FloatLayoutKernels#col2imSum}: the walk's terms
+ * in the walk's order, so the same bits).
  *
  * <p>Threads: with at least two (block, group) items per thread the items are shared out, each
  * running its GEMM on one thread with its own column buffer; otherwise the items run in turn
@@ -85,8 +87,20 @@ public final class FloatConv {
                 gemm(parallelGemm, true, false, g.kk, width, g.ocg, w, woff, g.kk, dy.a, dy.off, dy.ld, (float) 0, gx, xoff, g.ohw);
                 return;
             }
-            float[] col = scratch(0, g.kk * width);
-            gemm(parallelGemm, true, false, g.kk, width, g.ocg, w, woff, g.kk, dy.a, dy.off, dy.ld, (float) 0, col, 0, width);
+            // stride 1: col2imSum's shifted reads stay inside col with front slack (kw-1)·dw and back slack w + pw
+            boolean sum = g.sh == 1 && g.sw == 1;
+            int front = sum ? (g.kw - 1) * g.dw : 0, back = sum ? g.w + g.pw : 0;
+            float[] col = scratch(0, g.kk * width + front + back);
+            gemm(parallelGemm, true, false, g.kk, width, g.ocg, w, woff, g.kk, dy.a, dy.off, dy.ld, (float) 0, col, front, width);
+            if (sum) {
+                for (int b = 0; b < images; b++) {
+                    for (int ci = 0; ci < g.cg; ci++) {
+                        FloatLayout.IMPL.col2imSum(col, front + ci * g.kh * g.kw * width + b * g.ohw, width, gx, xoff + (b * g.c + ci) * g.hw,
+                                g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw, g.dh, g.dw);
+                    }
+                }
+                return;
+            }
             for (int b = 0; b < images; b++) {
                 int off = xoff + b * g.c * g.hw;
                 java.util.Arrays.fill(gx, off, off + g.cg * g.hw, (float) 0);

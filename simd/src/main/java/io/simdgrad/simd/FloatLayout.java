@@ -83,6 +83,45 @@ public final class FloatLayout {
                 dstOff + b0 * data, b1 - b0, width, size, inner));
     }
 
+    /**
+     * torch.index_select along the middle dim of contiguous {@code [outer, size, inner]} data:
+     * {@code dst[dstOff + (b·m + j)·inner + t] = src[srcOff + (b·size + idx[io + j])·inner + t]}
+     * for {@code b < outer, j < m, t < inner}. The index values are checked as they are read:
+     * returns the position j of the first one outside {@code [0, size)}, some rows written, or -1.
+     * Split over threads by output rows for large calls (a copy: the bits do not depend on it).
+     */
+    public static int indexSelect(float[] src, int srcOff, long[] idx, int io, int m, float[] dst, int dstOff, int outer, int size, int inner) {
+        String k = "FloatLayout.indexSelect";
+        if (outer < 0 || m < 0 || size < 0 || inner < 0) {
+            throw new IllegalArgumentException(k + ": negative size (outer " + outer + ", m " + m + ", size " + size + ", inner " + inner + ")");
+        }
+        int rows = Math.multiplyExact(outer, m);
+        int n = Math.multiplyExact(rows, inner);
+        Checks.range(k, "idx", idx.length, io, m);
+        Checks.range(k, "src", src.length, srcOff, Math.multiplyExact(Math.multiplyExact(outer, size), inner));
+        Checks.range(k, "dst", dst.length, dstOff, n);
+        if (src == dst) throw new IllegalArgumentException(k + ": src and dst must be different arrays");
+        if (rows == 0) {
+            // no rows to copy (outer is 0): the indices are still checked, as PyTorch does
+            for (int j = 0; j < m; j++) if (Long.compareUnsigned(idx[io + j], size) >= 0) return j;
+            return -1;
+        }
+        int parts = Math.min(rows, Parallel.parts(n, Parallel.ELEMENTWISE_THRESHOLD));
+        int bad;
+        if (parts <= 1) {
+            bad = IMPL.indexSelect(src, srcOff, idx, io, m, dst, dstOff, 0, rows, size, inner);
+        } else {
+            // the least bad row of the parts is the first bad index of b = 0, whatever the split
+            java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+            Parallel.run(rows, parts, 1, (r0, r1) -> {
+                int r = IMPL.indexSelect(src, srcOff, idx, io, m, dst, dstOff, r0, r1, size, inner);
+                if (r >= 0) first.accumulateAndGet(r, Math::min);
+            });
+            bad = first.get() == Integer.MAX_VALUE ? -1 : first.get();
+        }
+        return bad < 0 ? -1 : bad % m;
+    }
+
     /** A gatherAlong/scatterAddAlong call over outer rows {@code [b0, b1)}: its first bad position relative to b0, or -1. */
     @FunctionalInterface
     private interface OuterPart {

@@ -47,4 +47,23 @@ public interface FloatLayoutKernels {
      * {@link #gatherAlong}): torch.scatter_add; returns the first bad position (the earlier ones added) or -1.
      */
     int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner);
+
+    /**
+     * {@code dst[dstOff + r·inner + t] = src[srcOff + (b·size + idx[io + j])·inner + t]} for the
+     * output rows {@code r = b·m + j} in {@code [r0, r1)} and {@code t < inner}: torch.index_select
+     * along the middle dim of {@code [outer, size, inner]}, one contiguous row per index. Checks each
+     * index as it reads it: returns the first row r whose index is outside {@code [0, size)} (the
+     * rows before it written) or -1.
+     */
+    int indexSelect(float[] src, int srcOff, long[] idx, int io, int m, float[] dst, int dstOff, int r0, int r1, int size, int inner);
+
+    /**
+     * One channel of col2im for a convolution of stride 1, as a sum per input element (nothing
+     * of x is read back): {@code x[xo + y·w + t] = sum over p < kh, then q < kw, from 0, of
+     * col[co + (p·kw + q)·ldcol + i·ow + j]} with {@code i = y + ph - p·dh, j = t + pw - q·dw},
+     * the terms with i or j outside the output skipped, for {@code y < h, t < w}. The terms are
+     * added in the order col2im's walk adds them, so the bits are the walk's.
+     */
+    void col2imSum(float[] col, int co, int ldcol, float[] x, int xo, int h, int w, int oh, int ow, int kh, int kw,
+                   int ph, int pw, int dh, int dw);
 }

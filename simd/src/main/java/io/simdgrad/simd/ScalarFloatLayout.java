@@ -119,4 +119,39 @@ final class ScalarFloatLayout implements FloatLayoutKernels {
         }
         return -1;
     }
+
+    /** A row per index by {@link System#arraycopy} (the JDK's vector copy, used by the vector kernels too). */
+    @Override
+    public int indexSelect(float[] src, int srcOff, long[] idx, int io, int m, float[] dst, int dstOff, int r0, int r1, int size, int inner) {
+        if (r0 >= r1) return -1;
+        for (int r = r0, b = r0 / m, j = r0 % m; r < r1; r++) {
+            long v = idx[io + j];
+            if (Long.compareUnsigned(v, size) >= 0) return r;
+            System.arraycopy(src, srcOff + (b * size + (int) v) * inner, dst, dstOff + r * inner, inner);
+            if (++j == m) {
+                j = 0;
+                b++;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void col2imSum(float[] col, int co, int ldcol, float[] x, int xo, int h, int w, int oh, int ow, int kh, int kw,
+                          int ph, int pw, int dh, int dw) {
+        for (int y = 0; y < h; y++) {
+            for (int t = 0; t < w; t++) {
+                float acc = (float) 0;
+                for (int p = 0; p < kh; p++) {
+                    int i = y + ph - p * dh;
+                    if (i < 0 || i >= oh) continue;
+                    for (int q = 0; q < kw; q++) {
+                        int j = t + pw - q * dw;
+                        if (j >= 0 && j < ow) acc += col[co + (p * kw + q) * ldcol + i * ow + j];
+                    }
+                }
+                x[xo + y * w + t] = acc;
+            }
+        }
+    }
 }

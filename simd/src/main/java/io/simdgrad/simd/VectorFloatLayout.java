@@ -46,11 +46,14 @@ final class VectorFloatLayout implements FloatLayoutKernels {
      */
     private static final float[] ZIP_LO = new float[L];
     private static final float[] ZIP_HI = new float[L];
+    /** Lane numbers 0, 1, ..., L-1 (col2imSum's column masks). */
+    private static final float[] IOTA = new float[L];
 
     static {
         for (int j = 0; j < L; j++) {
             ZIP_LO[j] = (j % 2 == 0 ? 0 : L) + j / 2;
             ZIP_HI[j] = (j % 2 == 0 ? 0 : L) + L / 2 + j / 2;
+            IOTA[j] = j;
         }
     }
 
@@ -255,5 +258,50 @@ final class VectorFloatLayout implements FloatLayoutKernels {
     @Override
     public int scatterAddAlong(float[] src, int srcOff, long[] idx, int io, float[] dst, int dstOff, int outer, int width, int size, int inner) {
         return TAIL.scatterAddAlong(src, srcOff, idx, io, dst, dstOff, outer, width, size, inner);
+    }
+
+    /** The scalar twin's: a row per index by {@link System#arraycopy}, itself the JDK's vector copy. */
+    @Override
+    public int indexSelect(float[] src, int srcOff, long[] idx, int io, int m, float[] dst, int dstOff, int r0, int r1, int size, int inner) {
+        return TAIL.indexSelect(src, srcOff, idx, io, m, dst, dstOff, r0, r1, size, inner);
+    }
+
+    /**
+     * A vector of L input columns at a time (the last one moved back to end at w, recomputing a
+     * few columns with the same bits), summing its kh·kw shifted column rows in a register; the
+     * lanes whose column falls outside the output are left out by a masked add. col2im's walk
+     * adds short shifted rows into x instead, and each row reads back what the one before
+     * stored to the neighbouring addresses (a store-forwarding stall per row). Falls back to the
+     * scalar twin below one vector of columns or when a shifted read would leave col.
+     */
+    @Override
+    public void col2imSum(float[] col, int co, int ldcol, float[] x, int xo, int h, int w, int oh, int ow, int kh, int kw,
+                          int ph, int pw, int dh, int dw) {
+        long lo = (long) co + pw - (long) (kw - 1) * dw;
+        long hi = (long) co + (long) (kh * kw - 1) * ldcol + (long) (oh - 1) * ow + w + pw;
+        if (w < L || lo < 0 || hi > col.length) {
+            TAIL.col2imSum(col, co, ldcol, x, xo, h, w, oh, ow, kh, kw, ph, pw, dh, dw);
+            return;
+        }
+        FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
+        int vectors = (w + L - 1) / L;
+        for (int y = 0; y < h; y++) {
+            for (int v = 0; v < vectors; v++) {
+                int x0 = Math.min(v * L, w - L);
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < kh; p++) {
+                    int i = y + ph - p * dh;
+                    if (i < 0 || i >= oh) continue;
+                    int row = co + p * kw * ldcol + i * ow;
+                    for (int q = 0; q < kw; q++) {
+                        int j0 = x0 + pw - q * dw;
+                        FloatVector j = iota.add((float) j0);
+                        VectorMask<Float> in = j.compare(VectorOperators.GE, (float) 0).and(j.compare(VectorOperators.LT, (float) ow));
+                        acc = acc.add(FloatVector.fromArray(S, col, row + q * ldcol + j0), in);
+                    }
+                }
+                acc.intoArray(x, xo + y * w + x0);
+            }
+        }
     }
 }

@@ -164,6 +164,37 @@ class FloatConvBlocksTest {
         assertClose(want, back, 0, g.kh * g.kw, "col2im " + g);
     }
 
+    /**
+     * col2imSum, vector and scalar, bit for bit equal to col2im's walk (the same terms in the
+     * same order) for stride-1 geometries of widths around the lane count, one channel at a time
+     * with the columns at an offset: with room around them for the vector kernel's shifted
+     * reads, or none (its scalar fallback).
+     */
+    @Property(tries = 200)
+    void col2imSumEqualsTheWalk(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        ConvGeometry t = geometry(r);
+        int w = Math.max(1, t.dw * (t.kw - 1) + 1 - 2 * t.pw) + r.nextInt(3 * FloatElementwiseSamples.LANES);
+        int oh = ConvGeometry.outSize(t.h, t.kh, 1, t.ph, t.dh), ow = ConvGeometry.outSize(w, t.kw, 1, t.pw, t.dw);
+        ConvGeometry g = new ConvGeometry(1, t.cg, t.h, w, 1, 1, t.kh, t.kw, 1, 1, t.ph, t.pw, t.dh, t.dw, oh, ow);
+        float[] colIn = uniform(r, g.kk * g.ohw), want = filled(g.inputSize());
+        FloatConv.col2im(g, colIn, 0, want, 0);
+        boolean room = r.nextBoolean();
+        int front = room ? (g.kw - 1) * g.dw + r.nextInt(3) : 0, back = room ? g.w + g.pw + r.nextInt(3) : 0;
+        float[] col = uniform(r, front + colIn.length + back);
+        System.arraycopy(colIn, 0, col, front, colIn.length);
+        for (FloatLayoutKernels k : new FloatLayoutKernels[] {FloatLayout.scalar(), FloatLayout.vector()}) {
+            int off = r.nextInt(3);
+            float[] got = filled(off + g.inputSize());
+            for (int ci = 0; ci < g.c; ci++) {
+                k.col2imSum(col, front + ci * g.kh * g.kw * g.ohw, g.ohw, got, off + ci * g.hw, g.h, g.w, g.oh, g.ow, g.kh, g.kw,
+                        g.ph, g.pw, g.dh, g.dw);
+            }
+            assertArrayEquals(want, java.util.Arrays.copyOfRange(got, off, got.length), g + (room ? " with room" : " without room")
+                    + (k == FloatLayout.scalar() ? " scalar" : " vector"));
+        }
+    }
+
     static float[][] all(ConvGeometry g, float[] x, float[] w, float[] gy) {
         float[] y = new float[g.outputSize()], gx = new float[g.inputSize()], gw = new float[g.weightSize()];
         FloatConv.forward(g, x, 0, w, 0, y, 0);

@@ -49,6 +49,8 @@ class FloatKernelAllocationTest {
             check(failures, "compareScalar " + op, () -> el.compareScalar(op, a, 0, (float) 0.5, c, 0, n));
         }
         check(failures, "transpose", () -> lay.transpose(a, 0, 97, 131, 131, c, 0, 97));
+        // LeNet's second layer's input gradient: 14 x 14 from 10 x 10 columns, 5 x 5 window
+        check(failures, "col2imSum", () -> lay.col2imSum(a, 8, 100, c, 0, 14, 14, 10, 10, 5, 5, 0, 0, 1, 1));
         int[][] shapes = {
             {24, 16, 24}, // unpacked, one-vector tiles and the 8 x 2 tile
             {64, 10, 256}, // narrow path

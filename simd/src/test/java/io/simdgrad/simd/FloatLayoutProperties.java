@@ -184,6 +184,77 @@ class FloatLayoutProperties {
         }
     }
 
+    /**
+     * indexSelect, both kernels on a random row range and the facade on the whole call, against
+     * naive loops over [outer, size, inner], with row lengths around the lane count; with {@code bad}, one index is outside [0, size): the kernels return its
+     * first row, the facade its position, and nothing outside dst's rows before it is written.
+     */
+    @Property(tries = 300)
+    void indexSelect(@ForAll @IntRange(min = 1, max = 3) int outer, @ForAll @IntRange(max = 40) int m,
+                     @ForAll @IntRange(min = 1, max = 30) int size, @ForAll("rowLengths") int inner,
+                     @ForAll("offsets") int off, @ForAll boolean bad, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] idx = new long[off + m];
+        for (int j = 0; j < m; j++) idx[off + j] = r.nextInt(size);
+        int badAt = bad && m > 0 ? r.nextInt(m) : -1;
+        if (badAt >= 0) idx[off + badAt] = r.nextBoolean() ? -1 - r.nextInt(1 << 20) : size + r.nextLong(1L << 40);
+        int rows = outer * m, r0 = rows == 0 ? 0 : r.nextInt(rows + 1), r1 = r0 + r.nextInt(rows - r0 + 1);
+        float[] x = array(r, off + outer * size * inner);
+        float[] want = array(r, off + rows * inner), base = want.clone();
+        int wantRow = -1;
+        for (int row = r0; row < r1; row++) {
+            int b = row / m, j = row % m;
+            if (j == badAt) {
+                wantRow = row;
+                break;
+            }
+            for (int t = 0; t < inner; t++) want[off + row * inner + t] = x[off + (b * size + (int) idx[off + j]) * inner + t];
+        }
+        for (FloatLayoutKernels k : new FloatLayoutKernels[] {SCALAR, VECTOR}) {
+            String what = (k == SCALAR ? "scalar" : "vector") + " outer " + outer + " m " + m + " size " + size + " inner " + inner
+                    + " rows [" + r0 + ", " + r1 + ")";
+            float[] got = base.clone();
+            assertEquals(wantRow, k.indexSelect(x, off, idx, off, m, got, off, r0, r1, size, inner), what);
+            if (wantRow < 0) assertArrayEquals(want, got, what);
+            else for (int i = 0; i < off + r0 * inner; i++) assertEquals(base[i], got[i], what + " before the range");
+        }
+        float[] whole = new float[off + rows * inner];
+        assertEquals(badAt, FloatLayout.indexSelect(x, off, idx, off, m, whole, off, outer, size, inner), "facade");
+    }
+
+    /** Large calls split over threads by output rows: naive loops' bits on 1 and 2 threads, and the first bad position. */
+    @Example
+    void indexSelectSplitOverThreads() {
+        int outer = 3, m = 700, size = 500, inner = 130, rows = outer * m;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = array(r, outer * size * inner);
+        long[] idx = new long[m];
+        for (int j = 0; j < m; j++) idx[j] = r.nextInt(size);
+        float[] want = new float[rows * inner];
+        for (int row = 0; row < rows; row++) {
+            System.arraycopy(x, (row / m * size + (int) idx[row % m]) * inner, want, row * inner, inner);
+        }
+        for (int threads : new int[] {1, 2}) {
+            float[] got = new float[rows * inner];
+            assertEquals(-1, (int) FloatGemmTest.withThreads(threads, () -> FloatLayout.indexSelect(x, 0, idx, 0, m, got, 0, outer, size, inner)));
+            assertArrayEquals(want, got, "threads " + threads);
+            long[] badIdx = idx.clone();
+            badIdx[m - 3] = size; // seen first by the last part (b = 2)
+            badIdx[m / 2] = -2; // the first bad position
+            int first = FloatGemmTest.withThreads(threads, () -> FloatLayout.indexSelect(x, 0, badIdx, 0, m, new float[rows * inner], 0, outer, size, inner));
+            assertEquals(m / 2, first, "threads " + threads);
+        }
+    }
+
+    /** Row lengths of indexSelect: around the lane count, and any up to 100. */
+    @Provide
+    Arbitrary<Integer> rowLengths() {
+        int l = FloatElementwiseSamples.LANES;
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(0, 1, l - 1, l, l + 1, 2 * l + 3, 63, 64, 65)),
+                Tuple.of(2, Arbitraries.integers().between(1, 100)));
+    }
+
     /** Widths of a gather: around the lane count and the vector kernel's 1024-index chunk. */
     @Provide
     Arbitrary<Integer> widths() {

@@ -418,8 +418,16 @@ public final class IndexOps {
             int d = Shapes.dim(name(), dim, x.dim());
             int[] k = oki(Internals.shape(x), d);
             int size = k[1], inner = k[2], m = idx.numel();
-            checkAll(name(), idx, d, size, NO_SKIP);
             long[] l = Internals.storage(idx).l;
+            Storage s = Internals.storage(x);
+            if (s.k != null) {
+                // checked as read, rows split over threads; a bad index leaves only the result partly written
+                int bad = s.k.indexSelect(s.array, Internals.offset(x), l, Internals.offset(idx), m, Internals.storage(out).array,
+                        Internals.offset(out), k[0], size, inner);
+                if (bad >= 0) throw outOfBounds(name(), l[Internals.offset(idx) + bad], d, size);
+                return;
+            }
+            checkAll(name(), idx, d, size, NO_SKIP);
             for (int o = 0; o < k[0]; o++) {
                 for (int j = 0; j < m; j++) {
                     Kernels.copy(Internals.storage(x), Internals.offset(x) + (o * size + (int) l[Internals.offset(idx) + j]) * inner, 1,
