@@ -28,8 +28,7 @@ public final class Functional {
                     + Shapes.str(weight.shape()));
         }
         // 2-D input with a bias of its dtype: one addmm, as PyTorch (no intermediate product); else matmul and add
-        if (bias != null && x.dim() == 2 && bias.dim() == 1 && x.size(1) == weight.size(1) && bias.size(0) == weight.size(0)
-                && x.dtype().isFloatingPoint() && weight.dtype() == x.dtype() && bias.dtype() == x.dtype()) {
+        if (bias != null && Ops.Linear.takes(x.data(), weight.data(), bias.data())) {
             return Variable.apply(Ops.Linear.INSTANCE, x, weight, bias);
         }
         Variable y = x.matmul(weight.t());

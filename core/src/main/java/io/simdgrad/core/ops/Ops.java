@@ -1192,10 +1192,14 @@ public final class Ops {
         @Override public String name() { return "linear"; }
         @Override public String gradFnName(Tensor[] in) { return "AddmmBackward0"; }
         @Override public boolean savesInput(int i) { return i < 2; }
+        /** Whether the op takes these operands (else {@code Functional.linear} runs matmul and add, with their errors). */
+        public static boolean takes(Tensor x, Tensor w, Tensor b) {
+            return x.dim() == 2 && w.dim() == 2 && b.dim() == 1 && x.size(1) == w.size(1) && b.size(0) == w.size(0)
+                    && x.dtype().isFloatingPoint() && w.dtype() == x.dtype() && b.dtype() == x.dtype();
+        }
         @Override public int[] shape(Tensor[] in) {
             Tensor x = in[0], w = in[1], b = in[2];
-            if (x.dim() != 2 || w.dim() != 2 || b.dim() != 1 || x.size(1) != w.size(1) || b.size(0) != w.size(0)
-                    || !x.dtype().isFloatingPoint() || w.dtype() != x.dtype() || b.dtype() != x.dtype()) {
+            if (!takes(x, w, b)) {
                 throw new IllegalArgumentException("linear: expected input [M, K], weight [N, K] and bias [N] of one floating point dtype, got "
                         + x.dtype().shortName() + Shapes.str(Internals.shape(x)) + ", " + w.dtype().shortName() + Shapes.str(Internals.shape(w))
                         + ", " + b.dtype().shortName() + Shapes.str(Internals.shape(b)));
@@ -1215,7 +1219,7 @@ public final class Ops {
             boolean once = Internals.storage(out).k.gemmUpdatesOnce(x.size(1));
             if (once) CopyInto.copy(b, out);
             Gemm.of(ops, 1, out, 1, once ? 1 : 0).run(ops, out);
-            if (!once) CopyInto.copy(out.add(b), out);
+            if (!once) out.addInPlace(b);
         }
 
         @Override public Variable[] vjp(Op.Saved s, Variable g) {
